@@ -19,8 +19,9 @@ prefix and suffix with :func:`context`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
@@ -50,6 +51,7 @@ CONTEXT_WEIGHT = 0.10
 # span when the edit changed the passage's length.
 LOCATE_MARGIN = 0.10
 MAX_FUZZY_CANDIDATES = 6
+EDGE_CANDIDATES = 5
 
 ANCHORED = "anchored"
 MOVED = "moved"
@@ -177,28 +179,29 @@ class _Document:
         return self._occurrences[quote]
 
     def context_fit(self, start: int, end: int, prefix: str, suffix: str) -> float:
-        """How well the text around ``[start, end)`` matches the stored context, 0..1.
+        """How well the text around ``[start, end)`` matches the stored context, 0..1."""
+        return (self.prefix_fit(start, prefix) + self.suffix_fit(end, suffix)) / 2
 
-        The candidate's side is at least CONTEXT characters wide, so a stored prefix
-        that is short because the quote opened the text fits a candidate at the start
-        of the text better than one in the middle of it.
-        """
+    def prefix_fit(self, start: int, prefix: str) -> float:
+        # The candidate's side is at least CONTEXT characters wide, so a stored prefix that
+        # is short because the quote opened the text fits a candidate at the start of the
+        # text better than one in the middle of it.
         before = self.text[max(0, start - max(len(prefix), CONTEXT)) : start]
+        return Indel.normalized_similarity(prefix, before)
+
+    def suffix_fit(self, end: int, suffix: str) -> float:
         after = self.text[end : end + max(len(suffix), CONTEXT)]
-        return (
-            Indel.normalized_similarity(prefix, before) + Indel.normalized_similarity(suffix, after)
-        ) / 2
+        return Indel.normalized_similarity(suffix, after)
 
     def _fuzzy(
         self, old_start: int, quote: str, prefix: str, suffix: str, threshold: float
     ) -> Anchor | None:
         if len(quote.strip()) < MIN_FUZZY_CHARS:
             return None
-        at_word_start = not (prefix[-1:].isalnum() and quote[:1].isalnum())
-        at_word_end = not (quote[-1:].isalnum() and suffix[:1].isalnum())
+        edges = _Edges.of(quote, prefix, suffix)
         best: tuple[float, int, int, int, float] | None = None
         for window in self._locate(old_start, quote, threshold - LOCATE_MARGIN):
-            span = self._refine(quote, window, at_word_start, at_word_end)
+            span = self._refine(quote, prefix, suffix, window, edges)
             if span is None:
                 continue
             start, end, similarity = span
@@ -251,27 +254,39 @@ class _Document:
         return self._chunks[width]
 
     def _refine(
-        self, quote: str, window: tuple[int, int], at_word_start: bool, at_word_end: bool
+        self, quote: str, prefix: str, suffix: str, window: tuple[int, int], edges: _Edges
     ) -> tuple[int, int, float] | None:
         """Move the ends of a fixed-width window to the span most similar to the quote.
 
         An edit makes the passage longer or shorter than the quote; at the threshold a
         passage can be up to half as long again, so each end moves within that slack,
-        one end at a time until neither moves. Ends never sit on whitespace, and never
-        inside a word when the quote itself began or ended on a word boundary.
+        one end at a time until neither moves.
         """
         text = self.text
         slack = len(quote) // 2 + 2
         start, end = window
+        low, high = 0, len(text)
+        if edges.one_block:
+            middle = (start + end) // 2
+            low = text.rfind("\n", 0, middle) + 1
+            high = text.find("\n", middle)
+            if high == -1:
+                high = len(text)
         similarity = 0.0
         for _ in range(4):
-            ends = self._ends(max(start + 1, end - slack), min(len(text), end + slack), at_word_end)
-            new_end, similarity = self._closest_best(quote, {e: text[start:e] for e in ends}, end)
-            starts = self._starts(
-                max(0, start - slack), min(new_end - 1, start + slack), at_word_start
+            ends = self._ends(max(start + 1, end - slack, low), min(high, end + slack), edges)
+            new_end, similarity = self._pick(
+                quote,
+                {e: text[start:e] for e in ends},
+                end,
+                partial(self.suffix_fit, suffix=suffix),
             )
-            new_start, similarity = self._closest_best(
-                quote, {s: text[s:new_end] for s in starts}, start
+            starts = self._starts(max(low, start - slack), min(new_end - 1, start + slack), edges)
+            new_start, similarity = self._pick(
+                quote,
+                {s: text[s:new_end] for s in starts},
+                start,
+                partial(self.prefix_fit, prefix=prefix),
             )
             if new_start < 0 or new_end < 0:
                 return None
@@ -281,35 +296,76 @@ class _Document:
         return start, end, similarity
 
     @staticmethod
-    def _closest_best(quote: str, spans: dict[int, str], current: int) -> tuple[int, float]:
-        """The position whose span is most similar to the quote, the nearest to
-        ``current`` on a tie; (-1, 0.0) when there is none."""
+    def _pick(
+        quote: str, spans: dict[int, str], current: int, fit: Callable[[int], float]
+    ) -> tuple[int, float]:
+        """The position whose span best matches the quote, and its similarity.
+
+        Among the few most similar spans, the context on the moving side settles
+        near-ties (a deleted word at the edge leaves two almost equal spans); then the
+        position nearest to ``current``. (-1, 0.0) when there is no position.
+        """
         if not spans:
             return -1, 0.0
         positions = sorted(spans, key=lambda p: abs(p - current))
-        _, score, index = process.extractOne(
-            quote, [spans[p] for p in positions], scorer=Indel.normalized_similarity
+        best = process.extract(
+            quote,
+            [spans[p] for p in positions],
+            scorer=Indel.normalized_similarity,
+            limit=EDGE_CANDIDATES,
         )
-        return positions[index], score
+        _, similarity, index = max(
+            best, key=lambda hit: (hit[1] + CONTEXT_WEIGHT * fit(positions[hit[2]]), -hit[2])
+        )
+        return positions[index], similarity
 
-    def _starts(self, low: int, high: int, at_word: bool) -> list[int]:
+    def _starts(self, low: int, high: int, edges: _Edges) -> list[int]:
         text = self.text
-        allowed = [i for i in range(low, high + 1) if i < len(text) and not text[i].isspace()]
-        if at_word:
-            on_boundary = [
+        allowed = [i for i in range(low, min(high, len(text) - 1) + 1) if not text[i].isspace()]
+        if edges.word_start:
+            allowed = [
                 i for i in allowed if i == 0 or not (text[i - 1].isalnum() and text[i].isalnum())
-            ]
-            return on_boundary or allowed
+            ] or allowed
+        if edges.alnum_first:
+            allowed = [i for i in allowed if text[i].isalnum()] or allowed
         return allowed
 
-    def _ends(self, low: int, high: int, at_word: bool) -> list[int]:
+    def _ends(self, low: int, high: int, edges: _Edges) -> list[int]:
         text = self.text
-        allowed = [j for j in range(low, high + 1) if j > 0 and not text[j - 1].isspace()]
-        if at_word:
-            on_boundary = [
+        allowed = [j for j in range(max(low, 1), high + 1) if not text[j - 1].isspace()]
+        if edges.word_end:
+            allowed = [
                 j
                 for j in allowed
                 if j == len(text) or not (text[j - 1].isalnum() and text[j].isalnum())
-            ]
-            return on_boundary or allowed
+            ] or allowed
+        if edges.alnum_last:
+            allowed = [j for j in allowed if text[j - 1].isalnum()] or allowed
         return allowed
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """Where a fuzzy span may begin and end, following how the quote itself does.
+
+    A span never begins or ends on whitespace; it begins and ends on a word boundary when
+    the quote did, on a letter or digit when the quote did, and stays inside one block
+    (paragraph) when the quote had no line break. Each rule yields when no position
+    within reach satisfies it.
+    """
+
+    word_start: bool
+    word_end: bool
+    alnum_first: bool
+    alnum_last: bool
+    one_block: bool
+
+    @classmethod
+    def of(cls, quote: str, prefix: str, suffix: str) -> _Edges:
+        return cls(
+            word_start=not (prefix[-1:].isalnum() and quote[:1].isalnum()),
+            word_end=not (quote[-1:].isalnum() and suffix[:1].isalnum()),
+            alnum_first=quote[:1].isalnum(),
+            alnum_last=quote[-1:].isalnum(),
+            one_block="\n" not in quote,
+        )

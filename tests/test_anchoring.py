@@ -117,6 +117,28 @@ def test_fuzzy_match_ends_on_word_boundaries_without_whitespace(article: str) ->
     assert placed(new, anchor) == "the differing views on Syria held by the US"
 
 
+def test_fuzzy_match_stays_inside_the_paragraph_of_the_quote(article: str) -> None:
+    quote = "Russia has been a key ally to Syria during the crisis"
+    stored = selector(article, quote)
+    assert article[stored["start"] - 9 : stored["start"]] == "Russia.\n\n"
+    new = article.replace(quote, quote.removeprefix("Russia "))
+
+    anchor = reanchor(new, **stored)
+
+    assert anchor.status == "moved"
+    assert placed(new, anchor) == "has been a key ally to Syria during the crisis"
+
+
+def test_fuzzy_match_starts_on_a_word_when_the_quote_did(article: str) -> None:
+    quote = "and equipment since the uprising began in 2011"
+    stored = selector(article, quote)
+    new = article.replace(quote, quote.removeprefix("and "))
+
+    anchor = reanchor(new, **stored)
+
+    assert placed(new, anchor) == "equipment since the uprising began in 2011"
+
+
 def test_heavily_reworded_quote_is_orphaned_not_attached_to_a_look_alike(article: str) -> None:
     stored = selector(article, UNEASE)
     look_alike = (
