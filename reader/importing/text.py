@@ -1,0 +1,494 @@
+"""Plain-text scrapes of a whole news page -> article segments, by named rules.
+
+The scrape is cut into paragraphs (one per line: scrapers and people copying a
+page put each block on its own line). Rules that recognise furniture on sight
+(prompts, share buttons, captions, credits) run first; then the main run of
+prose is found as the stretch of paragraphs with the best balance of long,
+sentence-like lines over short ones, and the header above it gives title,
+standfirst, byline and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from reader.importing.text_dates import find_date
+from reader.importing.text_rules import (
+    ARTICLE_CREDIT,
+    BYLINE_PREFIX,
+    CREDIT_LINE,
+    is_share_line,
+    line_rule,
+    split_credit,
+)
+from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
+
+WORD = re.compile(r"\w+")
+WIDE_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+PUNCTUATION = re.compile(r"[.,;:!?。、，！？]")
+SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+# Paragraph weights in "words": what a short line costs the main run, what furniture costs.
+SHORT_LINE_COST = 4.0
+FURNITURE_COST = 12.0
+MAX_PARAGRAPH_GAIN = 60.0
+RECURRING_MIN_WORDS = 1
+MIN_ARTICLE_GAIN = 40.0
+# Headings that open the comments or the related-links part of a page: the article never runs past them.
+SECTION_BREAK_RULES = frozenset({"comments-section"})
+SECTION_HEADING_COST = 30.0
+
+
+@dataclass
+class Para:
+    text: str
+    words: int
+    terminal: bool
+    role: str = ""
+    rule: str = ""
+    kind: str = "p"
+
+    capitalized: float = 0.0
+    punctuated: bool = False
+
+    @property
+    def prose(self) -> bool:
+        if self.capitalized > 0.6 and self.words >= 4:
+            return False
+        return (self.words >= 15 and self.punctuated) or (self.words >= 7 and self.terminal)
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.role)
+
+    def set(self, role: str, rule: str, kind: str = "p") -> None:
+        self.role, self.rule, self.kind = role, rule, kind
+
+
+def paragraph_fingerprint(text: str) -> str:
+    """Digest of a paragraph that ignores case and spacing, for spotting
+    paragraphs that recur across articles of one source."""
+    normal = " ".join(INVISIBLE.sub("", text).casefold().split())
+    return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _word_count(text: str) -> int:
+    wide = len(WIDE_CHARS.findall(text))
+    if wide:
+        # Scripts written without spaces: about two characters carry a word.
+        return len(WORD.findall(WIDE_CHARS.sub(" ", text))) + wide // 2
+    return len(WORD.findall(text))
+
+
+def _paragraphs(text: str) -> list[Para]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paras = []
+    for raw in text.split("\n"):
+        line = " ".join(INVISIBLE.sub("", raw).split())
+        if not line or not any(ch.isalnum() for ch in line):
+            if line:
+                paras.append(Para(line, 0, False))
+            continue
+        tokens = line.split()
+        capitalized = sum(1 for t in tokens if t[:1].isupper()) / len(tokens)
+        paras.append(
+            Para(
+                line,
+                _word_count(line),
+                bool(SENTENCE_END.search(line)),
+                capitalized=capitalized,
+                punctuated=bool(PUNCTUATION.search(line)),
+            )
+        )
+    return paras
+
+
+def _norm(text: str) -> str:
+    return " ".join(WORD.findall(text.casefold()))
+
+
+DATE_WORDS = re.compile(
+    r"\b(\d+\w*|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|"
+    r"mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|published|updated|posted|modified|"
+    r"last|on|at|am|pm|a\.m|p\.m|[a-z]{1,2}t|utc|gmt|[a-z]{3,4}t|ago|hours?|mins?|minutes?|date|time)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_date_line(p: Para) -> dt.datetime | None:
+    if p.words > 24:
+        return None
+    found = find_date(p.text)
+    if not found:
+        return None
+    rest = len(WORD.findall(DATE_WORDS.sub(" ", p.text)))
+    return found[0] if rest <= 5 else None
+
+
+def _byline_names(p: Para) -> str:
+    """The names in a byline paragraph, or "" when it is not one."""
+    if p.words > 14 or p.terminal and not p.text.endswith("."):
+        return ""
+    m = BYLINE_PREFIX.match(p.text)
+    if not m:
+        return ""
+    names = re.split(r"\s+(?:\||[-–—]\s|,?\s*(?:published|updated|posted)\b)", m.group("names"))[0]
+    names = names.strip(" ,|-–—")
+    found = find_date(names)
+    if found:
+        names = names[: max(0, len(names) - found[1])].strip(" ,|-–—")
+    if not names or not names[0].isupper() and not names[0].isalpha():
+        return ""
+    return names
+
+
+NAME_LINE = re.compile(
+    r"^[A-Z][\w'’.\-]+(?: (?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|la|le|and|&))+$"
+)
+
+
+def _looks_like_name(p: Para) -> bool:
+    return 2 <= p.words <= 6 and not p.terminal and NAME_LINE.match(p.text) is not None
+
+
+def _headline_like(p: Para) -> bool:
+    return 3 <= p.words <= 40 and not p.text.endswith((".", ",")) or (3 <= p.words <= 25)
+
+
+def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) -> None:
+    seen: dict[str, int] = {}
+    for i, p in enumerate(paras):
+        if p.words == 0:
+            p.set(CHROME, "symbols-only")
+            continue
+        name = line_rule(p.text, p.words)
+        if not name and is_share_line(p.text):
+            name = "share-social"
+        if name:
+            p.set(CHROME, name)
+            continue
+        key = _norm(p.text)
+        if key in seen and p.words >= 4:
+            p.set(CHROME, "duplicate-paragraph")
+            continue
+        seen.setdefault(key, i)
+        if recurring is not None and p.words >= RECURRING_MIN_WORDS and recurring(p.text):
+            p.set(CHROME, "recurring-in-source")
+
+
+SANDWICH_RULES = frozenset(
+    {"donation-appeal", "newsletter-prompt", "cookie-notice", "subscription-prompt", "login-prompt"}
+)
+
+
+def _mark_sandwiched(paras: list[Para]) -> None:
+    """A paragraph or two between two paragraphs of one appeal or notice are part of it."""
+    for i, p in enumerate(paras):
+        if p.rule not in SANDWICH_RULES:
+            continue
+        for gap in (1, 2):
+            k = i + gap + 1
+            if k < len(paras) and paras[k].rule == p.rule:
+                between = paras[i + 1 : k]
+                if all(not q.decided for q in between):
+                    for q in between:
+                        q.set(CHROME, p.rule)
+                break
+
+
+def _mark_captions(paras: list[Para]) -> list[str]:
+    """A caption printed twice, once with its photo credit: keep one copy."""
+    credits = []
+    for i in range(len(paras) - 1):
+        a, b = paras[i], paras[i + 1]
+        if a.words < 4 or a.role == CHROME and a.rule != "duplicate-paragraph":
+            continue
+        if b.text.startswith(a.text) and len(b.text) > len(a.text):
+            _, credit = split_credit(b.text)
+            if credit:
+                a.set(CAPTION, "caption-with-credited-copy", "figcaption")
+                b.set(CHROME, "duplicate-caption")
+                credits.append(credit)
+        elif a.text.startswith(b.text) and len(a.text) > len(b.text) and b.words >= 4:
+            _, credit = split_credit(a.text)
+            if credit:
+                b.set(CAPTION, "caption-with-credited-copy", "figcaption")
+                a.set(CHROME, "duplicate-caption")
+                credits.append(credit)
+    for p in paras:
+        if p.decided:
+            continue
+        if p.words <= 12 and CREDIT_LINE.match(p.text) and not p.terminal:
+            p.set("credit", "photo-credit")
+            continue
+        caption, credit = split_credit(p.text)
+        if credit and caption and p.words <= 60:
+            p.set(CAPTION, "caption-with-credit", "figcaption")
+            credits.append(credit)
+    return credits
+
+
+def _gain(p: Para) -> float:
+    if p.rule == "related-links":
+        return -SECTION_HEADING_COST
+    if p.role == CHROME or p.role == "credit":
+        return -FURNITURE_COST
+    if p.role == CAPTION:
+        return -1.0
+    if p.prose:
+        # Runs of Capitalised Words are headlines and menus, not sentences.
+        weight = min(1.0, max(0.0, (0.6 - p.capitalized) / 0.3))
+        return min(float(p.words), MAX_PARAGRAPH_GAIN) * weight - SHORT_LINE_COST * (1 - weight)
+    return -SHORT_LINE_COST
+
+
+def _main_run(paras: list[Para]) -> tuple[int, int]:
+    """[start, end) of the stretch with the greatest total gain, cut at the
+    first comments/related-links heading that follows a substantial part of it."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, p in enumerate(paras):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _gain(p)
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    start, end = best_span
+    pieces: list[tuple[int, int, float]] = []
+    piece_start, piece_gain = start, 0.0
+    for i in range(start, end):
+        if paras[i].rule in SECTION_BREAK_RULES:
+            pieces.append((piece_start, i, piece_gain))
+            piece_start, piece_gain = i + 1, 0.0
+        else:
+            piece_gain += _gain(paras[i])
+    pieces.append((piece_start, end, piece_gain))
+    for lo, hi, gain in pieces:
+        if gain >= MIN_ARTICLE_GAIN:
+            return lo, hi
+    lo, hi, _ = max(pieces, key=lambda piece: piece[2])
+    return lo, hi
+
+
+def _source_name(paras: list[Para], source_url: str) -> tuple[str, str]:
+    for p in paras[:40] + paras[-60:]:
+        m = re.search(
+            r"\b(?:notifications|newsletters?|updates|alerts) from (?P<name>(?:the )?[A-Z][\w&'’.\-]*(?: [A-Z][\w&'’.\-]*){0,4})",
+            p.text,
+            re.IGNORECASE,
+        )
+        if m and m.group("name")[0].isupper():
+            return m.group("name"), "named-in-prompt"
+    first = paras[0].text if paras else ""
+    m = re.search(r"\s[|\-–—]\s(?P<name>[^|\-–—]{2,40})$", first)
+    if m and len(WORD.findall(m.group("name"))) <= 5:
+        return m.group("name").strip(), "page-title-suffix"
+    if source_url:
+        host = (urlsplit(source_url).hostname or "").removeprefix("www.")
+        if host:
+            return host, "source-url"
+    return "", ""
+
+
+def _find_header(paras: list[Para], start: int) -> dict:
+    """Title, standfirst, byline and date above (or at the top of) the main run."""
+    lo = max(0, start - 30)
+    hi = min(len(paras), start + 3)
+    window = range(lo, hi)
+    info: dict = {"title": None, "subtitle": None, "bylines": [], "dates": []}
+    for i in window:
+        p = paras[i]
+        if p.role == CHROME and p.rule not in ("duplicate-paragraph",):
+            continue
+        when = _is_date_line(p)
+        names = _byline_names(p)
+        if names:
+            info["bylines"].append((i, names))
+            if when:
+                info["dates"].append((i, when))
+        elif when:
+            info["dates"].append((i, when))
+    anchors = [i for i, _ in info["bylines"]] + [i for i, _ in info["dates"]]
+    # Name lines right next to a date line ("Jane Doe\nTuesday 21 January 2014").
+    for i, _ in list(info["dates"]):
+        for j in (i - 1, i + 1):
+            if lo <= j < hi and j not in anchors and _looks_like_name(paras[j]):
+                if not paras[j].decided:
+                    info["bylines"].append((j, paras[j].text))
+                    anchors.append(j)
+    page_title = _norm(paras[0].text) if paras and paras[0].role != CHROME else ""
+    candidates = [
+        i
+        for i in range(lo, min(hi, start + 2))
+        if not paras[i].decided and i not in anchors and 2 <= paras[i].words <= 40
+    ]
+    title = None
+    if page_title:
+        for i in reversed(candidates):
+            n = _norm(paras[i].text)
+            if i > 0 and len(n) >= 8 and n in page_title:
+                title = (i, "title-in-page-title")
+                break
+    if title is None and anchors:
+        top = min(a for a in anchors if a >= min(anchors))
+        # the header block: anchors that lie close together nearest the main run
+        block = sorted(a for a in anchors if a < start + 2)
+        if block:
+            top = block[0]
+            for a in reversed(block):
+                if all(b >= a for b in block):
+                    break
+            above = []
+            j = top - 1
+            while j >= lo and len(above) < 3:
+                p = paras[j]
+                if p.decided:
+                    if above or p.role != CAPTION and p.rule != "duplicate-caption":
+                        break
+                    j -= 1
+                    continue
+                above.append(j)
+                j -= 1
+            above.reverse()
+            # kicker / headline / standfirst, top to bottom
+            headlines = [k for k in above if 3 <= paras[k].words <= 40]
+            if headlines:
+                title = (headlines[0], "title-above-byline")
+    if title is None:
+        j = start - 1
+        skipped = 0
+        while j >= lo and skipped < 6:
+            p = paras[j]
+            if p.decided or j in anchors:
+                j -= 1
+                skipped += 1
+                continue
+            if 3 <= p.words <= 30 and not p.terminal:
+                title = (j, "headline-above-text")
+            break
+    info["title"] = title
+    if title is not None:
+        t = title[0]
+        # A standfirst: a sentence between the headline and the byline/date.
+        nxt = t + 1
+        if nxt < len(paras) and not paras[nxt].decided and nxt not in anchors:
+            p = paras[nxt]
+            later = [a for a in anchors if a > nxt]
+            if p.words >= 8 and (later and later[0] <= nxt + 2 or nxt < start):
+                info["subtitle"] = (nxt, "standfirst-below-title")
+    return info
+
+
+def _strip_site_suffix(title: str) -> str:
+    m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title)
+    return m.group("t") if m else title
+
+
+def extract_text(
+    text: str, *, source_url: str = "", recurring: Callable[[str], bool] | None = None
+) -> Extracted:
+    """Classify every paragraph of a page's text scrape by named rules."""
+    if not text or not text.strip():
+        raise ImportFailed("The text is empty: paste or upload the article's text.")
+    paras = _paragraphs(text)
+    if not any(p.words for p in paras):
+        raise ImportFailed("The text has no words in it: paste or upload the article's text.")
+    _mark_furniture(paras, recurring)
+    _mark_sandwiched(paras)
+    _mark_captions(paras)
+    start, end = _main_run(paras)
+    if end == 0:
+        start, end = 0, len(paras)
+
+    header = _find_header(paras, start)
+    result = Extracted(source_url=source_url, extractor="text-rules")
+    result.source_name, _ = _source_name(paras, source_url)
+    header_end = -1
+    if header["title"] is not None:
+        i, rule = header["title"]
+        paras[i].set("title", rule)
+        result.title = paras[i].text
+        header_end = max(header_end, i)
+    elif paras[0].role != CHROME:
+        result.title = _strip_site_suffix(paras[0].text)
+        paras[0].set("title", "title-from-first-line")
+        header_end = max(header_end, 0)
+    if header["subtitle"] is not None:
+        i, rule = header["subtitle"]
+        paras[i].set("subtitle", rule)
+        result.subtitle = paras[i].text
+        header_end = max(header_end, i)
+    for i, names in header["bylines"]:
+        if not result.byline:
+            result.byline = names
+        if not paras[i].decided:
+            paras[i].set(
+                "byline", "byline" if BYLINE_PREFIX.match(paras[i].text) else "name-beside-date"
+            )
+        header_end = max(header_end, i)
+    dates = sorted(header["dates"], key=lambda d: ("updated" in paras[d[0]].text.casefold(), d[0]))
+    if dates:
+        result.published = dates[0][1]
+    for i, _ in header["dates"]:
+        if not paras[i].decided or paras[i].role == "byline":
+            paras[i].set("date", "date-line") if not paras[i].decided else None
+        header_end = max(header_end, i)
+    if header_end >= start:
+        start = header_end + 1
+        end = max(end, start)
+
+    _classify_run(paras, start, end)
+    for p in paras:
+        if p.decided:
+            continue
+        p.set(CHROME, "navigation" if not p.prose else "outside-main-text")
+    result.segments = [
+        Segment(html=html.escape(p.text, quote=False), kind=p.kind, role=p.role, rule=p.rule)
+        for p in paras
+    ]
+    return result
+
+
+def _classify_run(paras: list[Para], start: int, end: int) -> None:
+    for i in range(start, end):
+        p = paras[i]
+        if p.decided:
+            continue
+        if p.prose:
+            p.set(BODY, "")
+            continue
+        nxt = next((q for q in paras[i + 1 : end] if not q.decided), None)
+        if p.terminal and p.words >= 3:
+            p.set(BODY, "short-paragraph")
+        elif (
+            nxt is not None
+            and nxt.prose
+            and 1 <= p.words <= 14
+            and not p.text.endswith(",")
+            and sum(ch.isalpha() for ch in p.text) >= 3
+        ):
+            p.set(BODY, "subheading", "h2")
+        elif p.words >= 4:
+            p.set(BODY, "short-paragraph")
+        else:
+            p.set(CHROME, "stray-short-line")
+    # The article's closing lines: credits and short sentences after the main run.
+    j = end
+    while j < len(paras) and j < end + 3:
+        p = paras[j]
+        if p.decided and p.role != CHROME or p.decided and p.rule != "duplicate-paragraph":
+            if p.role == CHROME:
+                break
+            j += 1
+            continue
+        if ARTICLE_CREDIT.match(p.text) or (p.terminal and 3 <= p.words):
+            p.set(BODY, "closing-line")
+            j += 1
+            continue
+        break

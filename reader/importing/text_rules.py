@@ -1,0 +1,283 @@
+"""Line rules for text scrapes: each names a kind of page furniture that a
+paragraph can be recognised as on its own. The rule name is what the import
+preview shows as the reason a paragraph was dropped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LineRule:
+    name: str
+    pattern: re.Pattern[str]
+    max_words: int  # longer paragraphs are prose that merely mentions the subject
+
+    def matches(self, text: str, words: int) -> bool:
+        return words <= self.max_words and self.pattern.search(text) is not None
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+SOCIAL_WORDS = frozenset(
+    """share shares sharing tweet twitter facebook linkedin whatsapp email e-mail mail print
+    pinterest reddit telegram messenger flipboard pocket copy link copied url save x sms
+    instagram youtube tiktok threads bluesky mastodon rss feed on this article story page
+    via the to comment comments gift follow us more options close icon""".split()
+)
+
+LINE_RULES: tuple[LineRule, ...] = (
+    LineRule(
+        "notification-prompt",
+        _rx(
+            r"\b(stay up to date|keep up to date|get|receive|turn on|enable|allow|want)\b.{0,40}\bnotifications?\b",
+            r"\bnotifications?\b.{0,40}\b(managed|browser|settings|preferences|enabled|blocked)\b",
+            r"^\s*(allow|block|not now|no thanks|maybe later)\s*$",
+        ),
+        30,
+    ),
+    LineRule(
+        "newsletter-prompt",
+        _rx(
+            r"\bnewsletters?\b",
+            r"\b(enter|your) (your )?e-?mail( address)?\b",
+            r"\b(straight|directly|delivered) (to|into) your inbox\b",
+            r"\bby (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept)",
+            r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
+            r"^\s*thank(s| you) for (signing up|subscribing)\b",
+        ),
+        40,
+    ),
+    LineRule(
+        "donation-appeal",
+        _rx(
+            r"\byour (support|donation|contribution|gift)s?\b.{0,60}\b(help|allow|make|mean|keep|enable|matter|difference|fund)",
+            r"\b(support|fund|funding|back)s? (our|independent|quality|local|free) (journalism|reporting|work|newsroom|journalists)\b",
+            r"^\s*(donate|contribute|support us|become a (member|supporter|patron|subscriber))\b",
+            r"\b(make|give) a (one-time |monthly |single )?(donation|contribution)\b",
+            r"\b(reader|readers)[-' ]+(funded|supported)\b",
+            r"\bpaywalls?\b",
+        ),
+        80,
+    ),
+    LineRule(
+        "subscription-prompt",
+        _rx(
+            r"^\s*(subscribe|subscriber|subscription)s?\b.{0,60}$",
+            r"\b(to read|read|continue reading) the (full|rest of the|whole) (story|article)\b",
+            r"\b(already|become) a (subscriber|member)\b",
+            r"\bthis (article|story|content) is (only )?(for|available to|reserved for) (subscribers|members)\b",
+            r"\b(start|begin) (your|a) free trial\b",
+            r"\bsubscribe (now|today|for|to (continue|read|unlock|get))\b",
+            r"\bunlimited (digital )?access\b",
+        ),
+        30,
+    ),
+    LineRule(
+        "comments-section",
+        _rx(
+            r"^\s*(\d+\s+)?(comments?|responses?|discussion|conversation|reader comments|join the (discussion|conversation)|leave a (comment|reply)|post a comment|add a comment|what do you think\??)(\s*\(\d+\))?\s*[:.]?\s*$",
+            r"^\s*(\d+|one|two|three) (thoughts|responses|comments|replies) (on|to)\b",
+        ),
+        12,
+    ),
+    LineRule(
+        "comment-header",
+        _rx(
+            r"\b(said|says|wrote|commented|replied)\s*:\s*$",
+            r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
+        ),
+        16,
+    ),
+    LineRule(
+        "comment-prompt",
+        _rx(
+            r"^\s*(view|show|hide|load|read|see|post|add|leave|write|open|close)\s+(all\s+|more\s+)?(\d+\s+)?(comments?|replies|a reply|your comment)\b",
+            r"\bjoin (our|the) (commenting forum|conversation|discussion|debate|community)\b",
+            r"\b(comments?|commenting) (are|is|have been) (closed|disabled|now closed|turned off)\b",
+            r"\b(conversations|replies)\b.{0,40}\breaders\b",
+            r"\b(community|commenting) (guidelines|rules|standards)\b",
+            r"^\s*(be the first to comment|there are no comments|no comments yet)\b",
+        ),
+        25,
+    ),
+    LineRule(
+        "login-prompt",
+        _rx(
+            r"^\s*(log ?in|sign ?in|log ?out|sign ?out|register|my account|create (an |your )?account)\b.{0,40}$",
+            r"\bthank(s| you) for registering\b",
+            r"\b(refresh|reload) (the|this|your) (page|browser)\b",
+            r"\b(to be|been|are|automatically) (logged|signed) (in|out)\b",
+            r"\bforgot(ten)? (your )?password\b",
+            r"\balready have an account\b",
+            r"\b(log|sign) in (to|or) (continue|comment|register|create|read)\b",
+        ),
+        30,
+    ),
+    LineRule(
+        "cookie-notice",
+        _rx(
+            r"\bcookies?\b.{0,80}\b(use|uses|using|accept|consent|policy|settings|preferences|experience|agree|store|partners)\b",
+            r"\b(accept|reject|decline|manage) (all|cookies|consent|preferences|settings)\b",
+            r"\bwe value your privacy\b",
+            r"\b(manage|privacy) (consent|choices)\b",
+        ),
+        60,
+    ),
+    LineRule(
+        "read-more",
+        _rx(
+            r"^\s*(read|see|watch|listen|also|related|more|recommended|click|tap)\b[^:]{0,30}?:",
+            r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related( article| story| stories| content| coverage)?)\s*[:.»›>\-]*\s*$",
+            r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
+            r"^\s*(click|tap) here\b",
+        ),
+        30,
+    ),
+    LineRule(
+        "related-links",
+        _rx(
+            r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.]?\s*$",
+            r"^\s*(most (popular|read|viewed|shared|commented|recent)|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending now|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.]?\s*$",
+        ),
+        10,
+    ),
+    LineRule(
+        "advertisement",
+        _rx(
+            r"^\s*(advertisement|advertising|advert|ad|ads|sponsored( content)?|paid (post|content|partner content)|promoted( content)?|partner content)\s*[:.\-]?\s*$",
+            r"^\s*(story|article|text|content) continues (below|after)\b",
+            r"^\s*(continue|keep) reading below\b",
+            r"^\s*scroll (down )?to continue\b",
+            r"^\s*(skip|close) (ad|advert|advertisement)\b",
+            r"\badvertis(e|ing) with us\b",
+        ),
+        12,
+    ),
+    LineRule(
+        "media-controls",
+        _rx(
+            r"^\s*(play|pause|replay|watch|listen|mute|unmute|enlarge|expand|fullscreen|full screen|close|open gallery|view gallery|toggle caption|hide caption|show caption)( (video|audio|image|this( image| video)?|gallery|now|caption))?\s*$",
+            r"^\s*(image|photo|picture|slide|video) \d+ (of|/) \d+\s*$",
+            r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$",
+            r"^\s*(listen to|hear) (this|the) (article|story)\b",
+            r"^\s*now playing\b",
+            r"^\s*(video|audio|gallery|photos?|watch|podcast|live)\s*[:|]?\s*$",
+            r"\b(your (web )?browser|this browser) (is no longer supported|does not support|doesn'?t support)\b",
+            r"\b(enable|turn on) javascript\b",
+        ),
+        20,
+    ),
+    LineRule(
+        "copyright-footer",
+        _rx(
+            r"^\s*(©|\(c\)|copyright\b|ⓒ)",
+            r"\ball rights reserved\b",
+            r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
+        ),
+        40,
+    ),
+    LineRule(
+        "navigation",
+        _rx(
+            r"^\s*(skip to|jump to|back to|go to) (the )?(main |primary )?(content|navigation|top|menu|search|article|homepage|home)\b",
+            r"^\s*(menu|search|home|homepage|navigation|toggle navigation|open menu|close menu|main menu|sections|all sections|more|top|back|next|previous|prev|submit|go|ok|loading\.*|×|✕|☰)\s*[»›>]?\s*$",
+            r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
+        ),
+        14,
+    ),
+    LineRule(
+        "tag-list",
+        _rx(
+            r"^\s*(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:"
+        ),
+        40,
+    ),
+)
+
+
+def line_rule(text: str, words: int) -> str:
+    """Name of the first furniture rule text matches, else ""."""
+    for rule in LINE_RULES:
+        if rule.matches(text, words):
+            return rule.name
+    return ""
+
+
+def is_share_line(text: str) -> bool:
+    """A line made only of share/follow button labels ("Share Tweet Email")."""
+    words = re.findall(r"[\w\-]+", text.casefold())
+    if not words or len(words) > 12:
+        return False
+    social = sum(1 for w in words if w in SOCIAL_WORDS)
+    labels = {
+        "share",
+        "tweet",
+        "facebook",
+        "twitter",
+        "linkedin",
+        "whatsapp",
+        "email",
+        "e-mail",
+        "print",
+        "pinterest",
+        "reddit",
+        "telegram",
+        "messenger",
+        "flipboard",
+        "pocket",
+        "copy",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "sms",
+        "bluesky",
+        "follow",
+    }
+    return social == len(words) and any(w in labels for w in words)
+
+
+CREDIT_WORDS = (
+    r"ap|afp|reuters|getty|images?|photos?|photograph(er)?|pictures?|epa|pa|aap|supplied|file|"
+    r"shutterstock|alamy|credit|courtesy|handout|istock|bloomberg|xinhua|anadolu|sipa|rex|"
+    r"wikimedia|unsplash|pool|via|staff|illustration|screenshot|screengrab|video"
+)
+CAPTION_CREDIT = re.compile(
+    rf"\s*[(\[](?P<credit>[^()\[\]]{{0,80}}?\b({CREDIT_WORDS})\b[^()\[\]]{{0,80}})[)\]]\s*$",
+    re.IGNORECASE,
+)
+CAPTION_CREDIT_SUFFIX = re.compile(
+    r"\s*[|.]?\s*(?P<credit>(photo|image|picture|credit|photograph|source|foto|bild|illustration)s?( by| credit)?\s*[:©]\s*.{2,80}|©\s*.{2,80})$",
+    re.IGNORECASE,
+)
+CREDIT_LINE = re.compile(
+    rf"^\s*[(\[]?\s*((photo|image|picture|credit|photograph|illustration|video)s?( by| credit| courtesy of)?\s*[:©]?\s*.{{2,60}}|©\s*.{{2,60}}|({CREDIT_WORDS})(\s*[/|,]\s*[\w .\-]+)*)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_credit(text: str) -> tuple[str, str]:
+    """(caption, credit) when text ends with a photo credit, else (text, "")."""
+    for pattern in (CAPTION_CREDIT, CAPTION_CREDIT_SUFFIX):
+        m = pattern.search(text)
+        if m and m.start() > 0:
+            return text[: m.start()].rstrip(), m.group("credit").strip()
+    return text, ""
+
+
+ARTICLE_CREDIT = re.compile(
+    r"^\s*[(\[]?\s*(additional )?(reporting|writing|editing|research|contributed|contributing|compiled|translated|translation|produced)\b.{0,40}\b(by|to|from)\b",
+    re.IGNORECASE,
+)
+
+BYLINE_PREFIX = re.compile(
+    r"^\s*(by|written by|words by|story by|report by|reporting by|author|authors|von|por|par|di|door|af|av)\s*[:\-–]?\s+(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+Predicate = Callable[[str], bool]
