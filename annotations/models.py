@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+NOTE_MAX_LENGTH = 10_000
+CONTEXT_LENGTH = 32
+
+
+class StanceQuerySet(models.QuerySet):
+    def active(self) -> StanceQuerySet:
+        return self.filter(active=True)
+
+
+class Stance(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    colour = models.CharField(
+        max_length=7,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f77b4.")],
+    )
+    hotkey = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text="Key 1–9 that tags a selection with this stance.",
+    )
+    order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(
+        default=True, help_text="Retired stances stay on the annotations that carry them."
+    )
+
+    objects = StanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hotkey__isnull=True) | Q(hotkey__gte=1, hotkey__lte=9),
+                name="stance_hotkey_1_to_9",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AnnotationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(visibility=Annotation.Visibility.SHARED) | Q(user=user))
+
+    def owned_by(self, user) -> AnnotationQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def with_related(self) -> AnnotationQuerySet:
+        return self.select_related("user").prefetch_related("stances")
+
+
+class Annotation(models.Model):
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the team"
+        PRIVATE = "private", "Private to me"
+
+    class AnchorStatus(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        MOVED = "moved", "Moved"
+        ORPHANED = "orphaned", "Orphaned"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    article = models.ForeignKey(
+        "reader.Article", on_delete=models.CASCADE, related_name="annotations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=CONTEXT_LENGTH, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_LENGTH, blank=True)
+    stances = models.ManyToManyField(Stance, through="AnnotationStance", blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    anchor_status = models.CharField(
+        max_length=10, choices=AnchorStatus.choices, default=AnchorStatus.ANCHORED
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "end", "created"]
+        indexes = [
+            models.Index(fields=["article", "start"]),
+            models.Index(fields=["user", "created"]),
+            models.Index(fields=["created"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_not_negative"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="annotation_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["shared", "private"]), name="annotation_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor_status__in=["anchored", "moved", "orphaned"]),
+                name="annotation_anchor_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.quote[:40]!r}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility == self.Visibility.SHARED
+
+
+class AnnotationStance(models.Model):
+    """One stance on one annotation; a model of its own so a tag can carry more later."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="tags")
+    stance = models.ForeignKey(Stance, on_delete=models.PROTECT, related_name="tags")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "stance"], name="annotation_stance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stance} on {self.annotation_id}"

@@ -1,0 +1,139 @@
+"""Writes to annotations. Each is one transaction; views only call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reader.models import Article
+
+from .anchoring import context, reanchor
+from .models import Annotation, AnnotationStance, Stance
+
+
+class AnnotationError(ValueError):
+    """Input that cannot become an annotation; the message is shown to the person."""
+
+
+class StaleVersion(Exception):
+    """The annotation changed since the editor loaded it."""
+
+    def __init__(self, current: Annotation):
+        super().__init__("This annotation was changed elsewhere; your edit was not saved.")
+        self.current = current
+
+
+def check_selection(text: str, *, start: int, end: int, quote: str) -> None:
+    if start < 0 or end < 0:
+        raise AnnotationError("Offsets cannot be negative.")
+    if start >= end:
+        raise AnnotationError("The selection is empty: its end must come after its start.")
+    if end > len(text):
+        raise AnnotationError(
+            f"The selection ends at {end}, past the end of the article ({len(text)} characters)."
+        )
+    if text[start:end] != quote:
+        raise AnnotationError(
+            "The selected text does not match the article at those offsets; "
+            "reload the page and select again."
+        )
+
+
+def _set_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
+    AnnotationStance.objects.filter(annotation=annotation).delete()
+    AnnotationStance.objects.bulk_create(
+        [AnnotationStance(annotation=annotation, stance=s) for s in {s.pk: s for s in stances}.values()]
+    )
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    user,
+    article: Article,
+    start: int,
+    end: int,
+    quote: str,
+    stances: Iterable[Stance] = (),
+    note: str = "",
+    visibility: str = Annotation.Visibility.SHARED,
+) -> Annotation:
+    check_selection(article.text, start=start, end=end, quote=quote)
+    prefix, suffix = context(article.text, start, end)
+    annotation = Annotation.objects.create(
+        article=article,
+        user=user,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        note=note,
+        visibility=visibility,
+    )
+    _set_stances(annotation, stances)
+    return annotation
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    version: int,
+    stances: Iterable[Stance],
+    note: str,
+    visibility: str,
+) -> Annotation:
+    """Owner's edit; refused with StaleVersion when ``version`` is not the current one."""
+    changed = Annotation.objects.filter(pk=annotation.pk, version=version).update(
+        note=note, visibility=visibility, version=F("version") + 1, updated=timezone.now()
+    )
+    current = Annotation.objects.with_related().get(pk=annotation.pk)
+    if not changed:
+        raise StaleVersion(current)
+    _set_stances(current, stances)
+    return Annotation.objects.with_related().get(pk=annotation.pk)
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation) -> None:
+    annotation.delete()
+
+
+@transaction.atomic
+def annotations_reanchor(*, article: Article) -> dict[str, int]:
+    """Place every annotation of the article on its current text; never delete one."""
+    counts = {status: 0 for status in Annotation.AnchorStatus.values}
+    changed = []
+    for annotation in Annotation.objects.filter(article=article).only(
+        "id", "start", "end", "quote", "prefix", "suffix", "anchor_status"
+    ):
+        anchor = reanchor(
+            article.text,
+            start=annotation.start,
+            end=annotation.end,
+            quote=annotation.quote,
+            prefix=annotation.prefix,
+            suffix=annotation.suffix,
+        )
+        counts[anchor.status] += 1
+        if anchor.status == Annotation.AnchorStatus.ORPHANED:
+            # Keep the stored selectors as they were: they are what the reader
+            # wrote, and what a later re-anchoring can still use.
+            if annotation.anchor_status != anchor.status:
+                annotation.anchor_status = anchor.status
+                changed.append(annotation)
+            continue
+        prefix, suffix = context(article.text, anchor.start, anchor.end)
+        annotation.start, annotation.end = anchor.start, anchor.end
+        annotation.quote = article.text[anchor.start : anchor.end]
+        annotation.prefix, annotation.suffix = prefix, suffix
+        annotation.anchor_status = anchor.status
+        changed.append(annotation)
+    Annotation.objects.bulk_update(
+        changed, ["start", "end", "quote", "prefix", "suffix", "anchor_status"], batch_size=500
+    )
+    return counts

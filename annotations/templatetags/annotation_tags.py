@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import bleach
+from bleach.callbacks import nofollow, target_blank
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+def _safe_link(attrs, new=False):
+    href = attrs.get((None, "href"), "")
+    if not href.lower().startswith(("http://", "https://")):
+        return None
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    return attrs
+
+
+@register.filter
+def urlize_note(note: str) -> SafeString:
+    """A plain-text note with its web addresses made into safe links."""
+    linked = bleach.linkify(
+        escape(note), callbacks=[nofollow, target_blank, _safe_link], parse_email=False
+    )
+    return mark_safe(linked)  # noqa: S308 - input escaped, links built by bleach

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+from django_ratelimit.decorators import ratelimit
+
+from reader.models import Article
+
+from . import services
+from .forms import AnnotationCreateForm, AnnotationEditForm
+from .models import Annotation
+from .reading import change_token, reading_context
+
+READING = "reader/article_detail.html"
+
+
+def _visible(request: HttpRequest, pk) -> Annotation:
+    """Another user's private annotation does not exist, whatever the method."""
+    return get_object_or_404(Annotation.objects.visible_to(request.user).with_related(), pk=pk)
+
+
+def _owned(request: HttpRequest, pk) -> Annotation:
+    annotation = _visible(request, pk)
+    if annotation.user_id != request.user.pk:
+        raise PermissionDenied("Only the person who made an annotation can change it.")
+    return annotation
+
+
+def _annotated(request: HttpRequest, article: Article, *, status: int = 200) -> HttpResponse:
+    """The body with its highlights and the annotation list, as one fragment."""
+    response = render(request, f"{READING}#annotated", reading_context(request, article), status=status)
+    return trigger_client_event(response, "annotations-changed")
+
+
+def _error(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    response = render(
+        request, "annotations/_error.html", {"message": message}, status=status
+    )
+    if request.htmx:
+        response = reswap(retarget(response, "#toolbar-error"), "innerHTML")
+    return response
+
+
+@require_POST
+@ratelimit(key="user", rate="4/s", block=False)
+@ratelimit(key="user", rate="60/m", block=False)
+def annotation_create(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _error(request, "You are making annotations too fast; wait a moment.", status=429)
+    form = AnnotationCreateForm(request.POST)
+    if not form.is_valid():
+        message = "; ".join(
+            f"{form.fields[f].label or f if f != '__all__' else ''}: {' '.join(e)}".lstrip(": ")
+            for f, e in form.errors.items()
+        )
+        return _error(request, f"Not saved. {message}")
+    data = form.cleaned_data
+    article = Article.objects.get(pk=data["article"].pk)
+    try:
+        services.annotation_create(
+            user=request.user,
+            article=article,
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            stances=data["stances"],
+            note=data["note"],
+            visibility=data["visibility"],
+        )
+    except services.AnnotationError as error:
+        return _error(request, f"Not saved. {error}")
+    if request.htmx:
+        return _annotated(request, article)
+    return redirect(article)
+
+
+@require_GET
+def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
+    annotation = _visible(request, pk)
+    return render(request, "annotations/annotation_card.html", {"a": annotation, "standalone": not request.htmx})
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_edit(request: HttpRequest, pk) -> HttpResponse:
+    annotation = _owned(request, pk)
+    initial = {
+        "stances": list(annotation.stances.all()),
+        "note": annotation.note,
+        "visibility": annotation.visibility,
+        "version": annotation.version,
+    }
+    form = AnnotationEditForm(request.POST or None, initial=initial, annotation=annotation)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.annotation_update(
+                    annotation=annotation,
+                    version=data["version"],
+                    stances=data["stances"],
+                    note=data["note"],
+                    visibility=data["visibility"],
+                )
+            except services.StaleVersion as stale:
+                current = stale.current
+                form = AnnotationEditForm(
+                    initial={
+                        "stances": list(current.stances.all()),
+                        "note": current.note,
+                        "visibility": current.visibility,
+                        "version": current.version,
+                    },
+                    annotation=current,
+                )
+                form.stale_message = (
+                    "Someone changed this annotation while you were editing (perhaps in another tab). "
+                    "This is the current version; your edit was not saved: "
+                )
+                form.lost_note = request.POST.get("note", "")
+                annotation, status = current, 409
+            else:
+                if request.htmx:
+                    return _annotated(request, annotation.article)
+                return redirect(annotation.article)
+        else:
+            status = 422
+    template = "annotations/annotation_edit.html"
+    if request.htmx:
+        template += "#edit-form"
+    response = render(request, template, {"a": annotation, "form": form}, status=status)
+    if request.htmx and status != 200:
+        response = reswap(retarget(response, f"#ann-{annotation.pk}"), "innerHTML")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
+    annotation = _owned(request, pk)
+    if request.method == "GET":
+        return render(request, "annotations/annotation_delete.html", {"a": annotation})
+    article = annotation.article
+    services.annotation_delete(annotation=annotation)
+    if request.htmx:
+        return _annotated(request, article)
+    return redirect(article)
+
+
+@require_GET
+def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article, slug=slug)
+    if not request.htmx:
+        return redirect(article)
+    return render(request, f"{READING}#annotated", reading_context(request, article))
+
+
+@require_GET
+def article_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """204 while nothing the user may see has changed; else tells the page to refresh."""
+    article = get_object_or_404(Article.objects.only("pk", "slug"), slug=slug)
+    token = change_token(article, request.user)
+    if request.GET.get("since") == token:
+        return HttpResponse(status=204)
+    response = render(request, f"{READING}#poller", {"article": article, "token": token})
+    return trigger_client_event(response, "annotations-stale")

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "source_name", "published", "word_count", "imported_by", "imported_at"]
+    list_filter = ["source_name"]
+    search_fields = ["title", "byline", "source_url"]
+    date_hierarchy = "imported_at"
+    readonly_fields = ["text", "word_count", "imported_by", "imported_at", "updated_at", "cleaning_report"]
+    exclude = ["raw_input", "body_html", "text_hash"]
+    fields = [
+        "title", "subtitle", "byline", "published", "source_name", "source_url", "slug",
+        "text", "word_count", "cleaning_report", "imported_by", "imported_at", "updated_at",
+    ]

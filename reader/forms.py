@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+ALLOWED_SUFFIXES = (".txt", ".html", ".htm")
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label="Paste the article (text or HTML)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+    )
+    files = MultipleFileField(label="Or upload files (.txt, .html)", required=False)
+    url = forms.URLField(
+        label="Or give the article's address",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.IMPORT_MAX_BYTES
+        for upload in files:
+            if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+                raise forms.ValidationError(
+                    f"{upload.name}: only .txt, .html and .htm files can be imported."
+                )
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"{upload.name} is larger than {limit // (1024 * 1024)} MB; nothing was imported."
+                )
+            if upload.size == 0:
+                raise forms.ValidationError(f"{upload.name} is empty; nothing was imported.")
+        return files
+
+    def clean(self):
+        data = super().clean()
+        given = [bool(data.get("text", "").strip()), bool(data.get("files")), bool(data.get("url"))]
+        if not any(given) and not self.errors:
+            raise forms.ValidationError("Paste an article, choose a file or give an address.")
+        if sum(given) > 1:
+            raise forms.ValidationError("Import one kind of input at a time: text, files or an address.")
+        return data
+
+
+class RestoreForm(forms.Form):
+    restore = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, dropped_indices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restore"].choices = [(i, i) for i in dropped_indices]

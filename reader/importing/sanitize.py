@@ -1,0 +1,150 @@
+"""The one place imported HTML is made safe and normal.
+
+Every import passes through :func:`build_body`. Its output is a sequence of
+blocks with a tiny inline allowlist, whitespace collapsed inside each block so
+that the browser's text content of a block equals the server's, and each block
+carrying ``data-offset``: the index of its first character in the canonical
+text (blocks joined by a blank line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import bleach
+import lxml.html
+from lxml import etree
+
+BLOCK_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li", "figcaption")
+INLINE_TAGS = frozenset({"a", "em", "strong", "q", "cite", "sub", "sup"})
+INLINE_ATTRIBUTES = {"a": ["href"]}
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+BLOCK_SEPARATOR = "\n\n"
+# Wrappers a block needs to be valid HTML; they carry no text of their own.
+_CONTAINER = {"li": "ul", "figcaption": "figure"}
+
+_WHITESPACE = re.compile(r"\s+")
+# Characters that cannot be stored or serialised: C0/C1 controls, lone
+# surrogates, and the two XML non-characters.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+# Their content is code or styling, never article text: dropped whole, before
+# bleach (which keeps the text of the tags it strips).
+_CODE_ELEMENTS = re.compile(
+    r"<(script|style|template|noscript|iframe|object|svg|math)\b.*?(</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+_cleaner = bleach.sanitizer.Cleaner(
+    tags=INLINE_TAGS,
+    attributes=INLINE_ATTRIBUTES,
+    protocols=PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def clean_inline(html: str) -> str:
+    """Sanitize one block's inline HTML to the allowlist."""
+    return _cleaner.clean(_CODE_ELEMENTS.sub("", _UNSTORABLE.sub("", html)))
+
+
+def _text_slots(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """(element, "text"|"tail") pairs in document order below ``element``."""
+    yield element, "text"
+    for child in element:
+        yield from _text_slots(child)
+        yield child, "tail"
+
+
+def _collapse(root: etree._Element) -> None:
+    slots = list(_text_slots(root))
+    pending_space = False
+    seen_text = False
+    for node, attr in slots:
+        value = getattr(node, attr)
+        if not value:
+            continue
+        out = []
+        parts = _WHITESPACE.split(value)
+        for i, piece in enumerate(parts):
+            if i > 0:
+                pending_space = True
+            if piece:
+                if pending_space and seen_text:
+                    out.append(" ")
+                out.append(piece)
+                pending_space = False
+                seen_text = True
+        setattr(node, attr, "".join(out) or None)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    html: str  # sanitized inline HTML, whitespace collapsed
+    text: str  # its text content
+
+
+def normalize_block(kind: str, inline_html: str) -> Block | None:
+    """Sanitize and collapse one block; None when nothing readable is left."""
+    if kind not in BLOCK_TAGS:
+        kind = "p"
+    cleaned = clean_inline(inline_html)
+    root = lxml.html.fragment_fromstring(f"<div>{cleaned}</div>") if cleaned else None
+    if root is None:
+        return None
+    _collapse(root)
+    for link in root.iter("a"):
+        link.set("rel", "nofollow noopener noreferrer")
+    text = root.text_content()
+    if not text.strip():
+        return None
+    inner = etree.tostring(root, encoding="unicode", method="html")
+    inner = inner[len("<div>") : -len("</div>")]
+    return Block(kind=kind, html=inner, text=text)
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    text: str
+    blocks: tuple[Block, ...]
+
+
+def build_body(blocks: Iterable[tuple[str, str]]) -> Body:
+    """Turn (kind, inline HTML) pairs into the stored body HTML and canonical text."""
+    kept: list[Block] = []
+    for kind, inline_html in blocks:
+        block = normalize_block(kind, inline_html)
+        if block is not None:
+            kept.append(block)
+    parts: list[str] = []
+    offset = 0
+    open_container = ""
+    for index, block in enumerate(kept):
+        container = _CONTAINER.get(block.kind, "")
+        if container != open_container:
+            if open_container:
+                parts.append(f"</{open_container}>")
+            if container:
+                parts.append(f"<{container}>")
+            open_container = container
+        parts.append(f'<{block.kind} data-offset="{offset}">{block.html}</{block.kind}>')
+        offset += len(block.text) + (len(BLOCK_SEPARATOR) if index < len(kept) - 1 else 0)
+    if open_container:
+        parts.append(f"</{open_container}>")
+    return Body(
+        html="\n".join(parts),
+        text=BLOCK_SEPARATOR.join(b.text for b in kept),
+        blocks=tuple(kept),
+    )
+
+
+def plain_text(value: str) -> str:
+    """A single-line metadata value (title, byline…): text only, spaces collapsed."""
+    cleaned = bleach.clean(_UNSTORABLE.sub("", value or ""), tags=set(), strip=True)
+    text = lxml.html.fragment_fromstring(f"<div>{cleaned}</div>").text_content() if cleaned else ""
+    return _WHITESPACE.sub(" ", text).strip()

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_date, parse_datetime
+from tqdm import tqdm
+
+from reader import services
+from reader.importing.types import ImportFailed
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+
+
+@dataclass
+class Job:
+    label: str
+    run: object  # () -> ImportOutcome
+
+
+def _published(value) -> dt.datetime | None:
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise ImportFailed(f"“published” must be a date or date-time string, not {value!r}.")
+    parsed = parse_datetime(value)
+    if parsed is None and (day := parse_date(value)):
+        parsed = dt.datetime.combine(day, dt.time())
+    if parsed is None:
+        raise ImportFailed(f"“published” is not an ISO date or date-time: {value!r}.")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from files, folders (recursively), .jsonl files (one object per line "
+        "with title, url, published and html or text) and http(s) addresses."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
+        parser.add_argument("--user", help="Record this username as the importer.")
+
+    def handle(self, *args, sources: list[str], user: str | None, **options):
+        importer = None
+        if user:
+            from django.contrib.auth import get_user_model
+
+            try:
+                importer = get_user_model().objects.get_by_natural_key(user)
+            except get_user_model().DoesNotExist as error:
+                raise CommandError(f"No user named {user!r}.") from error
+        jobs, failed = self._jobs(sources, importer)
+        counts = {services.IMPORTED: 0, services.UPDATED: 0, services.UNCHANGED: 0}
+        progress = tqdm(jobs, desc="Importing", unit="article", disable=None if len(jobs) > 5 else True,
+                        file=self.stderr._out)
+        for job in progress:
+            try:
+                outcome = job.run()
+            except ImportFailed as error:
+                failed.append((job.label, str(error)))
+                continue
+            counts[outcome.status] += 1
+            if options["verbosity"] > 1:
+                progress.write(f"{outcome.status}: {job.label} → {outcome.article.title}")
+        self.stdout.write(
+            f"Imported {counts[services.IMPORTED]}, updated {counts[services.UPDATED]}, "
+            f"duplicates skipped {counts[services.UNCHANGED]}, failed {len(failed)}."
+        )
+        for label, reason in failed:
+            self.stderr.write(f"  failed: {label}: {reason}")
+        if failed:
+            raise CommandError(f"{len(failed)} input(s) could not be imported.", returncode=1)
+
+    def _jobs(self, sources: list[str], user) -> tuple[list[Job], list[tuple[str, str]]]:
+        jobs: list[Job] = []
+        failed: list[tuple[str, str]] = []
+        for source in sources:
+            if source.lower().startswith(("http://", "https://")):
+                jobs.append(Job(source, lambda url=source: services.article_import_url(url=url, user=user)))
+                continue
+            path = Path(source)
+            if not path.exists():
+                failed.append((source, "no such file or folder"))
+                continue
+            files = (
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+                if path.is_dir()
+                else [path]
+            )
+            for file in files:
+                if file.suffix.lower() == ".jsonl":
+                    try:
+                        jobs.extend(self._jsonl_jobs(file, user))
+                    except ImportFailed as error:
+                        failed.append((str(file), str(error)))
+                else:
+                    jobs.append(Job(str(file), lambda f=file: self._file_job(f, user)))
+        return jobs, failed
+
+    @staticmethod
+    def _file_job(path: Path, user):
+        if path.stat().st_size > settings.IMPORT_MAX_BYTES:
+            raise ImportFailed(
+                f"larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB; nothing was imported."
+            )
+        return services.article_import(raw=path.read_bytes(), user=user, filename=path.name)
+
+    def _jsonl_jobs(self, path: Path, user) -> Iterator[Job]:
+        if path.stat().st_size > 50 * settings.IMPORT_MAX_BYTES:
+            raise ImportFailed("the .jsonl file is too large to read.")
+        with path.open(encoding="utf-8", errors="strict") as lines:
+            try:
+                rows = list(enumerate(lines, start=1))
+            except UnicodeDecodeError as error:
+                raise ImportFailed(f"not UTF-8 text ({error.reason}).") from error
+        for number, line in rows:
+            if line.strip():
+                yield Job(f"{path}:{number}", lambda line=line, n=number: self._row_job(line, n, user))
+
+    @staticmethod
+    def _row_job(line: str, number: int, user):
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ImportFailed(f"line {number} is not valid JSON ({error.msg}).") from error
+        if not isinstance(row, dict):
+            raise ImportFailed(f"line {number} is not a JSON object.")
+        html, text = row.get("html"), row.get("text")
+        body = html if isinstance(html, str) and html.strip() else text
+        if not isinstance(body, str) or not body.strip():
+            raise ImportFailed(f"line {number} has neither “html” nor “text”.")
+        url = row.get("url") or ""
+        if not isinstance(url, str):
+            raise ImportFailed(f"line {number}: “url” must be a string.")
+        metadata = services.Metadata(
+            title=row.get("title") if isinstance(row.get("title"), str) else "",
+            published=_published(row.get("published")),
+        )
+        return services.article_import(
+            raw=body.encode("utf-8"),
+            user=user,
+            url=url,
+            filename="row.html" if body is html else "row.txt",
+            charset="utf-8",
+            metadata=metadata,
+        )

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+WORD = re.compile(r"\w+")
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_listing(self) -> ArticleQuerySet:
+        # The list never needs the heavy columns.
+        return self.defer("body_html", "text", "raw_input", "cleaning_report")
+
+    def search(self, query: str) -> ArticleQuerySet:
+        query = query.strip()
+        if not query:
+            return self
+        condition = Q()
+        for term in query.split()[:8]:
+            condition &= Q(title__icontains=term) | Q(text__icontains=term)
+        return self.filter(condition)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    subtitle = models.TextField(blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published = models.DateTimeField(null=True, blank=True, db_index=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    # NULL rather than "" when absent, so the unique constraint allows many.
+    source_url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    body_html = models.TextField(editable=False)
+    text = models.TextField(editable=False)
+    text_hash = models.CharField(max_length=64, unique=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    raw_input = models.BinaryField(editable=False)
+    raw_filename = models.CharField(max_length=255, blank=True)
+    raw_content_type = models.CharField(max_length=100, blank=True)
+    raw_kind = models.CharField(max_length=10, default="text")
+    cleaning_report = models.JSONField(default=dict, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-imported_at"]
+        indexes = [models.Index(fields=["source_name"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reader:article_detail", kwargs={"slug": self.slug})
+
+    def set_text(self, *, body_html: str, text: str) -> None:
+        """The canonical text is derived from the body, never typed in."""
+        self.body_html = body_html
+        self.text = text
+        self.text_hash = text_digest(text)
+        self.word_count = len(WORD.findall(text))
+
+    def assign_slug(self) -> None:
+        base = slugify(self.title)[:100] or "article"
+        slug, n = base, 1
+        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        self.slug = slug
+
+
+class SourceParagraph(models.Model):
+    """Which paragraphs each article of a source had, for the corpus chrome rule."""
+
+    source = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint", "article"], name="source_paragraph_once"
+            )
+        ]
+        indexes = [models.Index(fields=["source", "fingerprint"])]
+
+
+class ImportDraft(models.Model):
+    """An input waiting in the import preview; deleted when saved."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    raw_input = models.BinaryField()
+    filename = models.CharField(max_length=255, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    charset = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename or self.url or f"Pasted text {self.pk}"

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "reader"
+
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("articles/import/", views.article_import, name="article_import"),
+    path("articles/import/<int:pk>/", views.draft_preview, name="draft_preview"),
+    path("articles/import/<int:pk>/save/", views.draft_save, name="draft_save"),
+    path("articles/import/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
+    path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+]

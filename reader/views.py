@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from annotations.models import Annotation
+from annotations.reading import reading_context
+
+from . import services
+from .forms import ImportForm, RestoreForm
+from .importing.types import CHROME, ImportFailed
+from .models import Article, ImportDraft
+
+SORTS = {
+    "published": ("-published", "-imported_at"),
+    "imported": ("-imported_at",),
+    "title": ("title",),
+}
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    sort = request.GET.get("sort", "published")
+    if sort not in SORTS:
+        sort = "published"
+    visible = Q(annotations__visibility=Annotation.Visibility.SHARED) | Q(
+        annotations__user=request.user
+    )
+    articles = (
+        Article.objects.for_listing()
+        .search(query)
+        .annotate(annotation_count=Count("annotations", filter=visible))
+        .order_by(*SORTS[sort], "pk")
+    )
+    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    template = "reader/article_list.html"
+    if request.htmx and request.htmx.target == "article-results":
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"page": page, "query": query, "sort": sort, "sorts": list(SORTS)},
+    )
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article, slug=slug)
+    return render(request, "reader/article_detail.html", reading_context(request, article))
+
+
+def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraft]:
+    data = form.cleaned_data
+    if data.get("url"):
+        from .importing.fetch import fetch_url
+
+        fetched = fetch_url(data["url"])
+        return [
+            ImportDraft(
+                user=request.user,
+                raw_input=fetched.body,
+                url=fetched.final_url or data["url"],
+                content_type=fetched.content_type,
+                charset=fetched.charset or "",
+            )
+        ]
+    if data.get("files"):
+        return [
+            ImportDraft(
+                user=request.user,
+                raw_input=upload.read(),
+                filename=upload.name[:255],
+                content_type=upload.content_type or "",
+                charset=upload.charset or "",
+            )
+            for upload in data["files"]
+        ]
+    return [ImportDraft(user=request.user, raw_input=data["text"].encode("utf-8"), charset="utf-8")]
+
+
+@require_http_methods(["GET", "POST"])
+def article_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafts = _drafts_from_form(request, form)
+            for draft in drafts:
+                # Refuse undecodable or empty input here, before a preview exists.
+                services.prepare_input(
+                    bytes(draft.raw_input),
+                    filename=draft.filename,
+                    url=draft.url,
+                    content_type=draft.content_type,
+                    charset=draft.charset or None,
+                )
+        except ImportFailed as error:
+            form.add_error(None, str(error))
+        else:
+            ImportDraft.objects.bulk_create(drafts)
+            first = ImportDraft.objects.filter(user=request.user).first()
+            return redirect("reader:draft_preview", pk=first.pk)
+    pending = ImportDraft.objects.filter(user=request.user)
+    return render(
+        request,
+        "reader/article_import.html",
+        {"form": form, "pending": pending},
+        status=422 if form.errors else 200,
+    )
+
+
+def _restore_form(request: HttpRequest, prepared) -> RestoreForm:
+    dropped = [s["index"] for s in prepared.report["segments"] if s["role"] == CHROME]
+    return RestoreForm(request.POST or None, dropped_indices=dropped)
+
+
+def _prepare_draft(draft: ImportDraft, restore=()):
+    return services.prepare_input(
+        bytes(draft.raw_input),
+        filename=draft.filename,
+        url=draft.url,
+        content_type=draft.content_type,
+        charset=draft.charset or None,
+        restore=restore,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    restore: list[int] = []
+    if request.method == "POST":
+        form = _restore_form(request, _prepare_draft(draft))
+        if form.is_valid():
+            restore = form.cleaned_data["restore"]
+    try:
+        prepared = _prepare_draft(draft, restore)
+    except ImportFailed as error:
+        draft.delete()
+        messages.error(request, f"{draft}: {error}")
+        return redirect("reader:article_import")
+    template = "reader/draft_preview.html"
+    if request.htmx:
+        template += "#preview"
+    remaining = ImportDraft.objects.filter(user=request.user).exclude(pk=draft.pk).count()
+    return render(
+        request,
+        template,
+        {"draft": draft, "prepared": prepared, "restore": set(restore), "remaining": remaining},
+    )
+
+
+@require_POST
+def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    form = _restore_form(request, _prepare_draft(draft))
+    restore = form.cleaned_data["restore"] if form.is_valid() else []
+    try:
+        outcome = services.article_import(
+            raw=bytes(draft.raw_input),
+            user=request.user,
+            filename=draft.filename,
+            url=draft.url,
+            content_type=draft.content_type,
+            charset=draft.charset or None,
+            restore=restore,
+        )
+    except ImportFailed as error:
+        messages.error(request, f"{draft}: {error}")
+        return redirect("reader:draft_preview", pk=draft.pk)
+    draft.delete()
+    verb = {
+        services.IMPORTED: "Imported",
+        services.UPDATED: "Updated",
+        services.UNCHANGED: "Already in the library:",
+    }[outcome.status]
+    messages.success(request, f"{verb} “{outcome.article.title}”.")
+    following = ImportDraft.objects.filter(user=request.user).first()
+    if following:
+        return redirect("reader:draft_preview", pk=following.pk)
+    return redirect(outcome.article)
+
+
+@require_POST
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    draft.delete()
+    messages.info(request, f"Discarded {draft}.")
+    following = ImportDraft.objects.filter(user=request.user).first()
+    if following:
+        return redirect("reader:draft_preview", pk=following.pk)
+    return redirect("reader:article_import")
