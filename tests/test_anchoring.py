@@ -117,6 +117,19 @@ def test_fuzzy_match_ends_on_word_boundaries_without_whitespace(article: str) ->
     assert placed(new, anchor) == "the differing views on Syria held by the US"
 
 
+def test_quote_across_paragraphs_is_matched_fuzzily_across_them(paragraphs: list[str]) -> None:
+    old = "\n\n".join(paragraphs)
+    quote = paragraphs[4] + "\n\n" + paragraphs[5]
+    stored = selector(old, quote)
+    edited = [p.replace("news conference", "press briefing") for p in paragraphs]
+    new = "\n\n".join(edited[:3] + edited[4:6] + edited[3:4] + edited[6:])
+
+    anchor = reanchor(new, **stored)
+
+    assert anchor.status == "moved"
+    assert placed(new, anchor) == edited[4] + "\n\n" + edited[5]
+
+
 def test_fuzzy_match_stays_inside_the_paragraph_of_the_quote(article: str) -> None:
     quote = "Russia has been a key ally to Syria during the crisis"
     stored = selector(article, quote)
@@ -153,6 +166,22 @@ def test_heavily_reworded_quote_is_orphaned_not_attached_to_a_look_alike(article
 
     assert anchor.status == "orphaned"
     assert anchor.score == 0.0
+
+
+def test_look_alike_just_above_threshold_is_taken_only_in_agreeing_context(
+    article: str,
+) -> None:
+    stored = selector(article, IRAN_ALLY)
+    look_alike = "Iraq has so far been Nouri al-Maliki's main regional ally"
+    assert FUZZY_THRESHOLD <= Indel.normalized_similarity(IRAN_ALLY, look_alike) < 0.85
+
+    in_place = article.replace(IRAN_ALLY, look_alike)
+    assert reanchor(in_place, **stored).status == "moved"
+
+    elsewhere = article.replace(IRAN_ALLY, "Tehran is a friend of Damascus").replace(
+        "Damascus has denied all the claims of abuse.", look_alike + "."
+    )
+    assert reanchor(elsewhere, **stored).status == "orphaned"
 
 
 def test_removed_quote_is_orphaned_with_old_offsets_kept(article: str) -> None:
