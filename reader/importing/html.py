@@ -1,0 +1,253 @@
+"""Extract an article from an HTML page: trafilatura finds the main content,
+general page signals (JSON-LD, Open Graph, meta tags) fill the metadata, and
+the page's other visible blocks are listed as chrome for the cleaning report."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import trafilatura
+from lxml import etree
+from trafilatura.utils import load_html
+
+from reader.importing.html_chrome import chrome_segments
+from reader.importing.html_chrome import key as chrome_key
+from reader.importing.html_cleanup import clean_body
+from reader.importing.html_meta import PageMeta, read_page_meta
+from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
+
+SPACE = re.compile(r"\s+")
+
+HEADING_KIND = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
+INLINE_REND = {"#b": "strong", "#i": "em", "#sub": "sub", "#sup": "sup"}
+SAFE_HREF = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+TRAFILATURA_OPTIONS = {
+    "output_format": "python",
+    "with_metadata": False,
+    "include_comments": False,
+    "include_formatting": True,
+    "include_links": True,
+    "include_tables": True,
+    "include_images": False,
+}
+
+# Below this many characters of body text a page is not an article.
+MIN_ARTICLE_CHARS = 80
+
+
+def collapse(text: str) -> str:
+    return SPACE.sub(" ", text).strip()
+
+
+def extract_html(html: str, *, url: str = "") -> Extracted:
+    if not html or not html.strip():
+        raise ImportFailed("The page is empty: there is no HTML to read.")
+    tree = load_html(html)
+    if tree is None:
+        raise ImportFailed("The page could not be parsed as HTML.")
+    meta = read_page_meta(tree, url=url)
+    document = trafilatura.bare_extraction(tree, url=meta.url or url or None, **TRAFILATURA_OPTIONS)
+    segments = body_segments(document.body) if document is not None else []
+    meta.fill_from_tree(tree, segments)
+    segments = mark_metadata_segments(segments, meta)
+    segments = clean_body(segments, byline=meta.byline)
+    kept_text = sum(len(segment_text(s)) for s in segments if s.kept)
+    if kept_text < MIN_ARTICLE_CHARS:
+        raise ImportFailed(
+            "No article text was found on this page: it looks like navigation, a "
+            "listing or an empty page. Paste the article text instead."
+        )
+    segments = chrome_segments(tree, segments, labels=metadata_labels(meta))
+    return Extracted(
+        segments=segments,
+        title=meta.title,
+        subtitle=meta.subtitle,
+        byline=meta.byline,
+        published=meta.published,
+        source_name=meta.site_name,
+        source_url=meta.url or url,
+        extractor="trafilatura",
+    )
+
+
+# ---------------------------------------------------------------- body tree
+
+
+def body_segments(body: etree._Element | None) -> list[Segment]:
+    """One segment per block of trafilatura's body tree, in order."""
+    segments: list[Segment] = []
+    if body is not None:
+        _mixed(body, segments, quoted=False)
+    return [s for s in segments if s.html]
+
+
+def _block(el: etree._Element, out: list[Segment], *, quoted: bool) -> None:
+    tag = el.tag
+    if tag == "head":
+        kind = HEADING_KIND.get(el.get("rend", ""), "h3")
+        out.append(Segment(html=inline_html(el), kind=kind))
+    elif tag == "list":
+        for item in el:
+            _list_item(item, out)
+    elif tag == "quote":
+        if any(child.tag in BLOCK_TAGS for child in el):
+            _mixed(el, out, quoted=True)
+        else:
+            out.append(Segment(html=inline_html(el), kind="blockquote"))
+    elif tag == "table":
+        _table(el, out, quoted=quoted)
+    elif tag == "graphic":
+        return
+    elif any(child.tag in BLOCK_TAGS for child in el):
+        _mixed(el, out, quoted=quoted)
+    else:
+        kind = "blockquote" if quoted else "p"
+        out.append(Segment(html=inline_html(el), kind=kind))
+
+
+BLOCK_TAGS = {"p", "head", "list", "item", "quote", "div", "table", "code", "row", "cell"}
+# A table cell longer than this is page layout, not data: its blocks are read as blocks.
+LAYOUT_CELL_CHARS = 200
+
+
+def _table(table: etree._Element, out: list[Segment], *, quoted: bool) -> None:
+    """A data table gives one paragraph per row; a layout table's cells are
+    read like any other container."""
+    for row in table.findall("row"):
+        cells = row.findall("cell")
+        if any(_is_layout_cell(cell) for cell in cells):
+            for cell in cells:
+                _mixed(cell, out, quoted=quoted)
+        else:
+            html = " ".join(h for h in (inline_html(cell) for cell in cells) if h)
+            if html:
+                out.append(Segment(html=html, kind="p"))
+
+
+def _is_layout_cell(cell: etree._Element) -> bool:
+    if any(child.tag in ("p", "head", "list", "quote", "table") for child in cell):
+        return True
+    return len("".join(cell.itertext())) > LAYOUT_CELL_CHARS
+
+
+def _mixed(el: etree._Element, out: list[Segment], *, quoted: bool) -> None:
+    """A block holding both inline content and nested blocks: the loose inline
+    runs become blocks of their own."""
+    kind = "blockquote" if quoted else "p"
+    run: list[str] = [escape(el.text or "", quote=False)]
+    for child in el:
+        if child.tag in BLOCK_TAGS:
+            _flush(run, kind, out)
+            _block(child, out, quoted=quoted)
+            run = [escape(child.tail or "", quote=False)]
+        else:
+            run.append(_inline(child))
+    _flush(run, kind, out)
+
+
+def _flush(run: list[str], kind: str, out: list[Segment]) -> None:
+    html = collapse("".join(run))
+    if html:
+        out.append(Segment(html=html, kind=kind))
+
+
+def _list_item(item: etree._Element, out: list[Segment]) -> None:
+    nested = [child for child in item if child.tag == "list"]
+    if not nested:
+        out.append(Segment(html=inline_html(item), kind="li"))
+        return
+    run: list[str] = [escape(item.text or "", quote=False)]
+    for child in item:
+        if child.tag == "list":
+            _flush(run, "li", out)
+            for sub in child:
+                _list_item(sub, out)
+            run = [escape(child.tail or "", quote=False)]
+        else:
+            run.append(_inline(child))
+    _flush(run, "li", out)
+
+
+def inline_html(el: etree._Element) -> str:
+    parts = [escape(el.text or "", quote=False)]
+    parts.extend(_inline(child) for child in el)
+    return collapse("".join(parts))
+
+
+def _inline(el: etree._Element) -> str:
+    tail = escape(el.tail or "", quote=False)
+    if tail[:1].isalnum():
+        # trafilatura trims the space after inline markup: "<b>a</b> b" comes out as "a</b>b"
+        tail = " " + tail
+    tag = el.tag
+    if tag == "lb":
+        return " " + tail
+    if tag == "graphic":
+        return tail
+    if tag in BLOCK_TAGS:
+        inner = escape(el.text or "", quote=False) + "".join(_inline(c) for c in el)
+        return f" {inner} {tail}"
+    inner = escape(el.text or "", quote=False) + "".join(_inline(c) for c in el)
+    if tag == "hi":
+        wrap = INLINE_REND.get(el.get("rend", ""))
+    elif tag == "ref":
+        target = (el.get("target") or "").strip()
+        if SAFE_HREF.match(target) and collapse(inner):
+            return f'<a href="{escape(target)}">{inner}</a>{tail}'
+        wrap = None
+    else:
+        wrap = None
+    if wrap and collapse(inner):
+        return f"<{wrap}>{inner}</{wrap}>{tail}"
+    return inner + tail
+
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def segment_text(segment: Segment) -> str:
+    """The text a reader sees for one segment (its inline HTML without tags)."""
+    from html import unescape
+
+    return collapse(unescape(TAG.sub("", segment.html)))
+
+
+# ---------------------------------------------------------------- metadata blocks
+
+
+def mark_metadata_segments(segments: list[Segment], meta: PageMeta) -> list[Segment]:
+    """Blocks that repeat the title, or that only state byline or date, are
+    metadata rather than body."""
+    title_key = _key(meta.title)
+    subtitle_key = _key(meta.subtitle)
+    for index, segment in enumerate(segments):
+        if segment.role != BODY:
+            continue
+        key = _key(segment_text(segment))
+        if segment.kind.startswith("h") and title_key and key == title_key:
+            segment.role, segment.rule = "title", "repeats-title"
+        elif index < 4 and subtitle_key and key == subtitle_key:
+            segment.role, segment.rule = "subtitle", "standfirst"
+    return segments
+
+
+def metadata_labels(meta: PageMeta) -> dict[str, tuple[str, str]]:
+    """Page blocks that state the article's metadata, by their key."""
+    labels: dict[str, tuple[str, str]] = {}
+    if meta.title:
+        labels[chrome_key(meta.title)] = ("title", "headline")
+    if meta.subtitle:
+        labels[chrome_key(meta.subtitle)] = ("subtitle", "standfirst")
+    if meta.byline:
+        labels[chrome_key(meta.byline)] = ("byline", "byline")
+        labels[chrome_key("By " + meta.byline)] = ("byline", "byline")
+    return labels
+
+
+def _key(text: str) -> str:
+    return SPACE.sub(" ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
+
+
+__all__ = ["extract_html", "segment_text", "BODY", "CAPTION", "CHROME"]

@@ -1,0 +1,150 @@
+"""Named rules that drop page furniture trafilatura kept inside the article:
+sign-up prompts, "read more" links, the related-stories list at the end, and
+lines that only restate the byline or the date."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from reader.importing.types import BODY, CHROME, Segment
+
+TAG = re.compile(r"<[^>]*>")
+LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.DOTALL)
+SPACE = re.compile(r"\s+")
+
+# A block this short can be a prompt or a label; a real paragraph is longer.
+SHORT = 200
+
+PROMPT = re.compile(
+    r"""
+    \b(?:sign[ -]?up|subscrib\w*|newsletters?|inbox|log[ -]?in|sign[ -]?in)\b
+        .*\b(?:free|today|now|here|newsletter|inbox|email|e-mail|updates?|access|
+             subscription|journalism|first|quick|latest|daily|weekly|thanks?)\b
+    | \bthanks?\ (?:you\ )?for\ (?:signing|subscribing|reading)\b
+    | \berror\ processing\ your\ subscription\b
+    | \b(?:share|like)\ this\ (?:story|article|post)\b
+    | \bshare\ (?:it|this)\ with\ a\ friend\b
+    | \bfollow\ (?:us|@\w+)\ on\b
+    | \ball\ rights\ reserved\b
+    | ^(?:copyright|©)
+    | \bcomment(?:ing)?\ policy\b
+    | \bwould\ you\ like\ to\ comment\b
+    | \bhave\ a\ (?:news\ )?tip\b
+    | \bsupport\ (?:independent|our)\ journalism\b
+    | \bclick\ here\ to\b
+    | \bdownload\ (?:the|our)\ app\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+READ_MORE = re.compile(
+    r"""^(?:also\ read|read\ (?:more|next|also)|see\ also|related(?:\ (?:articles?|stories|news|content|coverage|reading))?
+         |also\ on\ [\w.]+|more\ on\ this|recommended(?:\ for\ you)?|watch|listen|must\ read|don'?t\ miss)\b
+         \s*[:|\-–—]""",
+    re.IGNORECASE | re.VERBOSE,
+)
+TAIL_HEADING = re.compile(
+    r"""^(?:top\ stories|related(?:\ (?:articles?|stories|posts|news|content|coverage|reading|topics))?
+         |more\ (?:stories|news|from\ [\w .]+|on\ this\ (?:story|topic))
+         |recommended(?:\ (?:for\ you|stories|reading))?|you\ (?:may|might)\ (?:also\ )?like
+         |most\ (?:read|popular|viewed)|latest(?:\ (?:news|stories))?|trending(?:\ now)?
+         |partner\ (?:news|content)|editor'?s\ picks|popular\ (?:now|stories)
+         |what\ to\ read\ next|in\ other\ news|sponsored(?:\ content)?)\b[\s:.!]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+TIME_WORDS = re.compile(r"\d|\bago\b|\bupdated\b|\bpublished\b", re.IGNORECASE)
+MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"|(?:january|february|march|april|june|july|august|september|october|november|december)"
+)
+DATE_LINE = re.compile(
+    rf"""^(?:(?:published|updated|posted|last\ updated|first\ published)(?:\ on|\ at)?:?\s*)?
+         (?:\w+day,?\s+)?
+         (?:\d{{1,2}}\s+(?:{MONTH})|(?:{MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}-\d{{2}}-\d{{2}}
+            |\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?)
+         [\w\s,.:/\-–—|()+]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def text_of(html: str) -> str:
+    return SPACE.sub(" ", unescape(TAG.sub("", html))).strip()
+
+
+def link_share(html: str) -> float:
+    """Share of a block's text that sits inside links."""
+    total = len(text_of(html))
+    if not total:
+        return 0.0
+    linked = sum(len(text_of(inner)) for inner in LINK.findall(html))
+    return linked / total
+
+
+def _drop(segment: Segment, rule: str) -> None:
+    segment.role, segment.rule = CHROME, rule
+
+
+def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
+    """Apply the rules in place to the kept segments; returns the same list."""
+    body = [s for s in segments if s.role == BODY]
+    texts = {id(s): text_of(s.html) for s in body}
+    byline_key = _key(byline)
+    for segment in body:
+        text = texts[id(segment)]
+        if len(text) >= SHORT:
+            continue
+        if PROMPT.search(text):
+            _drop(segment, "prompt")
+        elif READ_MORE.match(text):
+            _drop(segment, "read-more-link")
+        elif byline_key and _is_byline(text, byline_key):
+            segment.role, segment.rule = "byline", "byline-line"
+        elif len(text) <= 80 and DATE_LINE.match(text):
+            segment.role, segment.rule = "date", "date-line"
+    _cut_related_tail(segments, texts)
+    _drop_trailing_links(segments, texts)
+    return segments
+
+
+def _key(text: str) -> str:
+    return SPACE.sub(" ", re.sub(r"[^\w\s]", " ", text.casefold())).strip()
+
+
+def _is_byline(text: str, byline_key: str) -> bool:
+    key = _key(text)
+    key = re.sub(r"^(?:by|written by|words by|reporting by)\s+", "", key)
+    if not key.startswith(byline_key):
+        return False
+    rest = key[len(byline_key) :]
+    return not rest or (
+        rest.startswith(" ") and len(rest) <= 40 and TIME_WORDS.search(rest) is not None
+    )
+
+
+def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
+    """A "Related stories"-like label in the last part of the article starts
+    the list of other articles: it and everything after it go."""
+    kept = [s for s in segments if s.role == BODY]
+    total = sum(len(texts.get(id(s), "")) for s in kept)
+    seen = 0
+    for index, segment in enumerate(kept):
+        text = texts.get(id(segment), "")
+        if seen >= total / 2 and len(text) <= 60 and TAIL_HEADING.match(text):
+            for later in kept[index:]:
+                _drop(later, "related-list")
+            return
+        seen += len(text)
+
+
+def _drop_trailing_links(segments: list[Segment], texts: dict[int, str]) -> None:
+    """Blocks at the very end that are nothing but links, and headings left
+    with nothing under them."""
+    kept = [s for s in segments if s.role == BODY]
+    for segment in reversed(kept[1:]):
+        text = texts.get(id(segment), "")
+        if segment.kind.startswith("h"):
+            _drop(segment, "trailing-heading")
+        elif len(text) < SHORT and link_share(segment.html) >= 0.8:
+            _drop(segment, "trailing-links")
+        else:
+            return
