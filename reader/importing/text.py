@@ -54,12 +54,12 @@ class Para:
     rule: str = ""
     kind: str = "p"
 
-    capitalized: float = 0.0
+    lower: float = 1.0  # share of words starting with a lower-case letter
     punctuated: bool = False
 
     @property
     def prose(self) -> bool:
-        if self.capitalized > 0.6 and self.words >= 4:
+        if self.lower < 0.3 and self.words >= 4:
             return False
         return (self.words >= 15 and self.punctuated) or (self.words >= 7 and self.terminal)
 
@@ -95,14 +95,15 @@ def _paragraphs(text: str) -> list[Para]:
             if line:
                 paras.append(Para(line, 0, False))
             continue
-        tokens = line.split()
-        capitalized = sum(1 for t in tokens if t[:1].isupper()) / len(tokens)
+        initials = [t[0] for t in WORD.findall(line) if t[0].isalpha()]
+        cased = [c for c in initials if c.islower() or c.isupper()]
+        lower = sum(1 for c in cased if c.islower()) / len(cased) if cased else 1.0
         paras.append(
             Para(
                 line,
                 _word_count(line),
                 bool(SENTENCE_END.search(line)),
-                capitalized=capitalized,
+                lower=lower,
                 punctuated=bool(PUNCTUATION.search(line)),
             )
         )
@@ -188,18 +189,73 @@ SANDWICH_RULES = frozenset(
 
 
 def _mark_sandwiched(paras: list[Para]) -> None:
-    """A paragraph or two between two paragraphs of one appeal or notice are part of it."""
+    """Short paragraphs between two paragraphs of one appeal or notice are part of it."""
     for i, p in enumerate(paras):
         if p.rule not in SANDWICH_RULES:
             continue
-        for gap in (1, 2):
-            k = i + gap + 1
-            if k < len(paras) and paras[k].rule == p.rule:
+        for k in range(i + 1, min(len(paras), i + 12)):
+            q = paras[k]
+            if q.rule == p.rule:
                 between = paras[i + 1 : k]
-                if all(not q.decided for q in between):
-                    for q in between:
-                        q.set(CHROME, p.rule)
+                if all(not b.decided for b in between) and (
+                    len(between) <= 2 or all(b.words <= 20 for b in between)
+                ):
+                    for b in between:
+                        b.set(CHROME, p.rule)
                 break
+            if q.decided:
+                break
+
+
+RELATIVE_TIME = re.compile(
+    r"^\s*(\d+|an?|one)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?|years?)\s+ago\s*$|^\s*(just now|yesterday|today)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _mark_timestamps(paras: list[Para]) -> None:
+    """Stand-alone dates and times: the header's date, or the stamps of teaser cards."""
+    for p in paras:
+        if not p.decided and (RELATIVE_TIME.match(p.text) or _is_date_line(p) and p.words <= 12):
+            p.set(CHROME, "timestamp")
+
+
+def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int]:
+    """Three or more timestamps a few lines apart are a list of teaser cards
+    (headline, time, summary): the article ends before them."""
+    stamps = [i for i in range(start + 1, end) if paras[i].rule == "timestamp"]
+    for k in range(len(stamps) - 2):
+        if stamps[k + 2] - stamps[k] <= 12:
+            cut = stamps[k]
+            if cut - 1 > start and not paras[cut - 1].prose:
+                cut -= 1
+            if sum(max(0.0, _gain(p)) for p in paras[start:cut]) >= MIN_ARTICLE_GAIN:
+                return start, cut
+            break
+    return start, end
+
+
+def _mark_comment_threads(paras: list[Para]) -> None:
+    """From a comments heading to the last of two or more commenter lines
+    ("Alex on May 2, 2020 said:"), and that comment's text, is the thread."""
+    i = 0
+    while i < len(paras):
+        if paras[i].rule != "comments-section":
+            i += 1
+            continue
+        headers = [
+            k for k in range(i + 1, min(len(paras), i + 400)) if paras[k].rule == "comment-header"
+        ]
+        if len(headers) < 2:
+            i += 1
+            continue
+        end = headers[-1] + 1
+        while end < len(paras) and not paras[end].decided and paras[end].words >= 5:
+            end += 1
+        for q in paras[i + 1 : end]:
+            if not q.decided:
+                q.set(CHROME, "comment-thread")
+        i = end
 
 
 def _mark_captions(paras: list[Para]) -> list[str]:
@@ -243,7 +299,7 @@ def _gain(p: Para) -> float:
         return -1.0
     if p.prose:
         # Runs of Capitalised Words are headlines and menus, not sentences.
-        weight = min(1.0, max(0.0, (0.6 - p.capitalized) / 0.3))
+        weight = min(1.0, max(0.0, (p.lower - 0.35) / 0.25))
         return min(float(p.words), MAX_PARAGRAPH_GAIN) * weight - SHORT_LINE_COST * (1 - weight)
     return -SHORT_LINE_COST
 
@@ -304,7 +360,7 @@ def _find_header(paras: list[Para], start: int) -> dict:
     info: dict = {"title": None, "subtitle": None, "bylines": [], "dates": []}
     for i in window:
         p = paras[i]
-        if p.role == CHROME and p.rule not in ("duplicate-paragraph",):
+        if p.role == CHROME and p.rule not in ("duplicate-paragraph", "timestamp"):
             continue
         when = _is_date_line(p)
         names = _byline_names(p)
@@ -401,8 +457,11 @@ def extract_text(
         raise ImportFailed("The text has no words in it: paste or upload the article's text.")
     _mark_furniture(paras, recurring)
     _mark_sandwiched(paras)
+    _mark_comment_threads(paras)
+    _mark_timestamps(paras)
     _mark_captions(paras)
     start, end = _main_run(paras)
+    start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
 

@@ -149,7 +149,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "advertisement",
         _rx(
-            r"^\s*(advertisement|advertising|advert|ad|ads|sponsored( content)?|paid (post|content|partner content)|promoted( content)?|partner content)\s*[:.\-]?\s*$",
+            r"^\s*(advertisement|advertising|advert|ad|ads|sponsored( content)?|paid (post|content|partner content)|promoted( content)?|partner content)\s*([:.\-·|•]\s*(scroll|continue|story|article|content|skip)\b.*)?$",
             r"^\s*(story|article|text|content) continues (below|after)\b",
             r"^\s*(continue|keep) reading below\b",
             r"^\s*scroll (down )?to continue\b",
