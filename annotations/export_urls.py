@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import export_views
+
+app_name = "export"
+
+urlpatterns = [
+    path("annotations.csv", export_views.annotations_csv, name="annotations_csv"),
+    path("annotations.jsonld", export_views.annotations_jsonld, name="annotations_jsonld"),
+]

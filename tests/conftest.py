@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.models import Stance
+from reader import services
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "samples" / "000_cec687c1fc65c03c.txt"
+SEED_EXPECTED = SHARED / "samples" / "000_cec687c1fc65c03c.expected.json"
+
+
+@pytest.fixture(autouse=True)
+def _clean_rate_limits(request):
+    # Each database test starts with a clean rate-limit slate (the cache lives
+    # in the database, so only tests with database access can reach it).
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return "a-long-test-password-81"
+
+
+@pytest.fixture
+def make_user(django_user_model, password):
+    def make(username: str, **extra):
+        return django_user_model.objects.create_user(username=username, password=password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("sam", is_staff=True)
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(alice, bob):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(bob)
+    return other
+
+
+@pytest.fixture
+def stances(db) -> list[Stance]:
+    """The seeded codebook: Russia (1), United States (2), Syrian opposition (3)."""
+    return list(Stance.objects.order_by("order"))
+
+
+@pytest.fixture
+def seed_bytes() -> bytes:
+    return SEED.read_bytes()
+
+
+@pytest.fixture
+def article(db, alice, seed_bytes):
+    """The seed scrape, imported."""
+    return services.article_import(raw=seed_bytes, user=alice, filename=SEED.name).article
+
+
+@pytest.fixture
+def make_annotation(stances):
+    from annotations.services import annotation_create
+
+    def make(user, article, quote: str, *, occurrence: int = 0, stance_names=(), **extra):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = article.text.index(quote, start + 1)
+        chosen = [s for s in stances if s.name in stance_names]
+        return annotation_create(
+            user=user,
+            article=article,
+            start=start,
+            end=start + len(quote),
+            quote=quote,
+            stances=chosen,
+            **extra,
+        )
+
+    return make
