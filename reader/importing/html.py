@@ -59,7 +59,12 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
         )
-    segments = chrome_segments(tree, segments, labels=metadata_labels(meta))
+    segments = chrome_segments(
+        tree,
+        segments,
+        labels=metadata_labels(meta),
+        standfirst="" if meta.subtitle else meta.description,
+    )
     return Extracted(
         segments=segments,
         title=meta.title,
@@ -218,18 +223,23 @@ def segment_text(segment: Segment) -> str:
 
 
 def mark_metadata_segments(segments: list[Segment], meta: PageMeta) -> list[Segment]:
-    """Blocks that repeat the title, or that only state byline or date, are
-    metadata rather than body."""
+    """A heading that repeats the title is the title; an opening block that
+    reads as the page's description is the standfirst."""
     title_key = _key(meta.title)
-    subtitle_key = _key(meta.subtitle)
-    for index, segment in enumerate(segments):
+    description_key = _key(meta.description)
+    first_body = True
+    for segment in segments:
         if segment.role != BODY:
             continue
-        key = _key(segment_text(segment))
+        text = segment_text(segment)
+        key = _key(text)
         if segment.kind.startswith("h") and title_key and key == title_key:
             segment.role, segment.rule = "title", "repeats-title"
-        elif index < 4 and subtitle_key and key == subtitle_key:
+            continue
+        if first_body and description_key and key == description_key and not meta.subtitle:
             segment.role, segment.rule = "subtitle", "standfirst"
+            meta.subtitle = text
+        first_body = False
     return segments
 
 

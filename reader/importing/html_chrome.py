@@ -136,16 +136,21 @@ def chrome_segments(
     segments: list[Segment],
     *,
     labels: dict[str, tuple[str, str]] | None = None,
+    standfirst: str = "",
 ) -> list[Segment]:
     """The extractor's segments with the page's other blocks inserted as chrome
     where they stand on the page. `labels` maps a block's key to the (role,
-    rule) of a metadata block such as the headline or the byline."""
+    rule) of a metadata block such as the headline or the byline. A block
+    that reads as `standfirst` above the article's first block is named as
+    such, but stays out: standfirsts outside the main content are as often
+    teasers that are not part of the article."""
     labels = labels or {}
     keys = [segment_key(s) for s in segments]
     covered = " " + " ".join(keys) + " "
     result: list[Segment] = []
     seen_labels: set[str] = set()
     next_index = 0
+    standfirst_key = key(standfirst)
     for text, navigation in visible_blocks(root):
         block_key = key(text)
         if not block_key:
@@ -157,7 +162,10 @@ def chrome_segments(
             continue
         if f" {block_key} " in covered:
             continue
-        if block_key in labels and block_key not in seen_labels:
+        if standfirst_key == block_key and not any(s.kept for s in result):
+            role, rule = CHROME, "standfirst"
+            standfirst_key = ""
+        elif block_key in labels and block_key not in seen_labels:
             seen_labels.add(block_key)
             role, rule = labels[block_key]
         else:
