@@ -98,3 +98,178 @@ def test_seed_segments_cover_every_line_in_order(seed):
     lines = [line for line in lines if line]
     assert [_text(s) for s in seed.segments] == lines
     assert all(s.rule for s in seed.segments if s.role != BODY)
+
+
+def _with_inserted(line: str) -> str:
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    paragraphs.insert(2, line)
+    return (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + "\n\n".join(paragraphs)
+    )
+
+
+FURNITURE = [
+    ("notification-prompt", "Stay up to date with notifications from The Daily Example"),
+    ("newsletter-prompt", "Sign up for our free morning newsletter"),
+    ("donation-appeal", "Your support helps us keep our journalism free for everyone."),
+    ("subscription-prompt", "Already a subscriber? Log in to continue."),
+    ("comment-prompt", "Join our commenting forum"),
+    ("login-prompt", "Please refresh the page or navigate to another page to be logged in"),
+    ("cookie-notice", "We use cookies to improve your experience on our site."),
+    ("read-more", "READ MORE: Ceasefire holds for a second day in the north"),
+    ("related-links", "Most popular stories"),
+    ("advertisement", "Advertisement"),
+    ("media-controls", "Image 3 of 12"),
+    ("copyright-footer", "© 2024 Example Media Group. All rights reserved."),
+    ("navigation", "Home › World › Middle East"),
+    ("tag-list", "Topics: Syria, Geneva, Diplomacy"),
+    ("share-social", "Share Tweet Email"),
+]
+
+NEAR_MISSES = [
+    "The minister told reporters that he would not take questions or comments until the "
+    "agreement had been signed by every delegation.",
+    "Several delegates said they had received notifications from their capitals late on "
+    "Monday asking them to delay the vote by a day.",
+    "Aid groups asked donors for their support, saying the money raised last year had "
+    "already run out and that the winter would be hard.",
+    "A spokesman said the government would read more of the report before deciding whether "
+    "to respond to the accusations in public.",
+    "Officials said the talks had been held behind closed doors, and that no cookies or "
+    "coffee were served during the nine-hour session.",
+    "Asked whether he would sign up to the new rules, the envoy said he would share the "
+    "text with his colleagues first.",
+]
+
+
+@pytest.mark.parametrize(("rule", "line"), FURNITURE, ids=[rule for rule, _ in FURNITURE])
+def test_furniture_line_is_dropped_by_its_rule(rule, line):
+    result = extract_text(_with_inserted(line))
+    assert _role_of(result, line) == (CHROME, rule)
+    assert len([s for s in result.segments if s.role == BODY]) == 4
+
+
+@pytest.mark.parametrize("sentence", NEAR_MISSES)
+def test_body_sentence_mentioning_furniture_words_is_kept(sentence):
+    result = extract_text(_with_inserted(sentence))
+    assert _role_of(result, sentence)[0] == BODY
+
+
+def test_caption_repeated_with_credit_is_kept_once():
+    caption = "Delegates arrive at the conference centre in Geneva on Tuesday morning."
+    page = _with_inserted(f"{caption}\n{caption} (Jean Dupont/AFP via Getty Images)")
+    result = extract_text(page)
+    assert _role_of(result, caption) == (CAPTION, "caption-with-credited-copy")
+    credited = f"{caption} (Jean Dupont/AFP via Getty Images)"
+    assert _role_of(result, credited) == (CHROME, "duplicate-caption")
+
+
+def test_sentence_with_a_parenthesis_is_not_a_caption():
+    sentence = (
+        "The agreement was signed by the foreign ministers of both countries (and witnessed "
+        "by the envoy) after a long night of talks."
+    )
+    assert _role_of(extract_text(_with_inserted(sentence)), sentence)[0] == BODY
+
+
+def test_appeal_block_takes_its_sentences_with_it():
+    block = (
+        "Support independent journalism\n\n"
+        "We are on the ground wherever the story is, because we believe people deserve the facts.\n\n"
+        "Your donation helps us to keep sending reporters to cover both sides of the story."
+    )
+    result = extract_text(_with_inserted(block))
+    middle = (
+        "We are on the ground wherever the story is, because we believe people deserve the facts."
+    )
+    assert _role_of(result, middle) == (CHROME, "donation-appeal")
+
+
+def test_comments_heading_ends_the_article_once_it_has_begun():
+    tail = "\n\nComments (12)\n\nThis is a reader's long reply that nobody asked for, written at night."
+    result = extract_text(_page() + tail)
+    assert _role_of(result, "Comments (12)") == (CHROME, "comments-section")
+    assert not any("nobody asked" in text for text in _kept(result))
+
+
+def test_comment_thread_after_the_article_is_dropped():
+    thread = (
+        "\n\nComments\n\nAlex on March 12, 2024 at 4:47 pm said:\n\n"
+        "I think the talks will fail again because nobody trusts the other side at all anymore.\n\n"
+        "Sam on March 13, 2024 at 9:10 am said:\n\n"
+        "That is far too pessimistic; the last round made real progress on access for aid groups."
+    )
+    result = extract_text(_page() + thread)
+    kept = " ".join(_kept(result))
+    assert "pessimistic" not in kept and "nobody trusts" not in kept
+    assert "humanitarian access" in kept
+
+
+def test_paragraph_recurring_in_the_source_is_dropped():
+    boiler = (
+        "This article was produced with the support of the Example Foundation for press freedom."
+    )
+    page = _with_inserted(boiler)
+    seen = {paragraph_fingerprint(boiler)}
+    result = extract_text(page, recurring=lambda text: paragraph_fingerprint(text) in seen)
+    assert _role_of(result, boiler) == (CHROME, "recurring-in-source")
+    assert len([s for s in result.segments if s.role == BODY]) == 4
+
+
+def test_fingerprint_ignores_case_and_spacing():
+    assert paragraph_fingerprint("Read  more\tHERE ") == paragraph_fingerprint("read more here")
+    assert paragraph_fingerprint("read more here") != paragraph_fingerprint("read less here")
+
+
+def test_subheading_inside_the_article_is_kept_as_h2():
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    paragraphs.insert(2, "What comes next")
+    page = "Negotiators agree\n\nBy Jane Reporter\n12 March 2024\n\n" + "\n\n".join(paragraphs)
+    segment = next(s for s in extract_text(page).segments if _text(s) == "What comes next")
+    assert (segment.role, segment.kind) == (BODY, "h2")
+
+
+def test_byline_and_date_with_timezone_are_read():
+    page = (
+        "Talks resume\n\nBy Jane Reporter and John Writer\nMarch 12, 2024 10:15 AM EDT\n\n"
+        + BODY_TEXT
+    )
+    result = extract_text(page)
+    assert result.byline == "Jane Reporter and John Writer"
+    assert result.published == dt.datetime(2024, 3, 12, 14, 15, tzinfo=dt.UTC)
+    assert result.title == "Talks resume"
+
+
+def test_source_name_falls_back_to_the_url_domain():
+    result = extract_text(_page(), source_url="https://www.example-news.org/world/talks")
+    assert result.source_name == "example-news.org"
+    assert result.source_url == "https://www.example-news.org/world/talks"
+
+
+def test_windows_line_endings_and_astral_characters_survive():
+    page = _page(
+        "The delegates 🤝 shook hands in the hall before the vote, smiling for the cameras 𝄞."
+    )
+    result = extract_text(page.replace("\n", "\r\n"))
+    kept = _kept(result)
+    assert (
+        "The delegates 🤝 shook hands in the hall before the vote, smiling for the cameras 𝄞."
+        in kept
+    )
+    assert not any("\r" in s.html for s in result.segments)
+
+
+def test_html_special_characters_are_escaped_and_spaces_collapsed():
+    page = _page("Officials said   the <b>deal</b> was good for A & B, both sides agreed on it.")
+    segment = next(s for s in extract_text(page).segments if "deal" in s.html)
+    assert (
+        segment.html
+        == "Officials said the &lt;b&gt;deal&lt;/b&gt; was good for A &amp; B, both sides agreed on it."
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\r\n  ", "\u200b\n"])
+def test_empty_input_fails_with_a_message(text):
+    with pytest.raises(ImportFailed, match="empty|no words"):
+        extract_text(text)

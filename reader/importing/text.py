@@ -364,6 +364,10 @@ def _find_header(paras: list[Para], start: int) -> dict:
             continue
         when = _is_date_line(p)
         names = _byline_names(p)
+        if not names and re.fullmatch(r"(?i)by:?", p.text) and i + 1 < len(paras):
+            nxt = paras[i + 1]
+            if not nxt.decided and _looks_like_name(nxt):
+                names = nxt.text
         if names:
             info["bylines"].append((i, names))
             if when:
@@ -386,11 +390,16 @@ def _find_header(paras: list[Para], start: int) -> dict:
     ]
     title = None
     if page_title:
-        for i in reversed(candidates):
-            n = _norm(paras[i].text)
-            if i > 0 and len(n) >= 8 and n in page_title:
-                title = (i, "title-in-page-title")
-                break
+        title_words = set(page_title.split())
+        best = 0.0
+        for i in candidates:
+            words = _norm(paras[i].text).split()
+            if i == 0 or len(words) < 3:
+                continue
+            shared = sum(1 for w in words if w in title_words)
+            score = min(shared / len(words), shared / len(title_words) + 0.3)
+            if score >= 0.6 and score >= best:
+                best, title = score, (i, "title-in-page-title")
     if title is None and anchors:
         top = min(a for a in anchors if a >= min(anchors))
         # the header block: anchors that lie close together nearest the main run
