@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reader.models import Article
 
-from .anchoring import context, reanchor
+from .anchoring import context, reanchor_many
 from .models import Annotation, AnnotationStance, Stance
 
 
@@ -108,17 +108,14 @@ def annotations_reanchor(*, article: Article) -> dict[str, int]:
     """Place every annotation of the article on its current text; never delete one."""
     counts = {status: 0 for status in Annotation.AnchorStatus.values}
     changed = []
-    for annotation in Annotation.objects.filter(article=article).only(
-        "id", "start", "end", "quote", "prefix", "suffix", "anchor_status"
-    ):
-        anchor = reanchor(
-            article.text,
-            start=annotation.start,
-            end=annotation.end,
-            quote=annotation.quote,
-            prefix=annotation.prefix,
-            suffix=annotation.suffix,
+    annotations = list(
+        Annotation.objects.filter(article=article).only(
+            "id", "start", "end", "quote", "prefix", "suffix", "anchor_status"
         )
+    )
+    for annotation, anchor in zip(
+        annotations, reanchor_many(article.text, annotations), strict=True
+    ):
         counts[anchor.status] += 1
         if anchor.status == Annotation.AnchorStatus.ORPHANED:
             # Keep the stored selectors as they were: they are what the reader
