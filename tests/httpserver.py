@@ -10,7 +10,7 @@ A route answers with a fixed ``Reply`` or with a callable that takes the
 ``Request`` and returns one. A reply body is bytes, or an iterable of byte chunks
 sent as they come (chunked, unless the reply sets Content-Length or
 ``framing="close"``), ``chunk_delay`` seconds apart. ``delay`` holds back the
-status line. Unknown paths answer 404. ``chunks``, ``repeated`` and ``gzip_bomb``
+status line. Unknown paths answer 404. ``LocalServer(tls=context)`` serves https. ``chunks``, ``repeated`` and ``gzip_bomb``
 build slow drips, huge streamed bodies and decompression bombs. Stopping the
 server (leaving the ``with`` block) also ends every drip and delay at once.
 """
@@ -18,6 +18,7 @@ server (leaving the ``with`` block) also ends every drip and delay at once.
 from __future__ import annotations
 
 import functools
+import ssl
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -50,12 +51,18 @@ Route = Reply | Callable[[Request], Reply]
 class LocalServer:
     """An HTTP/1.1 server on 127.0.0.1 and a free port, serving programmable routes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self.stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.scheme = "https" if tls else "http"
+        self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
+        if tls:
+            # The handshake then happens in the request's thread, not in the accept loop.
+            self._httpd.socket = tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -70,7 +77,7 @@ class LocalServer:
 
     def url(self, path: str = "/", *, host: str | None = None) -> str:
         """The URL of path on this server; ``host`` replaces 127.0.0.1 (for a faked resolver)."""
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def route(self, path: str, reply: Route) -> None:
         self.routes[path] = reply
@@ -127,6 +134,11 @@ def gzip_bomb(decompressed_size: int) -> bytes:
     return b"".join(parts)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hangs up or rejects the certificate is what some tests do
+
+
 def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -157,7 +169,7 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 reply = route(request) if callable(route) else route
             try:
                 self._send(reply)
-            except (BrokenPipeError, ConnectionResetError):
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
                 pass  # the client stopped reading, which is often what a test wants
             self.close_connection = True
 

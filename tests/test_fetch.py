@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import subprocess
 import threading
 import tracemalloc
 from collections.abc import Iterator
@@ -548,3 +550,66 @@ def test_reports_tls_failure_and_sends_the_name_for_sni(network: Network) -> Non
         listener.close()
     assert b"secure.example" in client_hello
     assert network.connections == ["127.0.0.1"]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for secure.example, made with the openssl command."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "2", "-subj", "/CN=secure.example",
+            "-addext", "subjectAltName=DNS:secure.example",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[str, str]) -> Iterator[LocalServer]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    with LocalServer(tls=context) as local:
+        yield local
+
+
+def test_fetches_https_from_checked_address_verifying_the_name(
+    tls_server: LocalServer,
+    certificate: tuple[str, str],
+    network: Network,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    network.names["secure.example"] = ["127.0.0.1"]
+    monkeypatch.setattr(fetch_module, "_ca_bundle", lambda: certificate[0])
+    tls_server.route("/", Reply(body=b"<p>over https</p>"))
+    fetched = fetch_url(tls_server.url("/", host="secure.example"), allow_loopback=True)
+    assert fetched.body == b"<p>over https</p>"
+    assert network.connections == ["127.0.0.1"]
+    assert tls_server.requests[0].headers["host"] == f"secure.example:{tls_server.port}"
+
+
+def test_refuses_https_certificate_for_another_name(
+    tls_server: LocalServer,
+    certificate: tuple[str, str],
+    network: Network,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    network.names["impostor.example"] = ["127.0.0.1"]
+    monkeypatch.setattr(fetch_module, "_ca_bundle", lambda: certificate[0])
+    tls_server.route("/", Reply(body=b"<p>over https</p>"))
+    with pytest.raises(ImportFailed, match="certificate"):
+        fetch_url(tls_server.url("/", host="impostor.example"), allow_loopback=True, timeout=2)
+    assert tls_server.requests == []
+
+
+def test_refuses_untrusted_https_certificate(tls_server: LocalServer, network: Network) -> None:
+    network.names["secure.example"] = ["127.0.0.1"]
+    tls_server.route("/", Reply(body=b"<p>over https</p>"))
+    with pytest.raises(ImportFailed, match="certificate"):
+        fetch_url(tls_server.url("/", host="secure.example"), allow_loopback=True, timeout=2)
+    assert tls_server.requests == []

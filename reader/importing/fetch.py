@@ -27,6 +27,7 @@ from urllib3.exceptions import (
     NewConnectionError,
     ReadTimeoutError,
 )
+from urllib3.util.ssl_match_hostname import CertificateError
 
 from reader.importing.decode import binary_kind, looks_like_html
 from reader.importing.types import ImportFailed
@@ -43,6 +44,9 @@ _USUAL_PORTS = frozenset(_DEFAULT_PORTS.values())
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_KNOWN_OTHER_SCHEMES = frozenset(
+    {"file", "ftp", "data", "javascript", "mailto", "about", "blob", "view-source", "ws", "wss"}
+)
 _CHUNK_BYTES = 64 * 1024
 # Characters left alone when percent-encoding a path or query: reserved ones keep
 # their meaning and existing %XX escapes stay as they are.
@@ -136,7 +140,7 @@ def _check_url(url: str, *, allow_loopback: bool) -> _Target:
         raise ImportFailed(f"“{url}” is not a valid web address ({error}).") from error
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        if not scheme or not parts.netloc:
+        if not scheme or not (parts.netloc or scheme in _KNOWN_OTHER_SCHEMES):
             raise ImportFailed(
                 f"“{url}” is not a web address; it should start with http:// or https://."
             )
@@ -159,7 +163,12 @@ def _check_url(url: str, *, allow_loopback: bool) -> _Target:
     for address in addresses:
         reason = _non_public_reason(address, allow_loopback=allow_loopback)
         if reason:
-            shown = host if literal is not None else f"{host} resolves to {address}, which"
+            if literal is None:
+                shown = f"{host} resolves to {address}, which"
+            elif host != str(address):
+                shown = f"{host} (that is, {address})"
+            else:
+                shown = host
             raise ImportFailed(
                 f"Refusing to fetch {url}: {shown} is {reason}, not a public web server."
             )
@@ -516,7 +525,10 @@ def _network_failure(error: Exception, target: _Target, timeout: float) -> Impor
             f"{where} did not answer within {timeout:g} s for {target.url}; "
             "the site may be slow or overloaded; try again later."
         )
-    if isinstance(error, ssl.SSLError | ssl.CertificateError | urllib3.exceptions.SSLError):
+    if isinstance(
+        error,
+        ssl.SSLError | ssl.CertificateError | CertificateError | urllib3.exceptions.SSLError,
+    ):
         return ImportFailed(
             f"The secure (https) connection to {where} failed for {target.url}: {error}. "
             "The site's certificate may be invalid or expired."
@@ -530,7 +542,9 @@ def _network_failure(error: Exception, target: _Target, timeout: float) -> Impor
             f"{where} refused the connection for {target.url}; "
             "no web server answers there. Check the address."
         )
-    if isinstance(error, OSError | http.client.HTTPException | urllib3.exceptions.HTTPError):
+    if isinstance(
+        error, OSError | ValueError | http.client.HTTPException | urllib3.exceptions.HTTPError
+    ):
         return ImportFailed(
             f"The connection to {where} broke while downloading {target.url} ({error}); "
             "try again later."
