@@ -78,12 +78,12 @@ def paragraph_fingerprint(text: str) -> str:
     return hashlib.blake2b(normal.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _word_count(text: str) -> int:
-    wide = len(WIDE_CHARS.findall(text))
+def _word_count(text: str, tokens: list[str]) -> int:
+    wide = 0 if text.isascii() else len(WIDE_CHARS.findall(text))
     if wide:
         # Scripts written without spaces: about two characters carry a word.
         return len(WORD.findall(WIDE_CHARS.sub(" ", text))) + wide // 2
-    return len(WORD.findall(text))
+    return len(tokens)
 
 
 def _paragraphs(text: str) -> list[Para]:
@@ -91,17 +91,17 @@ def _paragraphs(text: str) -> list[Para]:
     paras = []
     for raw in text.split("\n"):
         line = " ".join(INVISIBLE.sub("", raw).split())
-        if not line or not any(ch.isalnum() for ch in line):
+        tokens = WORD.findall(line)
+        if not tokens:
             if line:
                 paras.append(Para(line, 0, False))
             continue
-        initials = [t[0] for t in WORD.findall(line) if t[0].isalpha()]
-        cased = [c for c in initials if c.islower() or c.isupper()]
+        cased = [t[0] for t in tokens if t[0].islower() or t[0].isupper()]
         lower = sum(1 for c in cased if c.islower()) / len(cased) if cased else 1.0
         paras.append(
             Para(
                 line,
-                _word_count(line),
+                _word_count(line, tokens),
                 bool(SENTENCE_END.search(line)),
                 lower=lower,
                 punctuated=bool(PUNCTUATION.search(line)),

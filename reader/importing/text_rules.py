@@ -4,6 +4,7 @@ preview shows as the reason a paragraph was dropped."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -200,6 +201,7 @@ LINE_RULES: tuple[LineRule, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=16384)
 def line_rule(text: str, words: int) -> str:
     """Name of the first furniture rule text matches, else ""."""
     for rule in LINE_RULES:
@@ -262,6 +264,9 @@ CREDIT_LINE = re.compile(
 
 def split_credit(text: str) -> tuple[str, str]:
     """(caption, credit) when text ends with a photo credit, else (text, "")."""
+    tail = text.rstrip()[-1:]
+    if tail not in (")", "]") and ":" not in text and "©" not in text:
+        return text, ""
     for pattern in (CAPTION_CREDIT, CAPTION_CREDIT_SUFFIX):
         m = pattern.search(text)
         if m and m.start() > 0:
