@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-WORD = re.compile(r"\w+")
+# A word is a run of non-space characters with a letter or digit in it, so
+# "Russia’s" and "130,000" count once and a lone dash not at all.
+WORD = re.compile(r"\S*\w\S*")
 
 
 def text_digest(text: str) -> str:
@@ -97,6 +99,9 @@ class SourceParagraph(models.Model):
             )
         ]
         indexes = [models.Index(fields=["source", "fingerprint"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.fingerprint[:12]}"
 
 
 class ImportDraft(models.Model):

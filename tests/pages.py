@@ -1,0 +1,56 @@
+"""Helpers for tests that read pages: parse HTML and look for what must not be there."""
+
+from __future__ import annotations
+
+import lxml.html
+from django.http import HttpResponse
+
+SCRIPT_CAPABLE = ("script", "iframe", "object", "embed", "frame", "frameset", "base", "svg", "math")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc")
+BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def parse(html: str | bytes) -> lxml.html.HtmlElement:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8")
+    return lxml.html.document_fromstring(html)
+
+
+def page(response: HttpResponse) -> lxml.html.HtmlElement:
+    return parse(response.content)
+
+
+def fragment(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.fragment_fromstring(f"<div>{html}</div>")
+
+
+def unsafe_markup(root: lxml.html.HtmlElement) -> list[str]:
+    """Every script-capable element, event handler, dangerous URL or htmx attribute below root."""
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag in SCRIPT_CAPABLE:
+            problems.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if name.startswith("on"):
+                problems.append(f"{tag}[{name}]")
+            if name.startswith(("hx-", "data-hx-")):
+                problems.append(f"{tag}[{name}]")
+            if name in URL_ATTRIBUTES:
+                squeezed = "".join(value.split()).lower()
+                if squeezed.startswith(BAD_SCHEMES):
+                    problems.append(f"{tag}[{name}={value!r}]")
+    return problems
+
+
+def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    found = root.xpath('//*[@id="article-body"]')
+    assert found, "the page has no #article-body"
+    return found[0]
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    return element.text_content()
