@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, password: str, **options):
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username)
-        if created:
+        if created or not user.has_usable_password():
             user.set_password(password)
             user.save()
         state = "created" if created else "already exists"
