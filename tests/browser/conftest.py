@@ -1,0 +1,160 @@
+"""Playwright in Debian's Chromium against pytest-django's live server.
+
+One browser per session, a fresh context (cookies, storage) per user per test.
+Every page fails its test on an uncaught script error or a Content-Security-Policy
+violation, so a broken script cannot hide behind a passing assertion.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make between browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("STANCE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+SEED = SHARED / "samples" / "000_cec687c1fc65c03c.txt"
+BENCH_OUT = ROOT / "benchmarks" / "out"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.timeout(60))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"No Chromium at {CHROMIUM}: install Debian's chromium package "
+            "(the browser tests never skip silently)."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def stances(transactional_db) -> list:
+    """The seeded codebook; the live server's transactional tests flush it, so re-seed."""
+    from annotations.models import Stance
+
+    seed = importlib.import_module("annotations.migrations.0002_seed_stances")
+    for order, (name, description, colour, hotkey) in enumerate(seed.DEFAULT_STANCES):
+        Stance.objects.get_or_create(
+            name=name,
+            defaults={
+                "description": description,
+                "colour": colour,
+                "hotkey": hotkey,
+                "order": order,
+            },
+        )
+    return list(Stance.objects.order_by("order"))
+
+
+class PageProblems:
+    """Uncaught errors and CSP violations seen by one page."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or (
+            message.type == "error" and "Failed to load resource" not in text
+        ):
+            self.messages.append(f"console {message.type}: {text}")
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
+    """Opens browser contexts; each page opened in them must end the test without errors."""
+    contexts: list[BrowserContext] = []
+    problems = PageProblems()
+
+    def open_context(**options) -> BrowserContext:
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("base_url", live_server.url)
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.on("page", problems.watch)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+    assert problems.messages == []
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    return new_context().new_page()
+
+
+@pytest.fixture
+def login(live_server) -> Callable[[BrowserContext, object], None]:
+    """Signs a user in to a context by giving it a fresh session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in(context: BrowserContext, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def user_page(new_context, login) -> Callable[..., Page]:
+    """A page in a new context signed in as the given user."""
+
+    def open_page(user, **options) -> Page:
+        context = new_context(**options)
+        login(context, user)
+        page = context.new_page()
+        return page
+
+    return open_page
+
+
+@pytest.fixture
+def seed_article(transactional_db, alice, stances):
+    from reader import services
+
+    return services.article_import(raw=SEED.read_bytes(), user=alice, filename=SEED.name).article
