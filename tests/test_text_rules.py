@@ -273,3 +273,44 @@ def test_html_special_characters_are_escaped_and_spaces_collapsed():
 def test_empty_input_fails_with_a_message(text):
     with pytest.raises(ImportFailed, match="empty|no words"):
         extract_text(text)
+
+
+TEASER_LIST = "\n\n".join(
+    [
+        "More Stories",
+        "Weather",
+        "Sports",
+        "Local Radar",
+        "School Closings",
+        "Mayor Opens New Bridge Over The River (Photos)",
+        "Traffic",
+        "Contact",
+    ]
+)
+
+
+def test_headline_with_a_photos_tag_far_from_the_article_is_not_a_caption():
+    result = extract_text(_page(tail="\n\n" + TEASER_LIST))
+    line = "Mayor Opens New Bridge Over The River (Photos)"
+    assert _role_of(result, line)[0] == CHROME
+    assert line not in _kept(result)
+
+
+def test_caption_far_below_the_article_is_dropped():
+    caption = "A man walks past the new bridge on Monday morning. (Photo: Jane Doe/Example)"
+    tail = "\n\n" + TEASER_LIST + "\n\n" + caption + "\n\nAbout us"
+    result = extract_text(_page(tail=tail))
+    assert _role_of(result, caption) == (CHROME, "caption-outside-article")
+
+
+def test_quoted_post_signature_stays_in_the_article():
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    post = "This is the best news I have heard all week, finally some progress"
+    signature = "— Jane Doe (@janedoe) March 12, 2024"
+    page = (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + "\n\n".join(paragraphs[:2] + [post, signature] + paragraphs[2:])
+    )
+    kept = _kept(extract_text(page))
+    assert signature in kept
+    assert kept[-1] == paragraphs[-1]

@@ -213,10 +213,16 @@ RELATIVE_TIME = re.compile(
 )
 
 
+# "— Jane Doe (@jdoe) March 3, 2024": the signature line of a post quoted in the article.
+EMBEDDED_POST_SIGNATURE = re.compile(r"^\s*[—–\-]+\s*\S.{0,80}\(@\w+\)")
+
+
 def _mark_timestamps(paras: list[Para]) -> None:
     """Stand-alone dates and times: the header's date, or the stamps of teaser cards."""
     for p in paras:
-        if not p.decided and (RELATIVE_TIME.match(p.text) or _is_date_line(p) and p.words <= 12):
+        if p.decided or "@" in p.text and EMBEDDED_POST_SIGNATURE.match(p.text):
+            continue
+        if RELATIVE_TIME.match(p.text) or _is_date_line(p) and p.words <= 12:
             p.set(CHROME, "timestamp")
 
 
@@ -284,10 +290,32 @@ def _mark_captions(paras: list[Para]) -> list[str]:
             p.set("credit", "photo-credit")
             continue
         caption, credit = split_credit(p.text)
-        if credit and caption and p.words <= 60:
+        if credit and caption and p.words <= 60 and not _title_cased(caption):
             p.set(CAPTION, "caption-with-credit", "figcaption")
             credits.append(credit)
     return credits
+
+
+def _title_cased(text: str) -> bool:
+    """Most words capitalised, as in headlines and menu entries, not in sentences."""
+    words = [w for w in WORD.findall(text) if w[0].isalpha()]
+    if len(words) < 4:
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+
+
+CAPTION_REACH = 4
+
+
+def _drop_far_captions(paras: list[Para], start: int, end: int) -> None:
+    """Photo captions belong to the article's pictures: one separated from the main
+    run by several lines that are not furniture captions a teaser."""
+    for i, p in enumerate(paras):
+        if p.role != CAPTION or start <= i < end:
+            continue
+        between = paras[i + 1 : start] if i < start else paras[end:i]
+        if sum(1 for q in between if q.role != CHROME) > CAPTION_REACH:
+            p.set(CHROME, "caption-outside-article")
 
 
 def _gain(p: Para) -> float:
@@ -473,6 +501,7 @@ def extract_text(
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
+    _drop_far_captions(paras, start, end)
 
     header = _find_header(paras, start)
     result = Extracted(source_url=source_url, extractor="text-rules")
