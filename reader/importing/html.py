@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from urllib.parse import urljoin
 
 import trafilatura
 from lxml import etree
@@ -48,8 +49,12 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     if tree is None:
         raise ImportFailed("The page could not be parsed as HTML.")
     meta = read_page_meta(tree, url=url)
-    document = trafilatura.bare_extraction(tree, url=meta.url or url or None, **TRAFILATURA_OPTIONS)
-    segments = body_segments(document.body) if document is not None else []
+    # No url for trafilatura: it would resolve every link of the page; only
+    # the kept ones are resolved, below.
+    document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
+    segments = (
+        body_segments(document.body, base_url=meta.url or url) if document is not None else []
+    )
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
     segments = clean_body(segments, byline=meta.byline)
@@ -80,10 +85,15 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
 # ---------------------------------------------------------------- body tree
 
 
-def body_segments(body: etree._Element | None) -> list[Segment]:
-    """One segment per block of trafilatura's body tree, in order."""
+def body_segments(body: etree._Element | None, *, base_url: str = "") -> list[Segment]:
+    """One segment per block of trafilatura's body tree, in order; relative
+    links are resolved against base_url."""
     segments: list[Segment] = []
     if body is not None:
+        for ref in body.iter("ref"):
+            target = (ref.get("target") or "").strip()
+            if target and base_url and not SAFE_HREF.match(target):
+                ref.set("target", urljoin(base_url, target))
         _mixed(body, segments, quoted=False)
     return [s for s in segments if s.html]
 

@@ -12,7 +12,7 @@ from lxml import etree
 from reader.importing.types import CHROME, Segment
 
 SPACE = re.compile(r"\s+")
-NON_WORD = re.compile(r"[^\w\s]+")
+WORD = re.compile(r"\w+")
 TAG = re.compile(r"<[^>]*>")
 
 SKIPPED = {
@@ -79,10 +79,18 @@ NAVIGATION_TAGS = {"nav", "header", "footer", "aside", "menu"}
 NAVIGATION_ROLES = {"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"}
 # Segments within this many positions ahead are searched for a page block's match.
 LOOKAHEAD = 40
+# Consecutive dropped blocks shorter than SHORT_BLOCK are reported as one,
+# up to MERGED_BLOCK characters.
+SHORT_BLOCK = 80
+MERGED_BLOCK = 600
+SEPARATOR = " · "
+# A page block shorter than this is matched to a segment only when they are equal.
+CONTAINMENT_MIN_CHARS = 30
 
 
 def key(text: str) -> str:
-    return SPACE.sub(" ", NON_WORD.sub(" ", text.casefold())).strip()
+    """A block's words, casefolded: what two renderings of one block share."""
+    return " ".join(WORD.findall(text.casefold()))
 
 
 def visible_blocks(root: etree._Element) -> list[tuple[str, bool]]:
@@ -92,10 +100,12 @@ def visible_blocks(root: etree._Element) -> list[tuple[str, bool]]:
     buffer: list[str] = []
 
     def flush(navigation: bool) -> None:
-        text = SPACE.sub(" ", "".join(buffer)).strip()
+        if not buffer:
+            return
+        text = "".join(buffer)
         buffer.clear()
-        if text:
-            blocks.append((text, navigation))
+        if not text.isspace():
+            blocks.append((SPACE.sub(" ", text).strip(), navigation))
 
     def walk(el: etree._Element, navigation: bool) -> None:
         tag = el.tag
@@ -146,7 +156,9 @@ def chrome_segments(
     teasers that are not part of the article."""
     labels = labels or {}
     keys = [segment_key(s) for s in segments]
+    padded = [f" {k} " if k else "" for k in keys]
     covered = " " + " ".join(keys) + " "
+    body_started = False
     result: list[Segment] = []
     seen_labels: set[str] = set()
     next_index = 0
@@ -155,14 +167,16 @@ def chrome_segments(
         block_key = key(text)
         if not block_key:
             continue
-        match = _find(block_key, keys, next_index)
+        padded_block = f" {block_key} "
+        match = _find(block_key, padded_block, keys, padded, next_index)
         if match is not None:
+            body_started = body_started or any(s.kept for s in segments[next_index : match + 1])
             result.extend(segments[next_index : match + 1])
             next_index = match + 1
             continue
-        if f" {block_key} " in covered:
+        if padded_block in covered:
             continue
-        if standfirst_key == block_key and not any(s.kept for s in result):
+        if standfirst_key == block_key and not body_started:
             role, rule = CHROME, "standfirst"
             standfirst_key = ""
         elif block_key in labels and block_key not in seen_labels:
@@ -170,18 +184,39 @@ def chrome_segments(
             role, rule = labels[block_key]
         else:
             role, rule = CHROME, "navigation" if navigation else "not-main-content"
-        result.append(Segment(html=escape(text, quote=False), kind="p", role=role, rule=rule))
+        html = escape(text, quote=False)
+        previous = result[-1] if result else None
+        if (
+            role == CHROME
+            and previous is not None
+            and previous.rule == rule
+            and len(text) < SHORT_BLOCK
+            and len(previous.html) < MERGED_BLOCK
+            and len(previous.html.partition(SEPARATOR)[0]) < SHORT_BLOCK
+            and previous.html.rpartition(SEPARATOR)[2] != html
+        ):
+            # Runs of short links (menus, tag lists, teasers) are one item of the report.
+            previous.html += SEPARATOR + html
+            continue
+        result.append(Segment(html=html, kind="p", role=role, rule=rule))
     result.extend(segments[next_index:])
     return result
 
 
-def _find(block_key: str, keys: list[str], start: int) -> int | None:
-    for index in range(start, min(len(keys), start + LOOKAHEAD)):
+def _find(
+    block_key: str, padded_block: str, keys: list[str], padded: list[str], start: int
+) -> int | None:
+    """The next segment (within LOOKAHEAD) that this page block shows."""
+    end = min(len(keys), start + LOOKAHEAD)
+    if len(block_key) < CONTAINMENT_MIN_CHARS:
+        try:
+            return keys.index(block_key, start, end)
+        except ValueError:
+            return None
+    for index in range(start, end):
         candidate = keys[index]
         if candidate == block_key or (
-            candidate
-            and 2 * len(candidate) >= len(block_key)
-            and f" {candidate} " in f" {block_key} "
+            candidate and len(candidate) * 2 >= len(block_key) and padded[index] in padded_block
         ):
             return index
     return None

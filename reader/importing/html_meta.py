@@ -49,24 +49,45 @@ class PageMeta:
     title_candidates: list[str] = field(default_factory=list)
 
     def fill_from_tree(self, tree: etree._Element, segments: list) -> None:
-        """Choose the title among the candidates, then fall back to
-        trafilatura's metadata for whatever the page's signals left empty."""
+        """Choose the title among the candidates, then ask trafilatura's
+        heuristics only for the fields the page's signals left empty (each is
+        costly: the author search copies the tree, the date search scans it)."""
+        from trafilatura import metadata as trafilatura_metadata
+
         self.title = choose_title(tree, self.title_candidates, self.site_name)
-        if not (self.title and self.byline and self.published and self.site_name):
-            self._fill_from_trafilatura(tree)
+        if not self.title:
+            found = trafilatura_metadata.extract_title(tree) or ""
+            self.title = strip_site_suffix(collapse(found), self.site_name)
+        if not self.byline:
+            self.byline = _visible_byline(tree)
+        if self.published is None:
+            self.published = _find_date(tree, self.url)
+        if not self.site_name:
+            self.site_name = collapse(trafilatura_metadata.extract_sitename(tree) or "")
 
-    def _fill_from_trafilatura(self, tree: etree._Element) -> None:
-        from trafilatura.metadata import extract_metadata
 
-        found = extract_metadata(tree, self.url or None)
-        if not self.title and found.title:
-            self.title = strip_site_suffix(collapse(found.title), self.site_name)
-        if not self.byline and found.author:
-            self.byline = collapse(found.author).replace(";", ",")
-        if not self.site_name and found.sitename:
-            self.site_name = collapse(found.sitename)
-        if self.published is None and found.date:
-            self.published = parse_date(found.date)
+BYLINE_XPATH = etree.XPath(
+    "//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
+    " or contains(@class, 'author-name') or contains(@class, 'article-author')]"
+)
+
+
+def _visible_byline(tree: etree._Element) -> str:
+    """The first short text the page marks up as its author."""
+    for el in BYLINE_XPATH(tree)[:5]:
+        name = _plain_author(el.text_content())
+        if 3 <= len(name) <= 80 and not re.search(r"\d{2}", name):
+            return name
+    return ""
+
+
+def _find_date(tree: etree._Element, url: str) -> dt.datetime | None:
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    params = set_date_params(extensive=False)
+    found = find_date(tree, url=url or None, **params)
+    return parse_date(found) if found else None
 
 
 def read_page_meta(tree: etree._Element, *, url: str = "") -> PageMeta:
