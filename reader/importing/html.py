@@ -5,6 +5,7 @@ the page's other visible blocks are listed as chrome for the cleaning report."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html import escape
 from urllib.parse import urljoin
 
@@ -34,8 +35,9 @@ TRAFILATURA_OPTIONS = {
     "include_images": False,
 }
 
-# Below this many characters of body text a page is not an article.
-MIN_ARTICLE_CHARS = 80
+# Below this many words of body text (outside links) a page is not an article.
+MIN_ARTICLE_WORDS = 15
+WORD = re.compile(r"\w+")
 
 
 def collapse(text: str) -> str:
@@ -58,8 +60,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
     segments = clean_body(segments, byline=meta.byline)
-    kept_text = sum(len(segment_text(s)) for s in segments if s.kept)
-    if kept_text < MIN_ARTICLE_CHARS:
+    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS:
         raise ImportFailed(
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
@@ -80,6 +81,14 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
         source_url=meta.url or url,
         extractor="trafilatura",
     )
+
+
+def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
+    """Words of kept text that the page does not show as link text: a page of
+    links is no article, even when the extractor's fallback kept it as text."""
+    kept = Counter(WORD.findall(" ".join(segment_text(s) for s in segments if s.kept)))
+    linked = Counter(WORD.findall(" ".join(a.text_content() for a in tree.iter("a"))))
+    return sum((kept - linked).values())
 
 
 # ---------------------------------------------------------------- body tree
