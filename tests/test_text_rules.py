@@ -314,3 +314,16 @@ def test_quoted_post_signature_stays_in_the_article():
     kept = _kept(extract_text(page))
     assert signature in kept
     assert kept[-1] == paragraphs[-1]
+
+
+def test_reporting_credit_signs_the_article_off():
+    tail = (
+        "\n\nReporting by Jane Reporter; Editing by John Editor\n\n"
+        "Our Standards: The Example Trust Principles.\n\n"
+        "Markets fell sharply on Tuesday as investors weighed the latest figures on inflation "
+        "and the prospect of higher interest rates for longer than expected.\n\n"
+        "Oil prices rose for a third day after producers agreed to extend their output cuts "
+        "into the next quarter, traders said on Wednesday morning."
+    )
+    kept = _kept(extract_text(_page(tail=tail)))
+    assert kept[-1] == "Reporting by Jane Reporter; Editing by John Editor"

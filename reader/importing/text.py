@@ -332,6 +332,11 @@ def _gain(p: Para) -> float:
     return -SHORT_LINE_COST
 
 
+def _signs_off(p: Para) -> bool:
+    """An article's credit line ("Reporting by …; Editing by …")."""
+    return p.words <= 60 and ARTICLE_CREDIT.match(p.text) is not None
+
+
 def _main_run(paras: list[Para]) -> tuple[int, int]:
     """[start, end) of the stretch with the greatest total gain, cut at the
     first comments/related-links heading that follows a substantial part of it."""
@@ -347,11 +352,16 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
     pieces: list[tuple[int, int, float]] = []
     piece_start, piece_gain = start, 0.0
     for i in range(start, end):
-        if paras[i].rule in SECTION_BREAK_RULES:
+        p = paras[i]
+        if p.rule in SECTION_BREAK_RULES:
             pieces.append((piece_start, i, piece_gain))
             piece_start, piece_gain = i + 1, 0.0
+        elif _signs_off(p):
+            # "Reporting by …; Editing by …" signs the article off.
+            pieces.append((piece_start, i + 1, piece_gain + max(0.0, _gain(p))))
+            piece_start, piece_gain = i + 1, 0.0
         else:
-            piece_gain += _gain(paras[i])
+            piece_gain += _gain(p)
     pieces.append((piece_start, end, piece_gain))
     for lo, hi, gain in pieces:
         if gain >= MIN_ARTICLE_GAIN:
@@ -575,7 +585,10 @@ def _classify_run(paras: list[Para], start: int, end: int) -> None:
             p.set(BODY, "short-paragraph")
         else:
             p.set(CHROME, "stray-short-line")
-    # The article's closing lines: credits and short sentences after the main run.
+    # The article's closing lines: credits and short sentences after the main run,
+    # unless the run already ends on its credit line.
+    if 0 < end <= len(paras) and _signs_off(paras[end - 1]):
+        return
     j = end
     while j < len(paras) and j < end + 3:
         p = paras[j]
