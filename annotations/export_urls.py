@@ -9,4 +9,5 @@ app_name = "export"
 urlpatterns = [
     path("annotations.csv", export_views.annotations_csv, name="annotations_csv"),
     path("annotations.jsonld", export_views.annotations_jsonld, name="annotations_jsonld"),
+    path("import-annotations/", export_views.annotations_import, name="annotations_import"),
 ]

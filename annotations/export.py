@@ -1,0 +1,363 @@
+"""Annotations as CSV: the filters, the one query, the rows, the streaming writer.
+
+The web export (``export_views``) and ``manage.py export_annotations`` both call
+:func:`csv_chunks`, so the two give the same bytes for the same filters and user.
+
+One query carries everything: the annotation joined to its article and user and,
+through a LEFT JOIN, to its stances, ordered so that the stances of one annotation
+are consecutive. The "long" layout writes each joined row; the "wide" layout merges
+consecutive rows of one annotation. The query is read through ``.iterator()`` (a
+server-side cursor on PostgreSQL, stepped rows on SQLite), so memory stays flat and
+the number of queries does not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from reader.models import Article
+
+from .models import Annotation, AnnotationStance, Stance
+
+COLUMNS = (
+    "annotation_id",
+    "article_id",
+    "article_title",
+    "article_url",
+    "source",
+    "published",
+    "user",
+    "stances",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "note",
+    "visibility",
+    "anchor_status",
+    "created_at",
+    "updated_at",
+)
+STANCE_SEPARATOR = "; "
+WIDE = "wide"
+LONG = "long"
+MINE = "mine"
+ALL = "all"
+BOM = "\ufeff"
+
+# OWASP's CSV-injection list plus ASVS 1.2.10's: a spreadsheet treats a cell that
+# begins with one of these as a formula (or strips the control character and then
+# does). A leading apostrophe makes it text and is hidden by the spreadsheet.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\0")
+
+CHUNK_ROWS = 2000
+FLUSH_CHARS = 64 * 1024
+
+# The order of the joined columns in each database row.
+ROW_FIELDS = (
+    "id",
+    "article_id",
+    "article__title",
+    "article__source_url",
+    "article__slug",
+    "article__source_name",
+    "article__published",
+    "user__username",
+    "quote",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+    "note",
+    "visibility",
+    "anchor_status",
+    "created",
+    "updated",
+    "tags__stance__name",
+)
+ORDERING = (
+    "article_id",
+    "start",
+    "end",
+    "created",
+    "id",
+    "tags__stance__order",
+    "tags__stance__name",
+)
+
+
+class FilterError(ValueError):
+    """Filters that cannot be applied; the message is shown to the person."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    article: Article | None = None
+    author: Any = None  # a user
+    stance: Stance | None = None
+    visibility: str = ALL
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    layout: str = WIDE
+    bom: bool = False
+
+
+BOOLEAN_CHOICES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+class ExportFilterForm(forms.Form):
+    """The query parameters of both exports, and the options of both commands."""
+
+    article = forms.IntegerField(required=False, min_value=1)
+    user = forms.CharField(required=False, max_length=150)
+    author = forms.CharField(required=False, max_length=150)
+    stance = forms.CharField(required=False, max_length=80)
+    visibility = forms.ChoiceField(required=False, choices=[(MINE, MINE), (ALL, ALL)])
+    date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    layout = forms.ChoiceField(required=False, choices=[(WIDE, WIDE), (LONG, LONG)])
+    bom = forms.CharField(required=False)
+
+    def __init__(self, data: Mapping[str, str]) -> None:
+        # "from" is a Python keyword, so the form's fields carry other names.
+        renamed = {"date_from": data.get("from"), "date_to": data.get("to")}
+        super().__init__({**{k: v for k, v in data.items() if v is not None}, **renamed})
+
+    def clean_article(self) -> Article | None:
+        pk = self.cleaned_data["article"]
+        if pk is None:
+            return None
+        article = Article.objects.only("id", "slug").filter(pk=pk).first()
+        if article is None:
+            raise forms.ValidationError(f"No article with id {pk}.")
+        return article
+
+    def clean_stance(self) -> Stance | None:
+        value = self.cleaned_data["stance"].strip()
+        if not value:
+            return None
+        stance = Stance.objects.filter(name=value).first()
+        if stance is None and value.isdigit():
+            stance = Stance.objects.filter(pk=int(value)).first()
+        if stance is None:
+            raise forms.ValidationError(f"No stance with id or name “{value}”.")
+        return stance
+
+    def clean_bom(self) -> bool:
+        value = self.cleaned_data["bom"].strip().lower()
+        if not value:
+            return False
+        if value not in BOOLEAN_CHOICES:
+            raise forms.ValidationError("Use bom=1 for a byte-order mark, bom=0 for none.")
+        return BOOLEAN_CHOICES[value]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        names = {n.strip() for n in (data.get("user"), data.get("author")) if n and n.strip()}
+        if len(names) > 1:
+            raise forms.ValidationError("“user” and “author” name different people; give one.")
+        if names:
+            (name,) = names
+            author = get_user_model().objects.filter(username=name).first()
+            if author is None:
+                self.add_error("user", f"No user named “{name}”.")
+            data["author"] = author
+        else:
+            data["author"] = None
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError("“from” is after “to”: no day can be in that range.")
+        return data
+
+    def options(self) -> ExportOptions:
+        if not self.is_valid():
+            raise FilterError(self.error_text())
+        data = self.cleaned_data
+        return ExportOptions(
+            article=data["article"],
+            author=data["author"],
+            stance=data["stance"],
+            visibility=data["visibility"] or ALL,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            layout=data["layout"] or WIDE,
+            bom=data["bom"],
+        )
+
+    def error_text(self) -> str:
+        public_names = {"date_from": "from", "date_to": "to"}
+        parts = []
+        for field, errors in self.errors.items():
+            label = "" if field == "__all__" else f"{public_names.get(field, field)}: "
+            parts.append(label + " ".join(errors))
+        return "Invalid export filter. " + "; ".join(parts)
+
+
+def parse_options(params: Mapping[str, str]) -> ExportOptions:
+    return ExportFilterForm(params).options()
+
+
+def annotations_for(*, viewer, options: ExportOptions) -> QuerySet[Annotation]:
+    """What ``viewer`` may export under ``options``.
+
+    ``viewer=None`` is the command's staff view: every shared annotation. Nobody,
+    staff included, exports another person's private annotations.
+    """
+    if viewer is None:
+        if options.visibility == MINE:
+            raise FilterError("Invalid export filter. visibility: “mine” needs a user (--user).")
+        annotations = Annotation.objects.filter(visibility=Annotation.Visibility.SHARED)
+    elif options.visibility == MINE:
+        annotations = Annotation.objects.owned_by(viewer)
+    else:
+        annotations = Annotation.objects.visible_to(viewer)
+    if options.article is not None:
+        annotations = annotations.filter(article_id=options.article.pk)
+    if options.author is not None:
+        annotations = annotations.filter(user_id=options.author.pk)
+    if options.stance is not None:
+        # Chooses annotations; each keeps all of its stances in the export.
+        tagged = AnnotationStance.objects.filter(stance_id=options.stance.pk)
+        annotations = annotations.filter(pk__in=tagged.values("annotation_id"))
+    if options.date_from is not None:
+        annotations = annotations.filter(created__gte=_day_start(options.date_from))
+    if options.date_to is not None:
+        annotations = annotations.filter(
+            created__lt=_day_start(options.date_to + dt.timedelta(days=1))
+        )
+    return annotations
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def joined_rows(annotations: QuerySet[Annotation]) -> Iterator[tuple]:
+    """One tuple of ``ROW_FIELDS`` per annotation × stance (stance ``None`` when it has none)."""
+    return annotations.order_by(*ORDERING).values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK_ROWS)
+
+
+def iso_utc(value: dt.datetime | None, timespec: str = "microseconds") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+
+
+def safe_cell(value: str) -> str:
+    if value and value[0] in FORMULA_TRIGGERS:
+        return "'" + value
+    return value
+
+
+def article_url_builder(base_url: str) -> Callable[[str | None, str], str]:
+    """The article's source URL, or else its reading page on this site.
+
+    ``base_url`` is the scheme and host (``https://reader.example``) or ``""`` for a
+    site-relative path.
+    """
+    pattern = reverse("reader:article_detail", kwargs={"slug": "__slug__"})
+    head, _, tail = pattern.partition("__slug__")
+    base = base_url.rstrip("/")
+
+    def build(source_url: str | None, slug: str) -> str:
+        return source_url or f"{base}{head}{slug}{tail}"
+
+    return build
+
+
+def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[list[str | int]]:
+    """The CSV cells, spreadsheet-safe, from ``joined_rows``."""
+    article_url = article_url_builder(base_url)
+    article_cells: tuple[int, list[str | int]] | None = None
+
+    def row_cells(row: tuple, stances: str) -> list[str | int]:
+        nonlocal article_cells
+        (pk, article_id, title, source_url, slug, source, published, username,
+         quote, prefix, suffix, start, end, note, visibility, anchor_status,
+         created, updated, _stance) = row  # fmt: skip
+        # Rows come grouped by article, so its cells are built once per run of rows.
+        if article_cells is None or article_cells[0] != article_id:
+            article_cells = (
+                article_id,
+                [
+                    article_id,
+                    safe_cell(title),
+                    safe_cell(article_url(source_url, slug)),
+                    safe_cell(source),
+                    iso_utc(published, "seconds"),
+                ],
+            )
+        return [
+            str(pk),
+            *article_cells[1],
+            safe_cell(username),
+            safe_cell(stances),
+            safe_cell(quote),
+            safe_cell(prefix),
+            safe_cell(suffix),
+            start,
+            end,
+            safe_cell(note),
+            visibility,
+            anchor_status,
+            iso_utc(created),
+            iso_utc(updated),
+        ]
+
+    if layout == LONG:
+        for row in rows:
+            yield row_cells(row, row[-1] or "")
+        return
+    for row, names in grouped(rows):
+        yield row_cells(row, STANCE_SEPARATOR.join(names))
+
+
+def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[str]]]:
+    """Each annotation's first joined row with the names of all its stances, in order."""
+    current: tuple | None = None
+    names: list[str] = []
+    for row in rows:
+        if current is not None and row[0] == current[0]:
+            names.append(row[-1])
+            continue
+        if current is not None:
+            yield current, names
+        current = row
+        names = [row[-1]] if row[-1] is not None else []
+    if current is not None:
+        yield current, names
+
+
+def csv_chunks(*, viewer, options: ExportOptions, base_url: str = "") -> Iterator[bytes]:
+    """The whole file as UTF-8 byte chunks of about ``FLUSH_CHARS`` characters."""
+    annotations = annotations_for(viewer=viewer, options=options)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # excel dialect: RFC 4180 quoting and CRLF line ends
+    if options.bom:
+        buffer.write(BOM)
+    writer.writerow(COLUMNS)
+    for cells in csv_rows(joined_rows(annotations), layout=options.layout, base_url=base_url):
+        writer.writerow(cells)
+        if buffer.tell() >= FLUSH_CHARS:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def export_filename(options: ExportOptions, extension: str, today: dt.date | None = None) -> str:
+    subject = options.article.slug if options.article is not None else "all"
+    day = today or timezone.now().astimezone(dt.UTC).date()
+    return f"stance-reader-{subject}-{day.isoformat()}.{extension}"

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations import export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write annotations as CSV, the same bytes as /export/annotations.csv gives for the same "
+        "filters and user. Without --user: every shared annotation (private ones are only ever "
+        "exported to their owner)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--user", help="Export what this user sees (and may use visibility=mine)."
+        )
+        parser.add_argument("--article", help="Article id.")
+        parser.add_argument("--author", help="Only annotations by this username.")
+        parser.add_argument("--stance", help="Only annotations with this stance (id or name).")
+        parser.add_argument("--visibility", choices=[export.MINE, export.ALL])
+        parser.add_argument(
+            "--from", dest="date_from", metavar="YYYY-MM-DD", help="Created on or after."
+        )
+        parser.add_argument(
+            "--to", dest="date_to", metavar="YYYY-MM-DD", help="Created on or before."
+        )
+        parser.add_argument("--layout", choices=[export.WIDE, export.LONG], default=export.WIDE)
+        parser.add_argument(
+            "--bom", action="store_true", help="Start with a UTF-8 byte-order mark."
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="Scheme and host of the site (https://reader.example), for the links of articles "
+            "without a source URL; the web export uses the request's. Default: site-relative.",
+        )
+        parser.add_argument("--output", "-o", help="File to write; default standard output.")
+
+    def handle(self, *args, **options):
+        viewer = None
+        if options["user"]:
+            viewer = get_user_model().objects.filter(username=options["user"]).first()
+            if viewer is None:
+                raise CommandError(f"No user named {options['user']!r}.")
+        params = {
+            "article": options["article"],
+            "author": options["author"],
+            "stance": options["stance"],
+            "visibility": options["visibility"],
+            "from": options["date_from"],
+            "to": options["date_to"],
+            "layout": options["layout"],
+            "bom": "1" if options["bom"] else "",
+        }
+        try:
+            export_options = export.parse_options(
+                {k: v for k, v in params.items() if v is not None}
+            )
+            export.annotations_for(viewer=viewer, options=export_options)
+        except export.FilterError as error:
+            raise CommandError(str(error)) from error
+        chunks = export.csv_chunks(
+            viewer=viewer, options=export_options, base_url=options["base_url"]
+        )
+        if options["output"]:
+            with open(options["output"], "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+        else:
+            out = getattr(self.stdout, "_out", sys.stdout)
+            stream = getattr(out, "buffer", None)
+            for chunk in chunks:
+                if stream is not None:
+                    stream.write(chunk)
+                else:
+                    out.write(chunk.decode("utf-8"))
+            out.flush()
