@@ -25,9 +25,10 @@ def fragment(html: str) -> lxml.html.HtmlElement:
 
 
 def unsafe_markup(root: lxml.html.HtmlElement) -> list[str]:
-    """Every script-capable element, event handler, dangerous URL or htmx attribute below root."""
+    """Every script-capable element, event handler, dangerous URL or htmx attribute below root
+    (root's own attributes are the site's, e.g. hx-disable, and are not checked)."""
     problems = []
-    for element in root.iter():
+    for element in root.iterdescendants():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower()
@@ -42,6 +43,32 @@ def unsafe_markup(root: lxml.html.HtmlElement) -> list[str]:
             if name in URL_ATTRIBUTES:
                 squeezed = "".join(value.split()).lower()
                 if squeezed.startswith(BAD_SCHEMES):
+                    problems.append(f"{tag}[{name}={value!r}]")
+    return problems
+
+
+def page_unsafe_markup(root: lxml.html.HtmlElement) -> list[str]:
+    """What the whole page must never carry, the site's own markup included: inline or
+    foreign scripts, event handlers, script URLs. (The site's own hx-* attributes are
+    allowed here; user content is checked with unsafe_markup.)"""
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag == "script":
+            src = element.get("src", "")
+            if not src.startswith("/static/") or (element.text or "").strip():
+                problems.append(f"<script src={src!r}>")
+        elif tag in SCRIPT_CAPABLE:
+            problems.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            name = name.lower()
+            if name.startswith("on"):
+                problems.append(f"{tag}[{name}]")
+            if name in URL_ATTRIBUTES:
+                squeezed = "".join(value.split()).lower()
+                if squeezed.startswith(("javascript:", "vbscript:")):
                     problems.append(f"{tag}[{name}={value!r}]")
     return problems
 
