@@ -327,3 +327,36 @@ def test_reporting_credit_signs_the_article_off():
     )
     kept = _kept(extract_text(_page(tail=tail)))
     assert kept[-1] == "Reporting by Jane Reporter; Editing by John Editor"
+
+
+GLUED_TEASERS = "\n\n".join(
+    [
+        "Latest Headlines",
+        "Police Arrest Two After Downtown Shop Fire A man and a woman were arrested on "
+        "Monday in connection with a fire that destroyed a shop in the city centre last week.",
+        "Council Votes To Close Riverside Library Early The city council voted on Tuesday "
+        "to shorten the opening hours of the riverside library to save money this winter.",
+        "Local",
+        "School Bus Driver Honoured For Quick Thinking A school bus driver was honoured by "
+        "the district after she stopped her bus safely when a tyre burst on the highway.",
+        "Zoo Welcomes Rare Snow Leopard Cubs Two snow leopard cubs were born at the zoo last "
+        "month, and keepers say both are healthy and growing quickly in their new enclosure.",
+    ]
+)
+
+
+def test_list_of_headlines_glued_to_their_summaries_does_not_outweigh_the_article():
+    result = extract_text(GLUED_TEASERS + "\n\n" + _page())
+    kept = " ".join(_kept(result))
+    assert "snow leopard" not in kept and "riverside library" not in kept
+    assert "humanitarian access" in kept
+
+
+def test_dateline_is_not_a_glued_headline():
+    paragraphs = [
+        "HANOI, Vietnam (AP) — The defence minister on Wednesday accused his neighbour of "
+        "using coercion and intimidation against smaller countries in the region.",
+        *BODY_TEXT.strip().split("\n\n"),
+    ]
+    result = extract_text(GLUED_TEASERS + "\n\n" + "\n\n".join(paragraphs))
+    assert paragraphs[0] in _kept(result)

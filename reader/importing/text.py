@@ -56,6 +56,7 @@ class Para:
 
     lower: float = 1.0  # share of words starting with a lower-case letter
     punctuated: bool = False
+    teaser: bool = False  # looks like one card of a list of headline teasers
 
     @property
     def prose(self) -> bool:
@@ -226,6 +227,47 @@ def _mark_timestamps(paras: list[Para]) -> None:
             p.set(CHROME, "timestamp")
 
 
+HEADLINE_PREFIX_WORDS = 4
+DATELINE_MARKS = frozenset("([—–-")
+TEASER_RUN = 3
+
+
+def _glued_headline(p: Para) -> bool:
+    """A teaser card flattened to one line: a Title-Case headline run straight into
+    its summary sentence ("Mayor Opens New Bridge Over River The city's mayor said …")."""
+    if p.words < 12 or p.lower < 0.35:
+        return False
+    capitalised = 0
+    for word in p.text.split(maxsplit=12):
+        if word[0] in DATELINE_MARKS:
+            return False  # "HANOI, Vietnam (AP) — …" opens a news story
+        first = next((c for c in word if c.isalpha()), "")
+        if not first:
+            continue
+        if not first.isupper():
+            break
+        capitalised += 1
+    return capitalised >= HEADLINE_PREFIX_WORDS + 1
+
+
+def _mark_glued_teasers(paras: list[Para]) -> None:
+    """Three or more such lines in a row (short lines between them aside) look like a
+    teaser list. They count as no gain for the main run rather than being dropped on
+    sight: an article whose subheadings were flattened into their paragraphs looks
+    the same, and its own prose around them keeps them in."""
+    run: list[Para] = []
+    for p in paras + [Para("", 0, False)]:
+        if p.decided and p.role == CHROME or p.words and not p.prose:
+            continue
+        if not p.decided and _glued_headline(p):
+            run.append(p)
+            continue
+        if len(run) >= TEASER_RUN:
+            for q in run:
+                q.teaser = True
+        run = []
+
+
 def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int]:
     """Three or more timestamps a few lines apart are a list of teaser cards
     (headline, time, summary): the article ends before them."""
@@ -325,6 +367,8 @@ def _gain(p: Para) -> float:
         return -FURNITURE_COST
     if p.role == CAPTION:
         return -1.0
+    if p.teaser:
+        return -SHORT_LINE_COST
     if p.prose:
         # Runs of Capitalised Words are headlines and menus, not sentences.
         weight = min(1.0, max(0.0, (p.lower - 0.35) / 0.25))
@@ -507,6 +551,7 @@ def extract_text(
     _mark_comment_threads(paras)
     _mark_timestamps(paras)
     _mark_captions(paras)
+    _mark_glued_teasers(paras)
     start, end = _main_run(paras)
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
