@@ -7,6 +7,8 @@ production turns on are left off because the benchmarks talk plain HTTP on
 
 from __future__ import annotations
 
+import warnings
+
 from config.settings import *  # noqa: F403
 from config.settings import TEMPLATES
 
@@ -18,3 +20,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+
+# The benchmarks serve no static files; whitenoise need not warn that none were collected.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")

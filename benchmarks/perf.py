@@ -1,0 +1,369 @@
+"""Issue 6 measurements on one seeded benchmark database; prints one JSON object.
+
+Usage (from the project root, after benchmarks/seed_data.py):
+    .venv/bin/python benchmarks/perf.py --db sqlite [--name stance_bench] [--quick] MEASURE…
+
+MEASURE is any of: reading, create, list, import, throughput, memory.
+Each measurement times the thing and its reference side by side, alternating,
+in the same process; benchmarks/run_all.py turns the figures into the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import benchenv  # noqa: E402
+from benchmarks.httpload import (  # noqa: E402
+    Gunicorn,
+    auth_headers,
+    hammer,
+    median,
+    percentile,
+    run_threads,
+    send,
+    session_cookie,
+)
+
+SEARCHES = ("government", "military officials")
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def _users():
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(username__startswith="bench").order_by("username"))
+
+
+def _typical_article():
+    """The corpus article whose annotation count is the median one."""
+    from django.db.models import Count
+
+    from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
+    from reader.models import Article
+
+    counted = list(
+        Article.objects.exclude(slug__in=[HOT_SLUG, COLD_SLUG])
+        .annotate(n=Count("annotations"))
+        .filter(n__gt=0)
+        .order_by("n", "pk")
+        .values_list("pk", "n")
+    )
+    pk, count = counted[len(counted) // 2]
+    return Article.objects.get(pk=pk), count
+
+
+def reading(iterations: int) -> dict:
+    """Reading page, hot article vs its cold twin, in-process; median server time, queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
+
+    client = Client()
+    client.force_login(_users()[0])
+    paths = {"hot": f"/articles/{HOT_SLUG}/", "cold": f"/articles/{COLD_SLUG}/"}
+    queries, marks = {}, {}
+    for key, path in paths.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        queries[key] = len(captured)
+        marks[key] = response.content.count(b"<mark ")
+    times: dict[str, list[float]] = {key: [] for key in paths}
+    for _ in range(iterations):
+        for key, path in paths.items():
+            began = time.perf_counter()
+            client.get(path)
+            times[key].append(time.perf_counter() - began)
+    return {
+        "hot_ms": _ms(median(times["hot"])),
+        "cold_ms": _ms(median(times["cold"])),
+        "hot_queries": queries["hot"],
+        "cold_queries": queries["cold"],
+        "hot_marks": marks["hot"],
+        "cold_marks": marks["cold"],
+        "iterations": iterations,
+    }
+
+
+def create(count: int) -> dict:
+    """Create through the site (htmx and plain POST) vs the same insert with the ORM alone."""
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.test import Client
+
+    from annotations.anchoring import context
+    from annotations.models import Annotation, AnnotationStance, Stance
+    from benchmarks.seed_data import spans
+
+    article, existing = _typical_article()
+    users = _users()
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    stance = Stance.objects.order_by("pk").first()
+    rng = random.Random(61)
+    selections = list(spans(article.text, count * 3, rng))
+    cache.clear()
+    times: dict[str, list[float]] = {"htmx": [], "plain": [], "orm": []}
+    statuses: dict[str, dict[int, int]] = {"htmx": {}, "plain": {}}
+    started = Annotation.objects.count()
+    made_by_orm: list = []
+    for n in range(count):
+        for kind in ("htmx", "plain", "orm"):
+            start, end = selections.pop()
+            user_index = (n * 3 + ("htmx", "plain", "orm").index(kind)) % len(users)
+            data = {
+                "article": article.pk,
+                "start": start,
+                "end": end,
+                "quote": article.text[start:end],
+                "stances": stance.pk,
+                "note": f"bench note {n}",
+                "visibility": "shared",
+            }
+            began = time.perf_counter()
+            if kind == "orm":
+                with transaction.atomic():
+                    prefix, suffix = context(article.text, start, end)
+                    row = Annotation.objects.create(
+                        article=article,
+                        user=users[user_index],
+                        start=start,
+                        end=end,
+                        quote=data["quote"],
+                        prefix=prefix,
+                        suffix=suffix,
+                        note=data["note"],
+                        visibility="shared",
+                    )
+                    AnnotationStance.objects.create(annotation=row, stance=stance)
+                times[kind].append(time.perf_counter() - began)
+                made_by_orm.append(row.pk)
+                continue
+            headers = {"HX-Request": "true"} if kind == "htmx" else {}
+            response = clients[user_index].post("/annotations/new/", data, headers=headers)
+            times[kind].append(time.perf_counter() - began)
+            statuses[kind][response.status_code] = statuses[kind].get(response.status_code, 0) + 1
+    created = Annotation.objects.count() - started
+    Annotation.objects.filter(article=article, note__startswith="bench note ").delete()
+    return {
+        "article_annotations": existing,
+        "count": count,
+        "created": created,
+        "statuses": statuses,
+        **{f"{kind}_p50_ms": _ms(percentile(values, 0.5)) for kind, values in times.items()},
+        **{f"{kind}_p95_ms": _ms(percentile(values, 0.95)) for kind, values in times.items()},
+    }
+
+
+def listing(iterations: int) -> dict:
+    """Article list and search: median server time on this database."""
+    from django.test import Client
+
+    from annotations.models import Annotation
+    from reader.models import Article
+
+    client = Client()
+    client.force_login(_users()[0])
+    paths = {"list": "/"} | {f"search {q}": "/?" + urlencode({"q": q}) for q in SEARCHES}
+    for path in paths.values():
+        assert client.get(path).status_code == 200, path
+    times: dict[str, list[float]] = {key: [] for key in paths}
+    for _ in range(iterations):
+        for key, path in paths.items():
+            began = time.perf_counter()
+            client.get(path)
+            times[key].append(time.perf_counter() - began)
+    return {
+        "articles": Article.objects.count(),
+        "annotations": Annotation.objects.count(),
+        **{f"{key}_ms": _ms(median(values)) for key, values in times.items()},
+        "iterations": iterations,
+    }
+
+
+def importing(pages: int) -> dict:
+    """Articles/s of the import pipeline vs plain trafilatura.extract, on the same pages."""
+    import trafilatura
+
+    from reader.importing.pipeline import prepare_text
+    from reader.importing.types import ImportFailed
+
+    folder = benchenv.PROJECT_ROOT.parent / "shared" / "extraction-bench" / "dev"
+    documents = [
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.html"))
+    ][:pages]
+    prepare_text(documents[0], kind="html")
+    trafilatura.extract(documents[0])
+    spent = {"pipeline": 0.0, "trafilatura": 0.0}
+    refused = 0
+    for document in documents:
+        began = time.perf_counter()
+        try:
+            prepare_text(document, kind="html")
+        except ImportFailed:
+            refused += 1
+        spent["pipeline"] += time.perf_counter() - began
+        began = time.perf_counter()
+        trafilatura.extract(document)
+        spent["trafilatura"] += time.perf_counter() - began
+    return {
+        "pages": len(documents),
+        "refused": refused,
+        "pipeline_per_s": round(len(documents) / spent["pipeline"], 2),
+        "trafilatura_per_s": round(len(documents) / spent["trafilatura"], 2),
+    }
+
+
+def throughput(db: str, name: str, seconds: float) -> dict:
+    """Requests/s under gunicorn (2 workers): reading pages vs a view returning a fixed string."""
+    from benchmarks.seed_data import HOT_SLUG
+
+    article, count = _typical_article()
+    headers = auth_headers(session_cookie(_users()[0]))
+    paths = {
+        "fixed": "/bench/fixed/",
+        "typical": article.get_absolute_url(),
+        "hot": f"/articles/{HOT_SLUG}/",
+    }
+    results = {}
+    with Gunicorn(db, name, workers=2) as server:
+        for path in paths.values():
+            for _ in range(5):
+                assert send(server.port, "GET", path, headers=headers).status == 200, path
+        for key, path in paths.items():
+            result = hammer(server.port, path, headers=headers, threads=4, seconds=seconds)
+            results[key] = {
+                "per_s": round(result.per_second, 1),
+                "p50_ms": _ms(result.percentile(0.5)),
+                "p95_ms": _ms(result.percentile(0.95)),
+                "statuses": result.statuses(),
+            }
+    return {"typical_annotations": count, **results}
+
+
+def memory(db: str, name: str, requests: int) -> dict:
+    """Peak RSS of each gunicorn worker after ``requests`` mixed requests."""
+    from annotations.models import Stance
+    from benchmarks.seed_data import HOT_SLUG, spans
+    from reader.models import Article
+
+    rng = random.Random(62)
+    users = _users()
+    sessions = [auth_headers(session_cookie(user)) for user in users]
+    articles = list(Article.objects.values_list("pk", "slug").order_by("?")[:200])
+    writable = Article.objects.get(pk=articles[0][0])
+    selections = list(spans(writable.text, requests, rng))
+    stance = Stance.objects.order_by("pk").first()
+    plan = []
+    for n in range(requests):
+        pk, slug = rng.choice(articles)
+        roll = rng.random()
+        if roll < 0.05:
+            plan.append(("GET", f"/articles/{HOT_SLUG}/", None))
+        elif roll < 0.45:
+            plan.append(("GET", f"/articles/{slug}/", None))
+        elif roll < 0.60:
+            plan.append(("GET", "/?page=" + str(rng.randint(1, 20)), None))
+        elif roll < 0.70:
+            plan.append(("GET", "/?" + urlencode({"q": rng.choice(SEARCHES)}), None))
+        elif roll < 0.80:
+            plan.append(("GET", f"/articles/{slug}/annotations/changes/?since=x", None))
+        elif roll < 0.85:
+            plan.append(("GET", f"/export/annotations.csv?article={pk}", None))
+        else:
+            start, end = selections[n]
+            body = urlencode(
+                {
+                    "article": writable.pk,
+                    "start": start,
+                    "end": end,
+                    "quote": writable.text[start:end],
+                    "stances": stance.pk,
+                    "note": f"memory bench {n}",
+                }
+            )
+            plan.append(("POST", "/annotations/new/", body.encode()))
+    statuses: dict[int, int] = {}
+    cursor = iter(range(len(plan)))
+
+    with Gunicorn(db, name, workers=2) as server:
+        before = server.peak_rss_mb()
+
+        def worker(thread: int) -> None:
+            for n in cursor:
+                method, path, body = plan[n]
+                headers = dict(sessions[n % len(sessions)])
+                if body is not None:
+                    headers |= {
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "HX-Request": "true",
+                    }
+                reply = send(server.port, method, path, headers=headers, body=body)
+                statuses[reply.status] = statuses.get(reply.status, 0) + 1
+
+        run_threads(4, worker)
+        after = server.peak_rss_mb()
+    Article.objects.get(pk=writable.pk).annotations.filter(
+        note__startswith="memory bench "
+    ).delete()
+    return {
+        "requests": requests,
+        "statuses": statuses,
+        "start_rss_mb": round(max(before.values()), 1),
+        "peak_rss_mb": round(max(after.values()), 1),
+        "workers": {str(pid): round(mb, 1) for pid, mb in after.items()},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=benchenv.DATABASES, required=True)
+    parser.add_argument("--name", default="stance_bench")
+    parser.add_argument("--quick", action="store_true", help="fewer iterations, for a first look")
+    parser.add_argument(
+        "measures",
+        nargs="+",
+        choices=["reading", "create", "list", "import", "throughput", "memory"],
+    )
+    args = parser.parse_args(argv)
+    benchenv.setup_django(args.db, args.name)
+    quick = args.quick
+    figures: dict[str, dict] = {}
+    for measure in args.measures:
+        began = time.perf_counter()
+        if measure == "reading":
+            figures[measure] = reading(30 if quick else 200)
+        elif measure == "create":
+            figures[measure] = create(30 if quick else 150)
+        elif measure == "list":
+            figures[measure] = listing(5 if quick else 30)
+        elif measure == "import":
+            figures[measure] = importing(30 if quick else 151)
+        elif measure == "throughput":
+            figures[measure] = throughput(args.db, args.name, 4 if quick else 12)
+        elif measure == "memory":
+            figures[measure] = memory(args.db, args.name, 300 if quick else 1000)
+        figures[measure]["seconds"] = round(time.perf_counter() - began, 1)
+        print(f"  {measure}: {json.dumps(figures[measure])}", file=sys.stderr)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
