@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, username: str, password: str):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_session_id_changes_at_login(client, alice, password):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    response = _login(client, "alice", password)
+    assert response.status_code == 302
+    assert client.session.session_key != before
+    assert client.session[SESSION_KEY] == str(alice.pk)
+
+
+def test_logged_out_cookie_no_longer_works(client, alice, password):
+    _login(client, "alice", password)
+    old_cookie = client.cookies["sessionid"].value
+    client.post(reverse("logout"))
+    thief = Client()
+    thief.cookies["sessionid"] = old_cookie
+    response = thief.get(reverse("reader:article_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_changing_password_ends_other_sessions(alice, password):
+    laptop, phone = Client(), Client()
+    _login(laptop, "alice", password)
+    _login(phone, "alice", password)
+    response = laptop.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": "another-long-pass-92", "new_password2": "another-long-pass-92"},
+    )
+    assert response.status_code == 302
+    assert laptop.get(reverse("reader:article_list")).status_code == 200
+    assert phone.get(reverse("reader:article_list")).status_code == 302
+
+
+def test_login_is_throttled_after_ten_failures_whatever_the_account(alice, password):
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    answers = [_login(client, "alice", "wrong-password").status_code for _ in range(10)]
+    # The tenth failure is the one that locks.
+    assert answers == [200] * 9 + [429]
+    locked = _login(client, "alice", password)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # An account that does not exist gets the very same answer.
+    stranger = Client(REMOTE_ADDR="203.0.113.10")
+    for _ in range(10):
+        _login(stranger, "nobody-here", "wrong-password")
+    unknown = _login(stranger, "nobody-here", "wrong-password")
+    assert unknown.status_code == locked.status_code
+    def page(response) -> str:
+        # Only the per-client CSRF token may differ.
+        return re.sub(r'"X-CSRFToken": "[^"]*"', "", response.content.decode())
+
+    assert page(unknown) == page(locked)
+    assert "Too many attempts" in page(locked)
+
+
+def test_login_from_one_address_is_throttled_across_accounts(make_user, password):
+    for i in range(10):
+        make_user(f"user{i}")
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for i in range(10):
+        _login(client, f"user{i}", "wrong-password")
+    response = _login(client, "user0", password)
+    assert response.status_code == 429
+
+
+def test_annotation_creation_is_rate_limited_per_user(alice_client, article, monkeypatch):
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    # One frozen clock for the rate limiter alone, so all requests fall in one window.
+    frozen = float(int(time.time()))
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+    quote = "Russia"
+    start = article.text.index(quote)
+    data = {"article": article.pk, "start": start, "end": start + len(quote), "quote": quote}
+    statuses = [alice_client.post(reverse("annotations:create"), data).status_code for _ in range(6)]
+    assert statuses[:4] == [302] * 4
+    assert statuses[4:] == [429, 429]
+    assert article.annotations.count() == 4
+
+
+def test_deploy_check_is_clean_with_the_documented_production_environment():
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-production-secret-key-with-enough-entropy-9f8e7d",
+        "DJANGO_ALLOWED_HOSTS": "reader.example.org",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_every_page_sends_a_csp_without_inline_scripts(alice_client, article):
+    for url in [reverse("reader:article_list"), article.get_absolute_url(), reverse("reader:article_import")]:
+        policy = alice_client.get(url)["Content-Security-Policy"]
+        script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src
+        assert "'unsafe-eval'" not in script_src
+    login_page = Client().get(reverse("login"))
+    assert "script-src 'self'" in login_page["Content-Security-Policy"]
+
+
+def test_session_and_csrf_cookies_are_httponly_and_lax(client, alice, password):
+    _login(client, "alice", password)
+    session = client.cookies["sessionid"]
+    assert session["httponly"]
+    assert session["samesite"] == "Lax"
+    assert client.cookies["csrftoken"]["samesite"] == "Lax"
