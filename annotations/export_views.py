@@ -75,7 +75,7 @@ def annotations_import(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             f"{upload.name} is {upload.size / 1_000_000:.1f} MB; imports are limited to "
-            f"{jsonld.MAX_UPLOAD_BYTES // 1_000_000} MB. Split the file or use "
+            f"{jsonld.MAX_UPLOAD_BYTES / 1_000_000:g} MB. Split the file or use "
             "manage.py import_annotations.",
         )
         return redirect(article)
