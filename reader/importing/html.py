@@ -37,6 +37,8 @@ TRAFILATURA_OPTIONS = {
 
 # Below this many words of body text (outside links) a page is not an article.
 MIN_ARTICLE_WORDS = 15
+# Longer texts are taken as articles without comparing them to the page's link text.
+LINK_CHECK_WORDS = 400
 WORD = re.compile(r"\w+")
 
 
@@ -87,6 +89,8 @@ def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
     """Words of kept text that the page does not show as link text: a page of
     links is no article, even when the extractor's fallback kept it as text."""
     kept = Counter(WORD.findall(" ".join(segment_text(s) for s in segments if s.kept)))
+    if kept.total() >= LINK_CHECK_WORDS:
+        return kept.total()
     linked = Counter(WORD.findall(" ".join(a.text_content() for a in tree.iter("a"))))
     return sum((kept - linked).values())
 

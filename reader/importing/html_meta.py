@@ -123,12 +123,7 @@ def read_page_meta(tree: etree._Element, *, url: str = "") -> PageMeta:
         tags.get("pubdate"),
         tags.get("publish-date"),
         tags.get("publishdate"),
-        *tree.xpath("//*[@itemprop='datePublished']/@content"),
-        *tree.xpath("//*[@itemprop='datePublished']/@datetime"),
-        *tree.xpath("(//article//time[@datetime])[1]/@datetime"),
-        article.get("dateCreated"),
-        *tree.xpath("(//time[@datetime])[1]/@datetime"),
-    )
+    ) or _first_date(*DATE_XPATH(tree), article.get("dateCreated"), *ANY_TIME_XPATH(tree))
     meta.description = collapse(
         tags.get("og:description")
         or (article.get("description") if isinstance(article.get("description"), str) else "")
@@ -229,6 +224,14 @@ def _plain_author(name: str) -> str:
 
 
 # ---------------------------------------------------------------- dates
+
+
+# Searched only when no meta tag gives the date: each scans the whole tree.
+DATE_XPATH = etree.XPath(
+    "(//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+    " | //article//time/@datetime)[1]"
+)
+ANY_TIME_XPATH = etree.XPath("(//time/@datetime)[1]")
 
 
 def _first_date(*values: object) -> dt.datetime | None:
