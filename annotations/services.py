@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import regex
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,6 +27,22 @@ class StaleVersion(Exception):
         self.current = current
 
 
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _splits_a_character(text: str, position: int) -> bool:
+    """Whether position falls inside one user-perceived character (an emoji sequence such
+    as a flag or a skin tone, or a letter with a combining accent)."""
+    if position <= 0 or position >= len(text):
+        return False
+    # Graphemes never span a block separator, so scanning from the line start is enough.
+    line_start = text.rfind("\n", 0, position) + 1
+    for match in _GRAPHEME.finditer(text, line_start):
+        if match.end() >= position:
+            return match.end() != position and match.start() != position
+    return False
+
+
 def check_selection(text: str, *, start: int, end: int, quote: str) -> None:
     if start < 0 or end < 0:
         raise AnnotationError("Offsets cannot be negative.")
@@ -39,6 +56,11 @@ def check_selection(text: str, *, start: int, end: int, quote: str) -> None:
         raise AnnotationError(
             "The selected text does not match the article at those offsets; "
             "reload the page and select again."
+        )
+    if _splits_a_character(text, start) or _splits_a_character(text, end):
+        raise AnnotationError(
+            "The selection cuts an emoji or an accented character in two; "
+            "select whole characters."
         )
 
 
