@@ -90,6 +90,7 @@ MONTH_DAY_YEAR = re.compile(
     rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+YEAR = re.compile(r"(?:19|20)\d\d")
 NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<year>(?:19|20)\d{2})\b")
 TIME_AFTER = re.compile(r"(?:[\s,|@\-–—]|at\b)*" + _TIME + r"\s*" + _ZONE, re.IGNORECASE)
 TIME_BEFORE = re.compile(
@@ -136,6 +137,8 @@ def _compose(
 def find_date(line: str) -> tuple[dt.datetime, int] | None:
     """The first date in line, in UTC (naive times are taken as UTC), with the
     number of characters the date and its time took up."""
+    if YEAR.search(line) is None:
+        return None  # every form below spells the year out in full
     m = ISO_DATE.search(line)
     if m:
         found = _compose(

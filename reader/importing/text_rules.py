@@ -15,9 +15,34 @@ class LineRule:
     name: str
     pattern: re.Pattern[str]
     max_words: int  # longer paragraphs are prose that merely mentions the subject
+    # The pattern cannot match unless the line has one of these words (casefolded)
+    # or one of these characters: a set lookup spares most lines the regex.
+    triggers: frozenset[str]
+    marks: str = ""
+    # Every alternative is anchored at the start, after which a trigger word comes first.
+    anchored: bool = False
 
     def matches(self, text: str, words: int) -> bool:
-        return words <= self.max_words and self.pattern.search(text) is not None
+        tokens = TOKEN.findall(text.casefold())
+        return self._matches(text, words, frozenset(tokens), tokens[0] if tokens else "")
+
+    def _matches(self, text: str, words: int, tokens: frozenset[str], first: str) -> bool:
+        if words > self.max_words:
+            return False
+        if self.anchored:
+            hit = first in self.triggers
+        else:
+            hit = not tokens.isdisjoint(self.triggers)
+        if not hit and not any(m in text for m in self.marks):
+            return False
+        return self.pattern.search(text) is not None
+
+
+TOKEN = re.compile(r"\w+")
+
+
+def _words(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
@@ -40,6 +65,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(allow|block|not now|no thanks|maybe later)\s*$",
         ),
         30,
+        _words("notification notifications allow block not no maybe"),
     ),
     LineRule(
         "newsletter-prompt",
@@ -52,6 +78,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
         ),
         40,
+        _words(
+            "newsletter newsletters email mail inbox signing subscribing clicking submitting sign signup subscribe thank thanks"
+        ),
     ),
     LineRule(
         "donation-appeal",
@@ -64,6 +93,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bpaywalls?\b",
         ),
         80,
+        _words(
+            "support supports donation donations contribution contributions gift gifts fund funds funding fundings back backs donate contribute become funded supported paywall paywalls"
+        ),
     ),
     LineRule(
         "subscription-prompt",
@@ -77,6 +109,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bunlimited (digital )?access\b",
         ),
         30,
+        _words(
+            "subscribe subscribes subscriber subscribers subscription subscriptions story article member members trial unlimited"
+        ),
     ),
     LineRule(
         "comments-section",
@@ -85,6 +120,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(\d+|one|two|three) (thoughts|responses|comments|replies) (on|to)\b",
         ),
         12,
+        _words(
+            "comment comments response responses discussion conversation reply think thoughts replies"
+        ),
     ),
     LineRule(
         "comment-header",
@@ -93,6 +131,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
         ),
         16,
+        _words(
+            "said says wrote commented replied reply report flag like upvote downvote permalink"
+        ),
     ),
     LineRule(
         "comment-prompt",
@@ -105,6 +146,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(be the first to comment|there are no comments|no comments yet)\b",
         ),
         25,
+        _words(
+            "comment comments replies reply commenting conversation conversations discussion debate community"
+        ),
     ),
     LineRule(
         "login-prompt",
@@ -118,6 +162,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(log|sign) in (to|or) (continue|comment|register|create|read)\b",
         ),
         30,
+        _words(
+            "log login logout sign signin signout register account registering refresh reload logged signed forgot forgotten password"
+        ),
     ),
     LineRule(
         "cookie-notice",
@@ -128,6 +175,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(manage|privacy) (consent|choices)\b",
         ),
         60,
+        _words("cookie cookies accept reject decline manage privacy"),
     ),
     LineRule(
         "read-more",
@@ -138,6 +186,8 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(click|tap) here\b",
         ),
         30,
+        _words("read see watch listen also related more recommended click tap keep continue full"),
+        anchored=True,
     ),
     LineRule(
         "related-links",
@@ -146,6 +196,10 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(most (popular|read|viewed|shared|commented|recent)|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending now|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.]?\s*$",
         ),
         10,
+        _words(
+            "related similar recommended popular trending latest top more most other further editor editors featured suggested around you don dont what in elsewhere from promoted sponsored read up next previous"
+        ),
+        anchored=True,
     ),
     LineRule(
         "advertisement",
@@ -158,6 +212,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\badvertis(e|ing) with us\b",
         ),
         12,
+        _words(
+            "advertisement advertising advert ad ads sponsored paid promoted partner story article text content continue keep scroll skip close advertise"
+        ),
     ),
     LineRule(
         "media-controls",
@@ -172,6 +229,10 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(enable|turn on) javascript\b",
         ),
         20,
+        _words(
+            "play pause replay watch listen mute unmute enlarge expand fullscreen full close open view toggle hide show image photo picture slide video hear now audio gallery photos podcast live browser javascript"
+        ),
+        ":",
     ),
     LineRule(
         "copyright-footer",
@@ -181,6 +242,10 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
+        _words(
+            "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum"
+        ),
+        "©ⓒ",
     ),
     LineRule(
         "navigation",
@@ -190,6 +255,11 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
         ),
         14,
+        _words(
+            "skip jump back go menu search home homepage navigation toggle open close main sections all more top next previous prev submit ok loading"
+        ),
+        "×✕☰»›>|/•·",
+        anchored=True,
     ),
     LineRule(
         "tag-list",
@@ -197,15 +267,45 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:"
         ),
         40,
+        _words("tags tag topics topic filed categories category keywords related more"),
+        anchored=True,
     ),
 )
+
+
+LONGEST_RULE = max(rule.max_words for rule in LINE_RULES)
+
+
+def _rule_index() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    anywhere: dict[str, list[int]] = {}
+    first: dict[str, list[int]] = {}
+    for k, rule in enumerate(LINE_RULES):
+        for word in rule.triggers:
+            (first if rule.anchored else anywhere).setdefault(word, []).append(k)
+    return (
+        {w: tuple(ks) for w, ks in anywhere.items()},
+        {w: tuple(ks) for w, ks in first.items()},
+    )
+
+
+TRIGGERED_ANYWHERE, TRIGGERED_FIRST = _rule_index()
+MARKED = tuple((k, rule.marks) for k, rule in enumerate(LINE_RULES) if rule.marks)
 
 
 @functools.lru_cache(maxsize=16384)
 def line_rule(text: str, words: int) -> str:
     """Name of the first furniture rule text matches, else ""."""
-    for rule in LINE_RULES:
-        if rule.matches(text, words):
+    if words > LONGEST_RULE:
+        return ""
+    found = TOKEN.findall(text.casefold())
+    candidates = {k for k, marks in MARKED if any(m in text for m in marks)}
+    for token in set(found):
+        candidates.update(TRIGGERED_ANYWHERE.get(token, ()))
+    if found:
+        candidates.update(TRIGGERED_FIRST.get(found[0], ()))
+    for k in sorted(candidates):
+        rule = LINE_RULES[k]
+        if words <= rule.max_words and rule.pattern.search(text) is not None:
             return rule.name
     return ""
 
