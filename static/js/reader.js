@@ -5,10 +5,13 @@ import { selectorFor } from "./offsets.js";
 const toolbar = () => document.getElementById("toolbar");
 const body = () => document.getElementById("article-body");
 let pendingRefresh = false;
+let pointerDown = false;
+let lastPointer = "mouse";
+let touchTimer = 0;
 
 function toolbarOpen() {
   const bar = toolbar();
-  return bar && !bar.hidden;
+  return Boolean(bar && !bar.hidden);
 }
 
 function currentRange() {
@@ -16,21 +19,36 @@ function currentRange() {
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
   const root = body();
-  if (!root || !root.contains(range.commonAncestorContainer) && !range.intersectsNode(root)) {
+  if (!root || (!root.contains(range.commonAncestorContainer) && !range.intersectsNode(root))) {
     return null;
   }
   return range;
 }
 
+// A refresh replaces the article body, which would wipe a selection being
+// made or annotated; it waits until the reader is done.
+function readerBusy() {
+  return toolbarOpen() || pointerDown || currentRange() !== null;
+}
+
+function replayRefresh() {
+  if (pendingRefresh && !readerBusy()) {
+    pendingRefresh = false;
+    htmx.trigger(document.body, "annotations-stale");
+  }
+}
+
 function place(bar, range) {
-  const rect = range.getBoundingClientRect();
   if (window.matchMedia("(max-width: 700px)").matches) {
     bar.style.removeProperty("top");
     bar.style.removeProperty("left");
     return;
   }
+  const rects = range.getClientRects();
+  const rect = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
   const top = window.scrollY + rect.bottom + 8;
-  const left = Math.max(8, Math.min(window.scrollX + rect.left, window.scrollX + window.innerWidth - bar.offsetWidth - 8));
+  const maxLeft = window.scrollX + document.documentElement.clientWidth - bar.offsetWidth - 8;
+  const left = Math.max(8, Math.min(window.scrollX + rect.left, maxLeft));
   bar.style.top = `${top}px`;
   bar.style.left = `${left}px`;
 }
@@ -40,8 +58,6 @@ function openToolbar(range) {
   const bar = toolbar();
   if (!selector || !bar) return;
   for (const name of ["start", "end", "quote"]) bar.elements[name].value = selector[name];
-  bar.dataset.prefix = selector.prefix;
-  bar.dataset.suffix = selector.suffix;
   document.getElementById("toolbar-error").textContent = "";
   bar.hidden = false;
   place(bar, range);
@@ -52,11 +68,9 @@ function closeToolbar({ keepSelection = false } = {}) {
   if (!bar) return;
   bar.hidden = true;
   bar.reset();
+  document.getElementById("toolbar-error").textContent = "";
   if (!keepSelection) window.getSelection()?.removeAllRanges();
-  if (pendingRefresh) {
-    pendingRefresh = false;
-    htmx.trigger(document.body, "annotations-stale");
-  }
+  replayRefresh();
 }
 
 function save(bar) {
@@ -66,6 +80,9 @@ function save(bar) {
 function onSelectionSettled() {
   const range = currentRange();
   if (range) openToolbar(range);
+  else if (toolbarOpen() && !toolbar().contains(document.activeElement)) {
+    closeToolbar({ keepSelection: true });
+  }
 }
 
 function typing(target) {
@@ -100,55 +117,103 @@ function step(direction) {
   if (!list.length) return;
   const current = list.findIndex((c) => c.classList.contains("is-current"));
   const next = current < 0 ? (direction > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, current + direction));
-  const id = list[next].dataset.annotation;
-  focusAnnotation(id);
+  focusAnnotation(list[next].dataset.annotation);
   list[next].focus({ preventScroll: true });
 }
 
+const EXTEND = {
+  ArrowLeft: ["backward", "character"],
+  ArrowRight: ["forward", "character"],
+  ArrowUp: ["backward", "line"],
+  ArrowDown: ["forward", "line"],
+  Home: ["backward", "lineboundary"],
+  End: ["forward", "lineboundary"],
+};
+
+// Chromium extends a selection with Shift+arrows only in editable text (or
+// with caret browsing on); in the article the page does it itself.
+function extendSelection(event) {
+  const how = EXTEND[event.key];
+  const selection = window.getSelection();
+  if (!how || !event.shiftKey || event.metaKey || !selection || selection.rangeCount === 0) return false;
+  if (typing(event.target) || !body()?.contains(selection.focusNode)) return false;
+  const [direction, unit] = how;
+  const wordwise = (event.ctrlKey || event.altKey) && unit === "character";
+  event.preventDefault();
+  selection.modify("extend", direction, wordwise ? "word" : unit);
+  return true;
+}
+
+function onToolbarKey(event, bar) {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    closeToolbar();
+    return;
+  }
+  if (event.target === bar.elements.note) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      save(bar);
+    }
+    return;
+  }
+  if (typing(event.target) && event.target.type !== "checkbox") return;
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (/^(Digit|Numpad)[1-9]$/.test(event.code)) {
+    const box = bar.querySelector(`input[data-hotkey="${event.code.slice(-1)}"]`);
+    if (box) {
+      event.preventDefault();
+      // Shift+digit collects several stances; a plain digit tags and saves.
+      box.checked = event.shiftKey ? !box.checked : true;
+      if (!event.shiftKey) save(bar);
+    }
+    return;
+  }
+  if (event.key === "n") {
+    event.preventDefault();
+    bar.elements.note.focus();
+    return;
+  }
+  if (event.key === "Enter" && event.target.tagName !== "BUTTON") {
+    event.preventDefault();
+    save(bar);
+  }
+}
+
+document.addEventListener("pointerdown", (event) => {
+  lastPointer = event.pointerType || "mouse";
+  if (!toolbar()?.contains(event.target)) pointerDown = true;
+});
+document.addEventListener("pointerup", () => {
+  pointerDown = false;
+});
+document.addEventListener("pointercancel", () => {
+  pointerDown = false;
+});
 document.addEventListener("mouseup", (event) => {
+  pointerDown = false;
   if (toolbar()?.contains(event.target)) return;
   setTimeout(onSelectionSettled, 0);
 });
-document.addEventListener("touchend", () => setTimeout(onSelectionSettled, 350));
+document.addEventListener("selectionchange", () => {
+  // Touch selections are adjusted with handles that fire no mouseup.
+  if (lastPointer === "touch") {
+    clearTimeout(touchTimer);
+    touchTimer = setTimeout(onSelectionSettled, 400);
+  }
+  if (!toolbarOpen()) replayRefresh();
+});
 document.addEventListener("keyup", (event) => {
-  if (event.shiftKey && event.key.startsWith("Arrow")) onSelectionSettled();
+  if (toolbar()?.contains(event.target)) return;
+  const extends_ = event.shiftKey && /^(Arrow|Home|End|Page)/.test(event.key);
+  if (extends_ || event.key === "Shift") onSelectionSettled();
 });
 
 document.addEventListener("keydown", (event) => {
   const bar = toolbar();
-  if (!bar) return;
+  if (!bar || extendSelection(event)) return;
   if (toolbarOpen()) {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      closeToolbar();
-      return;
-    }
-    if (event.target === bar.elements.note) {
-      if (event.key === "Enter" && !event.shiftKey) {
-        event.preventDefault();
-        save(bar);
-      }
-      return;
-    }
-    if (typing(event.target) && event.target.type !== "checkbox") return;
-    if (/^[1-9]$/.test(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      const box = bar.querySelector(`input[data-hotkey="${event.key}"]`);
-      if (box) {
-        event.preventDefault();
-        box.checked = true;
-        save(bar);
-      }
-      return;
-    }
-    if (event.key === "n") {
-      event.preventDefault();
-      bar.elements.note.focus();
-      return;
-    }
-    if (event.key === "Enter") {
-      event.preventDefault();
-      save(bar);
-    }
+    onToolbarKey(event, bar);
     return;
   }
   if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -174,22 +239,23 @@ document.addEventListener("click", (event) => {
     focusAnnotation(mark.dataset.annotations.split(" ")[0], { fromText: true });
     return;
   }
-  const card = event.target.closest("#annotation-list .card .quote");
-  if (card) focusAnnotation(card.closest(".card").dataset.annotation);
+  const quote = event.target.closest("#annotation-list .card .quote");
+  if (quote) focusAnnotation(quote.closest(".card").dataset.annotation);
 });
 
-// Keep a reader's selection: refreshes from other people wait until the
-// toolbar is closed.
 document.body.addEventListener("htmx:beforeRequest", (event) => {
   const source = event.detail.elt;
-  if (source && source.id === "annotated" && toolbarOpen()) {
+  if (source && source.id === "annotated" && readerBusy()) {
     event.preventDefault();
     pendingRefresh = true;
   }
 });
 
 document.body.addEventListener("htmx:afterRequest", (event) => {
-  if (event.detail.elt === toolbar() && event.detail.successful) {
+  if (event.detail.elt !== toolbar()) return;
+  const status = event.detail.xhr?.status ?? 0;
+  // A refused save (400, 429) keeps the toolbar open with the server's message.
+  if (status >= 200 && status < 300) {
     pendingRefresh = false;
     closeToolbar();
   }

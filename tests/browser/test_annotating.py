@@ -65,3 +65,28 @@ def test_alice_tags_a_mouse_selection_and_bob_sees_only_her_shared_highlight_liv
     expect(card.get_by_role("link", name="Edit")).to_have_count(0)
     expect(card.get_by_role("link", name="Delete")).to_have_count(0)
     expect(bob_page.locator(".card-actions")).to_have_count(0)
+
+
+def test_a_refresh_from_others_waits_until_the_reader_closes_the_toolbar(
+    seed_article, alice, bob, make_annotation, user_page
+):
+    bob_page = user_page(bob)
+    bob_page.goto(seed_article.get_absolute_url())
+    mine = "The unease over the offer highlights the different views"
+    drag_select(bob_page, mine)
+    expect(bob_page.locator("#toolbar")).to_be_visible()
+
+    theirs = make_annotation(alice, seed_article, CLAIM, stance_names=["Russia"])
+    # The poller notices alice's annotation; the refresh it asks for is held back.
+    with bob_page.expect_response(
+        lambda r: "/annotations/changes/" in r.url and r.status == 200, timeout=10_000
+    ):
+        pass
+    bob_page.wait_for_timeout(500)
+    assert selected_text(bob_page) == mine
+    expect(bob_page.locator("#toolbar")).to_be_visible()
+    expect(mark_of(bob_page, theirs)).to_have_count(0)
+
+    bob_page.keyboard.press("Escape")
+    expect(mark_of(bob_page, theirs)).to_have_text(CLAIM)
+    expect(bob_page.locator(f"#ann-{theirs.pk}")).to_contain_text("alice")
