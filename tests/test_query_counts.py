@@ -1,0 +1,111 @@
+"""Pages that list things run a fixed number of queries, however many things there are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations.anchoring import context
+from annotations.models import Annotation, AnnotationStance
+from reader import services
+from tests.articles import numbered_article
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+def queries_for(client, url: str, **headers) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def bulk_annotations(article, users, stances, count: int) -> None:
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", article.text)]
+    made = []
+    for i in range(count):
+        start, _ = words[i % len(words)]
+        _, end = words[min(i % len(words) + 3, len(words) - 1)]
+        prefix, suffix = context(article.text, start, end)
+        made.append(
+            Annotation(
+                article=article,
+                user=users[i % len(users)],
+                start=start,
+                end=end,
+                quote=article.text[start:end],
+                prefix=prefix,
+                suffix=suffix,
+                note=f"note {i} https://example.org/{i}" if i % 3 == 0 else "",
+                visibility="private" if i % 5 == 0 else "shared",
+            )
+        )
+    Annotation.objects.bulk_create(made)
+    AnnotationStance.objects.bulk_create(
+        AnnotationStance(annotation=a, stance=stances[j % len(stances)])
+        for i, a in enumerate(made)
+        for j in range(i % 3)
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_reading_page_queries_do_not_grow_with_annotations(
+    alice_client, alice, bob, make_user, article, stances, htmx
+):
+    url = (
+        reverse("annotations:article_annotations", args=[article.slug])
+        if htmx
+        else article.get_absolute_url()
+    )
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    empty = queries_for(alice_client, url, **headers)
+    users = [alice, bob, *(make_user(f"reader{n}") for n in range(3))]
+    bulk_annotations(article, users, stances, 1)
+    one = queries_for(alice_client, url, **headers)
+    bulk_annotations(article, users, stances, 499)
+    assert Annotation.objects.count() == 500
+    full = queries_for(alice_client, url, **headers)
+    assert full == one
+    # The stances prefetch is skipped when there is no annotation to prefetch for.
+    assert empty <= full <= empty + 1
+
+
+def test_reading_page_with_500_annotations_stays_under_a_fixed_bound(
+    alice_client, alice, bob, article, stances, django_assert_max_num_queries
+):
+    bulk_annotations(article, [alice, bob], stances, 500)
+    with django_assert_max_num_queries(12):
+        response = alice_client.get(article.get_absolute_url())
+    assert response.content.count(b'class="card') >= 400
+
+
+def test_changes_endpoint_is_cheap(
+    bob_client, alice, article, stances, django_assert_max_num_queries
+):
+    bulk_annotations(article, [alice], stances, 200)
+    url = reverse("annotations:article_changes", args=[article.slug])
+    with django_assert_max_num_queries(6):
+        bob_client.get(url, HTTP_HX_REQUEST="true")
+
+
+def test_article_list_queries_do_not_grow_with_articles(alice_client, alice):
+    services.article_import(raw=numbered_article(0), user=alice)
+    one = queries_for(alice_client, reverse("reader:article_list"))
+    for n in range(1, 30):
+        services.article_import(raw=numbered_article(n), user=alice)
+    thirty = queries_for(alice_client, reverse("reader:article_list"))
+    assert thirty == one
+
+
+def test_article_list_fragment_queries_do_not_grow_with_articles(alice_client, alice):
+    url = reverse("reader:article_list")
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "article-results"}
+    services.article_import(raw=numbered_article(0), user=alice)
+    one = queries_for(alice_client, url, **headers)
+    for n in range(1, 30):
+        services.article_import(raw=numbered_article(n), user=alice)
+    assert queries_for(alice_client, url, **headers) == one
