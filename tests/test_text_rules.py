@@ -125,6 +125,10 @@ FURNITURE = [
     ("navigation", "Home › World › Middle East"),
     ("tag-list", "Topics: Syria, Geneva, Diplomacy"),
     ("share-social", "Share Tweet Email"),
+    ("related-links", "You may also like..."),
+    ("read-more", "Leggi anche: la tregua regge per il secondo giorno"),
+    ("cookie-notice", "Utilizziamo i cookie per offrirti la migliore esperienza sul nostro sito."),
+    ("timestamp", "Updated Nov 19, 9:41 AM; Posted Nov 18, 8:19 PM"),
 ]
 
 NEAR_MISSES = [
@@ -186,10 +190,13 @@ def test_appeal_block_takes_its_sentences_with_it():
     assert _role_of(result, middle) == (CHROME, "donation-appeal")
 
 
-def test_comments_heading_ends_the_article_once_it_has_begun():
-    tail = "\n\nComments (12)\n\nThis is a reader's long reply that nobody asked for, written at night."
+@pytest.mark.parametrize("heading", ["Comments (12)", "Lascia un commento", "Kommentare"])
+def test_comments_heading_ends_the_article_once_it_has_begun(heading):
+    tail = (
+        f"\n\n{heading}\n\nThis is a reader's long reply that nobody asked for, written at night."
+    )
     result = extract_text(_page() + tail)
-    assert _role_of(result, "Comments (12)") == (CHROME, "comments-section")
+    assert _role_of(result, heading) == (CHROME, "comments-section")
     assert not any("nobody asked" in text for text in _kept(result))
 
 

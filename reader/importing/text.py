@@ -214,6 +214,11 @@ RELATIVE_TIME = re.compile(
 )
 
 
+# "Updated Nov 19, 9:41 AM; Posted Nov 18, 8:19 PM": a stamp that leaves the year out.
+STAMP_WITHOUT_YEAR = re.compile(
+    r"^\s*(last )?(updated|posted|published|modified)\b[^.]{0,40}?\b\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?",
+    re.IGNORECASE,
+)
 # "— Jane Doe (@jdoe) March 3, 2024": the signature line of a post quoted in the article.
 EMBEDDED_POST_SIGNATURE = re.compile(r"^\s*[—–\-]+\s*\S.{0,80}\(@\w+\)")
 
@@ -223,7 +228,14 @@ def _mark_timestamps(paras: list[Para]) -> None:
     for p in paras:
         if p.decided or "@" in p.text and EMBEDDED_POST_SIGNATURE.match(p.text):
             continue
-        if RELATIVE_TIME.match(p.text) or _is_date_line(p) and p.words <= 12:
+        if p.words > 14:
+            continue
+        if (
+            RELATIVE_TIME.match(p.text)
+            or STAMP_WITHOUT_YEAR.match(p.text)
+            or _is_date_line(p)
+            and p.words <= 12
+        ):
             p.set(CHROME, "timestamp")
 
 

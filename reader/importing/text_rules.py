@@ -118,10 +118,13 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(\d+\s+)?(comments?|responses?|discussion|conversation|reader comments|join the (discussion|conversation)|leave a (comment|reply)|post a comment|add a comment|what do you think\??)(\s*\(\d+\))?\s*[:.]?\s*$",
             r"^\s*(\d+|one|two|three) (thoughts|responses|comments|replies) (on|to)\b",
+            r"^\s*(\d+\s+)?(commenti|kommentare?|comentarios?|commentaires?|comentários?|reacties|lascia un commento|deja (un|tu) comentario|laisser un commentaire|deixe (um|seu) comentário|schreibe einen kommentar)(\s*\(\d+\))?\s*[:.]?\s*$",
         ),
         12,
         _words(
             "comment comments response responses discussion conversation reply think thoughts replies"
+            " commenti kommentar kommentare comentario comentarios commentaire commentaires"
+            " comentário comentários reacties lascia deja laisser deixe schreibe"
         ),
     ),
     LineRule(
@@ -173,6 +176,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(accept|reject|decline|manage) (all|cookies|consent|preferences|settings)\b",
             r"\bwe value your privacy\b",
             r"\b(manage|privacy) (consent|choices)\b",
+            r"\b(utilizziamo|usiamo|utilizamos|usamos|utilisons|verwenden|nutzen|gebruiken)\b.{0,40}\bcookies?\b",
         ),
         60,
         _words("cookie cookies accept reject decline manage privacy"),
@@ -184,16 +188,20 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related( article| story| stories| content| coverage)?)\s*[:.»›>\-]*\s*$",
             r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
             r"^\s*(click|tap) here\b",
+            r"^\s*(leggi anche|lee también|lea también|ver también|lire aussi|voir aussi|à lire aussi|lesen sie auch|mehr zum thema|leia também|veja também|lees ook)\b",
         ),
         30,
-        _words("read see watch listen also related more recommended click tap keep continue full"),
+        _words(
+            "read see watch listen also related more recommended click tap keep continue full"
+            " leggi lee lea ver lire voir à lesen mehr leia veja lees"
+        ),
         anchored=True,
     ),
     LineRule(
         "related-links",
         _rx(
-            r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.]?\s*$",
-            r"^\s*(most (popular|read|viewed|shared|commented|recent)|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending now|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.]?\s*$",
+            r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.…!]*\s*$",
+            r"^\s*(most (popular|read|viewed|shared|commented|recent)|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending now|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
         ),
         10,
         _words(
