@@ -78,8 +78,8 @@ def annotation_document(row: tuple, stance_names: list[str], article_url) -> dic
         "type": "Annotation",
         "motivation": motivation,
         "creator": {"type": "Person", "nickname": username},
-        "created": export.iso_utc(created),
-        "modified": export.iso_utc(updated),
+        "created": created,
+        "modified": updated,
         "visibility": visibility,
     }
     if bodies:
