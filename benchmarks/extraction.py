@@ -88,7 +88,7 @@ def pipeline_extractor() -> tuple[str, Callable[[str, str], Found]]:
     return "pipeline (extract_html)", run_extract
 
 
-def run_both(pages: dict[str, str], truth: dict[str, dict]) -> tuple[Run, Run]:
+def run_both(pages: dict[str, str], truth: dict[str, dict]) -> tuple[Run, Run, Run | None]:
     """Both systems page by page, so that load from other processes on the
     machine slows them alike and the speed ratio stays fair."""
     import trafilatura
@@ -121,12 +121,28 @@ def run_both(pages: dict[str, str], truth: dict[str, dict]) -> tuple[Run, Run]:
             date=getattr(document, "date", None),
         )
 
+    from reader.importing.html import extract_html
+
+    extractor_only = Run("  of which extract_html")
+
+    def run_extractor(name: str, html: str) -> None:
+        start = time.perf_counter()
+        try:
+            extract_html(html, url=truth[name].get("url", ""))
+        except ImportFailed:
+            pass
+        extractor_only.seconds += time.perf_counter() - start
+        extractor_only.found[name] = Found()
+
+    steps = [run_pipeline, run_plain]
+    if pipeline.label.startswith("pipeline (prepare_html)"):
+        steps.append(run_extractor)
     for index, (name, html) in enumerate(pages.items()):
-        # Alternate which system sees a page first: the second one finds it in a warm cache.
-        order = (run_pipeline, run_plain) if index % 2 == 0 else (run_plain, run_pipeline)
-        for step in order:
+        # Rotate which system meets a page first: the later ones find it in a warm cache.
+        shift = index % len(steps)
+        for step in steps[shift:] + steps[:shift]:
             step(name, html)
-    return pipeline, plain
+    return pipeline, plain, (extractor_only if extractor_only.found else None)
 
 
 def body_rows(run: Run, truth: dict[str, dict]) -> list[tuple[str, dict]]:
@@ -204,8 +220,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dump", type=Path, help="write each page's pipeline text as JSON")
     args = parser.parse_args(argv)
     truth, pages = load(args.folder, args.limit)
-    pipeline, plain = run_both(pages, truth)
+    pipeline, plain, extractor_only = run_both(pages, truth)
     print_report([pipeline, plain], truth, args.folder)
+    if extractor_only is not None and extractor_only.seconds:
+        speed = len(extractor_only.found) / extractor_only.seconds
+        ratio = (len(plain.found) / plain.seconds) / speed
+        print(f"extract_html alone: {speed:.1f} pages/s ({1 / ratio:.2f} of plain trafilatura)")
     if args.dump:
         args.dump.write_text(
             json.dumps({n: f.__dict__ for n, f in pipeline.found.items()}, indent=1)
