@@ -367,3 +367,37 @@ def test_dateline_is_not_a_glued_headline():
     ]
     result = extract_text(GLUED_TEASERS + "\n\n" + "\n\n".join(paragraphs))
     assert paragraphs[0] in _kept(result)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Reporter · Example News · Posted: Mar 12, 2024 4:00 AM EDT",
+        "Jane Reporter 7 hours ago",
+    ],
+)
+def test_name_opening_a_timestamp_line_is_the_byline(line):
+    page = "Negotiators agree to resume talks next week\n\n" + line + "\n\n" + BODY_TEXT
+    result = extract_text(page)
+    assert result.byline == "Jane Reporter"
+    assert line not in _kept(result)
+
+
+def test_byline_below_two_standfirst_lines_is_read():
+    page = (
+        "Negotiators agree to resume talks next week\n\n"
+        "The minister's decision came after a long night of talks in the Swiss city of Geneva.\n\n"
+        "Both sides agreed to meet again\n\n"
+        "Jane Reporter · Example News · Posted: Mar 12, 2024 4:00 AM EDT\n\n" + BODY_TEXT
+    )
+    result = extract_text(page)
+    assert result.byline == "Jane Reporter"
+    assert result.published == dt.datetime(2024, 3, 12, 8, 0, tzinfo=dt.UTC)
+
+
+def test_author_label_on_its_own_line_names_the_next_line():
+    page = (
+        "Negotiators agree to resume talks next week\n\nPublished Mar 12, 2024\n\n"
+        "Author of the article:\n\nJane Reporter\n\n" + BODY_TEXT
+    )
+    assert extract_text(page).byline == "Jane Reporter"

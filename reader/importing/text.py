@@ -155,6 +155,34 @@ NAME_LINE = re.compile(
 )
 
 
+AUTHOR_LABEL = re.compile(
+    r"(?i)(by|written by|words by|posted by|authors?|author of the article|reporter)\s*:?"
+)
+NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|la|le)$")
+STAMP_START = re.compile(
+    r"(?i)^(\d+\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b|"
+    r"(posted|published|updated)\b|(mon|tue|wed|thu|fri|sat|sun)\w*\b|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.? \d)"
+)
+STAMP_SEPARATORS = re.compile(r"\s*[·|•]\s*")
+
+
+def _name_with_stamp(p: Para) -> str:
+    """The name that opens a "Jane Doe · Example News · Posted: Aug 8, 2024" or
+    "Jane Doe 7 hours ago" line, or ""."""
+    if p.words > 20 or not p.text[:1].isupper():
+        return ""
+    words = p.text.split()
+    for k in range(2, min(5, len(words) - 1) + 1):
+        name = " ".join(words[:k]).rstrip(" ,·|•")
+        if not all(NAME_WORD.match(w) for w in name.split()) or not name.split()[-1][0].isupper():
+            return ""
+        rest = " ".join(words[k:]).lstrip(" ,·|•")
+        if any(STAMP_START.match(chunk) for chunk in STAMP_SEPARATORS.split(rest)):
+            return name
+    return ""
+
+
 def _looks_like_name(p: Para) -> bool:
     return 2 <= p.words <= 6 and not p.terminal and NAME_LINE.match(p.text) is not None
 
@@ -458,7 +486,9 @@ def _find_header(paras: list[Para], start: int) -> dict:
             continue
         when = _is_date_line(p)
         names = _byline_names(p)
-        if not names and re.fullmatch(r"(?i)by:?", p.text) and i + 1 < len(paras):
+        if not names:
+            names = _name_with_stamp(p)
+        if not names and AUTHOR_LABEL.fullmatch(p.text) and i + 1 < len(paras):
             nxt = paras[i + 1]
             if not nxt.decided and _looks_like_name(nxt):
                 names = nxt.text
@@ -544,6 +574,25 @@ def _find_header(paras: list[Para], start: int) -> dict:
     return info
 
 
+BYLINE_REACH = 8
+
+
+def _byline_in_run(paras: list[Para], start: int, stop: int, result: Extracted) -> None:
+    """A byline line a few paragraphs into the run, below a standfirst or two
+    ("Jane Doe · Example News · Posted: Aug 8, 2024"): metadata, not body."""
+    for p in paras[start:stop]:
+        if p.decided or p.prose and p.words > 20:
+            continue
+        names = _byline_names(p) or _name_with_stamp(p)
+        if names:
+            result.byline = names
+            when = _is_date_line(p)
+            if when and result.published is None:
+                result.published = when
+            p.set("byline", "byline" if BYLINE_PREFIX.match(p.text) else "name-beside-date")
+            return
+
+
 def _strip_site_suffix(title: str) -> str:
     m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title)
     return m.group("t") if m else title
@@ -606,6 +655,8 @@ def extract_text(
     if header_end >= start:
         start = header_end + 1
         end = max(end, start)
+    if not result.byline:
+        _byline_in_run(paras, start, min(end, start + BYLINE_REACH), result)
 
     _classify_run(paras, start, end)
     for p in paras:
