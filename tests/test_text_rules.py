@@ -401,3 +401,22 @@ def test_author_label_on_its_own_line_names_the_next_line():
         "Author of the article:\n\nJane Reporter\n\n" + BODY_TEXT
     )
     assert extract_text(page).byline == "Jane Reporter"
+
+
+def test_numbered_list_after_the_prose_belongs_to_the_article():
+    items = [
+        "1) Lego bridge set",
+        "https://example.com/a",
+        "2) Racing track",
+        "https://example.com/b",
+        "3) Film box set",
+        "https://example.com/c",
+        "4) Board game",
+        "https://example.com/d",
+    ]
+    page = _page(tail="\n\n" + "\n\n".join(items) + "\n\nAbout us\n\nContact")
+    result = extract_text(page)
+    kept = _kept(result)
+    assert all(item in kept for item in items)
+    assert _role_of(result, "2) Racing track") == (BODY, "numbered-list-item")
+    assert "About us" not in kept

@@ -308,6 +308,37 @@ def _mark_glued_teasers(paras: list[Para]) -> None:
         run = []
 
 
+LIST_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]\s+\S")
+LIST_GAP = 2
+
+
+def _extend_through_numbered_list(paras: list[Para], end: int) -> int:
+    """A list numbered 1, 2, 3 … that starts where the prose stops belongs to the
+    article however short its items are (the top-ten list after its introduction)."""
+    expected, last, gap = 1, -1, 0
+    i = end
+    while i < len(paras) and i - max(last, end - 1) <= LIST_GAP + 1:
+        p = paras[i]
+        m = LIST_NUMBER.match(p.text)
+        if m and int(m.group(1)) == expected and (not p.decided or p.rule == "navigation"):
+            if last >= 0:
+                gap = max(gap, i - last - 1)
+            expected, last = expected + 1, i
+        elif p.decided and p.role == CHROME and p.rule != "navigation":
+            break
+        i += 1
+    if expected <= 3:
+        return end
+    stop = last + 1
+    # the lines that follow each item (a link, a price) follow the last one too
+    while stop < len(paras) and stop <= last + gap and not paras[stop].decided:
+        stop += 1
+    for p in paras[end:stop]:
+        if LIST_NUMBER.match(p.text) and not p.decided:
+            p.set(BODY, "numbered-list-item", "li")
+    return stop
+
+
 def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int]:
     """Three or more timestamps a few lines apart are a list of teaser cards
     (headline, time, summary): the article ends before them."""
@@ -617,6 +648,7 @@ def extract_text(
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
+    end = _extend_through_numbered_list(paras, end)
     _drop_far_captions(paras, start, end)
 
     header = _find_header(paras, start)
