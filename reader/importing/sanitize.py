@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import bleach
 import lxml.html
@@ -97,14 +98,30 @@ def normalize_block(kind: str, inline_html: str) -> Block | None:
     if root is None:
         return None
     _collapse(root)
-    for link in root.iter("a"):
-        link.set("rel", "nofollow noopener noreferrer")
+    for link in list(root.iter("a")):
+        # bleach keeps relative and protocol-relative hrefs; on the reading page they
+        # would point into this site or to an unnamed host, so only absolute
+        # http(s)/mailto links stay links; the others keep their text.
+        if _link_scheme(link.get("href", "")) not in PROTOCOLS:
+            link.drop_tag()
+        else:
+            link.set("rel", "nofollow noopener noreferrer")
     text = root.text_content()
     if not text.strip():
         return None
     inner = etree.tostring(root, encoding="unicode", method="html")
     inner = inner[len("<div>") : -len("</div>")]
     return Block(kind=kind, html=inner, text=text)
+
+
+def _link_scheme(href: str) -> str:
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return ""
+    return parts.scheme.lower()
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,7 @@ def build_body(blocks: Iterable[tuple[str, str]]) -> Body:
 
 def plain_text(value: str) -> str:
     """A single-line metadata value (title, byline…): text only, spaces collapsed."""
-    cleaned = bleach.clean(_UNSTORABLE.sub("", value or ""), tags=set(), strip=True)
+    value = _CODE_ELEMENTS.sub(" ", _UNSTORABLE.sub("", value or ""))
+    cleaned = bleach.clean(value, tags=set(), strip=True)
     text = lxml.html.fragment_fromstring(f"<div>{cleaned}</div>").text_content() if cleaned else ""
     return _WHITESPACE.sub(" ", text).strip()
