@@ -25,10 +25,11 @@ function currentRange() {
   return range;
 }
 
-// A refresh replaces the article body, which would wipe a selection being
-// made or annotated; it waits until the reader is done.
+// A refresh replaces the article body and the list, which would wipe a
+// selection being made or annotated, or an edit being typed; it waits until
+// the reader is done.
 function readerBusy() {
-  return toolbarOpen() || pointerDown || currentRange() !== null;
+  return toolbarOpen() || pointerDown || currentRange() !== null || document.querySelector("#annotated .edit-form") !== null;
 }
 
 function replayRefresh() {
@@ -249,6 +250,11 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
     event.preventDefault();
     pendingRefresh = true;
   }
+});
+
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  // Whatever replaced the fragment rendered it afresh.
+  if (event.detail.target?.id === "annotated") pendingRefresh = false;
 });
 
 document.body.addEventListener("htmx:afterRequest", (event) => {

@@ -90,3 +90,30 @@ def test_a_refresh_from_others_waits_until_the_reader_closes_the_toolbar(
     bob_page.keyboard.press("Escape")
     expect(mark_of(bob_page, theirs)).to_have_text(CLAIM)
     expect(bob_page.locator(f"#ann-{theirs.pk}")).to_contain_text("alice")
+
+
+def test_an_edit_being_typed_survives_a_refresh_from_others(
+    seed_article, alice, bob, make_annotation, user_page
+):
+    own = make_annotation(bob, seed_article, "Damascus has denied all the claims of abuse.")
+    bob_page = user_page(bob)
+    bob_page.goto(seed_article.get_absolute_url())
+    bob_page.locator(f"#ann-{own.pk}").get_by_role("link", name="Edit").click()
+    note = bob_page.locator(f"#ann-{own.pk} textarea[name=note]")
+    note.fill("Denial only; no evidence offered.")
+
+    theirs = make_annotation(alice, seed_article, CLAIM, stance_names=["Russia"])
+    with bob_page.expect_response(
+        lambda r: "/annotations/changes/" in r.url and r.status == 200, timeout=10_000
+    ):
+        pass
+    bob_page.wait_for_timeout(500)
+    expect(note).to_have_value("Denial only; no evidence offered.")
+
+    bob_page.locator(f"#ann-{own.pk}").get_by_role("button", name="Save").click()
+    expect(bob_page.locator(f"#ann-{own.pk} .note")).to_have_text(
+        "Denial only; no evidence offered."
+    )
+    expect(mark_of(bob_page, theirs)).to_have_text(CLAIM)
+    own.refresh_from_db()
+    assert own.note == "Denial only; no evidence offered."
