@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -44,6 +46,16 @@ def extract(
     from .text import extract_text
 
     return extract_text(text, source_url=url, recurring=recurring)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def _report_text(segment_html: str) -> str:
+    """Readable text of a segment for the cleaning report. It is shown escaped,
+    like any other text, so a cheap tag strip is enough (bleach is not needed)."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", segment_html))).strip()
 
 
 @dataclass
@@ -102,7 +114,7 @@ def build(extracted: Extracted, *, restore: Collection[int] = ()) -> Prepared:
                 "role": segment.role,
                 "rule": segment.rule,
                 "kind": segment.kind,
-                "text": sanitize.plain_text(segment.html),
+                "text": _report_text(segment.html),
                 "restored": index in restored and segment.role == CHROME,
             }
         )
