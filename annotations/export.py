@@ -24,7 +24,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -69,7 +70,8 @@ CHUNK_ROWS = 2000
 FLUSH_CHARS = 64 * 1024
 WRITE_ROWS = 200
 
-# The order of the joined columns in each database row.
+# The joined columns of each database row, in order: fields, then the times (added as
+# expressions, which SQL lists after the fields).
 ROW_FIELDS = (
     "id",
     "article_id",
@@ -77,7 +79,6 @@ ROW_FIELDS = (
     "article__source_url",
     "article__slug",
     "article__source_name",
-    "article__published",
     "user__username",
     "quote",
     "prefix",
@@ -87,10 +88,10 @@ ROW_FIELDS = (
     "note",
     "visibility",
     "anchor_status",
-    "created",
-    "updated",
     "tags__stance__name",
 )
+TIME_FIELDS = ("article__published", "created", "updated")
+STANCE = 15
 ORDERING = (
     "article_id",
     "start",
@@ -249,29 +250,26 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def joined_rows(annotations: QuerySet[Annotation]) -> Iterator[tuple]:
-    """One tuple of ``ROW_FIELDS`` per annotation × stance (stance ``None`` when it has none),
-    with the id and the times already as text (see :func:`text_row`)."""
-    query = annotations.order_by(*ORDERING).values_list(*ROW_FIELDS)
+    """One database row per annotation × stance (stance ``None`` when it has none): the
+    values of ``ROW_FIELDS`` then ``TIME_FIELDS``, as the database driver gives them.
+
+    The ORM's per-value converters (UUID objects; on SQLite, datetimes parsed from text)
+    cost more than the rest of the row, and the export wants text, so the rows are read
+    raw and :func:`uuid_text` and :func:`time_text` make text of them once. The chunked
+    cursor is the one ``.iterator()`` uses: server-side on PostgreSQL.
+    """
+    connection = connections[annotations.db]
+    if connection.vendor == "sqlite":
+        # As text, SQLite's stored UTC string skips the driver's datetime converter.
+        times = {f"t{n}": Cast(name, TextField()) for n, name in enumerate(TIME_FIELDS)}
+    else:
+        times = {f"t{n}": F(name) for n, name in enumerate(TIME_FIELDS)}
+    query = annotations.order_by(*ORDERING).annotate(**times).values_list(*ROW_FIELDS, *times)
     sql, params = query.query.sql_with_params()
-    # The ORM's per-value converters (UUID objects, aware datetimes parsed from text on
-    # SQLite) cost more than the rest of the row; the export needs text, so it reads the
-    # database's values and turns them into text once. A chunked cursor is the one
-    # ``.iterator()`` uses: server-side on PostgreSQL.
-    with connections[query.db].chunked_cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
-            yield from map(text_row, rows)
-
-
-def text_row(row: tuple) -> tuple:
-    (pk, article_id, title, source_url, slug, source, published, username,
-     quote, prefix, suffix, start, end, note, visibility, anchor_status,
-     created, updated, stance) = row  # fmt: skip
-    return (
-        uuid_text(pk), article_id, title, source_url, slug, source, time_text(published)[:19] + "Z" if published else "",
-        username, quote, prefix, suffix, start, end, note, visibility, anchor_status,
-        time_text(created), time_text(updated), stance,
-    )  # fmt: skip
+            yield from rows
 
 
 def uuid_text(value: uuid.UUID | str) -> str:
@@ -280,30 +278,21 @@ def uuid_text(value: uuid.UUID | str) -> str:
     return str(value)
 
 
-def time_text(value: dt.datetime | str | None) -> str:
-    """ISO 8601 in UTC with microseconds and a ``Z``: ``2024-03-01T12:00:00.000000Z``."""
+def time_text(value: dt.datetime | str | None, timespec: str = "microseconds") -> str:
+    """ISO 8601 in UTC with a ``Z``: ``2024-03-01T12:00:00.000000Z`` (or to the second)."""
     if value is None:
         return ""
     if isinstance(value, str):
         # SQLite holds UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        if len(value) == 26 and value[10] == " ":
+        if len(value) == 26 and value[10] == " " and timespec == "microseconds":
             return f"{value[:10]}T{value[11:]}Z"
-        if len(value) == 19 and value[10] == " ":
-            return f"{value[:10]}T{value[11:]}.000000Z"
         parsed = parse_datetime(value)
         if parsed is None:
             return value
-        value = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    text = value.isoformat(timespec="microseconds")
-    if text.endswith("+00:00"):
-        return text[:-6] + "Z"
-    return iso_utc(value)
-
-
-def iso_utc(value: dt.datetime | None, timespec: str = "microseconds") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+        value = parsed
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
 def safe_cell(value: str) -> str:
@@ -335,9 +324,9 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
 
     def row_cells(row: tuple, stances: str) -> list[str | int]:
         nonlocal article_cells
-        (pk, article_id, title, source_url, slug, source, published, username,
-         quote, prefix, suffix, start, end, note, visibility, anchor_status,
-         created, updated, _stance) = row  # fmt: skip
+        (pk, article_id, title, source_url, slug, source, username, quote, prefix, suffix,
+         start, end, note, visibility, anchor_status, _stance, published, created,
+         updated) = row  # fmt: skip
         # Rows come grouped by article, so its cells are built once per run of rows.
         if article_cells is None or article_cells[0] != article_id:
             article_cells = (
@@ -347,11 +336,11 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
                     safe_cell(title),
                     safe_cell(article_url(source_url, slug)),
                     safe_cell(source),
-                    published,
+                    time_text(published, "seconds"),
                 ],
             )
         return [
-            str(pk),
+            uuid_text(pk),
             *article_cells[1],
             safe_cell(username),
             safe_cell(stances),
@@ -363,13 +352,13 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
             safe_cell(note),
             visibility,
             anchor_status,
-            created,
-            updated,
+            time_text(created),
+            time_text(updated),
         ]
 
     if layout == LONG:
         for row in rows:
-            yield row_cells(row, row[-1] or "")
+            yield row_cells(row, row[STANCE] or "")
         return
     for row, names in grouped(rows):
         yield row_cells(row, STANCE_SEPARATOR.join(names))
@@ -381,12 +370,12 @@ def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[str]]]:
     names: list[str] = []
     for row in rows:
         if current is not None and row[0] == current[0]:
-            names.append(row[-1])
+            names.append(row[STANCE])
             continue
         if current is not None:
             yield current, names
         current = row
-        names = [row[-1]] if row[-1] is not None else []
+        names = [row[STANCE]] if row[STANCE] is not None else []
     if current is not None:
         yield current, names
 

@@ -63,9 +63,9 @@ class ImportError_(ValueError):
 
 
 def annotation_document(row: tuple, stance_names: list[str], article_url) -> dict[str, Any]:
-    (pk, _article_id, _title, source_url, slug, _source, _published, username,
-     quote, prefix, suffix, start, end, note, visibility, _anchor_status,
-     created, updated, _stance) = row  # fmt: skip
+    (pk, _article_id, _title, source_url, slug, _source, username, quote, prefix, suffix,
+     start, end, note, visibility, _anchor_status, _stance, _published, created,
+     updated) = row  # fmt: skip
     bodies: list[dict[str, Any]] = []
     if note:
         bodies.append(
@@ -74,12 +74,12 @@ def annotation_document(row: tuple, stance_names: list[str], article_url) -> dic
     bodies.extend({"type": "TextualBody", "purpose": "tagging", "value": n} for n in stance_names)
     motivation = "commenting" if note else "tagging" if stance_names else "highlighting"
     document: dict[str, Any] = {
-        "id": f"{UUID_URN}{pk}",
+        "id": f"{UUID_URN}{export.uuid_text(pk)}",
         "type": "Annotation",
         "motivation": motivation,
         "creator": {"type": "Person", "nickname": username},
-        "created": created,
-        "modified": updated,
+        "created": export.time_text(created),
+        "modified": export.time_text(updated),
         "visibility": visibility,
     }
     if bodies:
