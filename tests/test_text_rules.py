@@ -420,3 +420,20 @@ def test_numbered_list_after_the_prose_belongs_to_the_article():
     assert all(item in kept for item in items)
     assert _role_of(result, "2) Racing track") == (BODY, "numbered-list-item")
     assert "About us" not in kept
+
+
+def test_headline_repeating_the_page_title_is_found_a_few_lines_into_the_run():
+    page = (
+        "Negotiators agree to resume talks next week | Example News\n\nWorld\n\n"
+        "Negotiators agree to resume talks next week | Example News\n\n"
+        "Negotiators agree to resume talks next week\n\n" + BODY_TEXT
+    )
+    assert extract_text(page).title == "Negotiators agree to resume talks next week"
+
+
+def test_words_running_on_past_the_page_title_are_trimmed_from_the_headline():
+    page = (
+        "Negotiators agree to resume talks next week? | Example News\n\nWorld\n\n"
+        "Negotiators agree to resume talks next week? Back to video\n\n" + BODY_TEXT
+    )
+    assert extract_text(page).title == "Negotiators agree to resume talks next week?"

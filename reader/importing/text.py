@@ -505,6 +505,23 @@ def _source_name(paras: list[Para], source_url: str) -> tuple[str, str]:
     return "", ""
 
 
+# How far into the main run a line that repeats the page title is still its headline.
+TITLE_REACH = 5
+
+
+def _trim_to_page_title(text: str, page_title: str) -> str:
+    """The headline without words that run on past the page title ("… Back to video")."""
+    wanted = _norm(_strip_site_suffix(page_title)).split()
+    found = list(WORD.finditer(text.casefold()))
+    if len(wanted) < 3 or len(found) <= len(wanted):
+        return text
+    if [m.group() for m in found[: len(wanted)]] != wanted:
+        return text
+    cut = found[len(wanted) - 1].end()
+    tail = re.match(r"[^\w\s]*", text[cut:])
+    return text[: cut + (tail.end() if tail else 0)].rstrip()
+
+
 def _find_header(paras: list[Para], start: int) -> dict:
     """Title, standfirst, byline and date above (or at the top of) the main run."""
     lo = max(0, start - 30)
@@ -540,12 +557,14 @@ def _find_header(paras: list[Para], start: int) -> dict:
     page_title = _norm(paras[0].text) if paras and paras[0].role != CHROME else ""
     candidates = [
         i
-        for i in range(lo, min(hi, start + 2))
+        for i in range(lo, min(len(paras), start + TITLE_REACH))
         if not paras[i].decided and i not in anchors and 2 <= paras[i].words <= 40
     ]
     title = None
     if page_title:
         title_words = set(page_title.split())
+        # Past the top of the run, a line must carry nearly all of the page title (without the site's name).
+        bare = _norm(_strip_site_suffix(paras[0].text)).split() or [""]
         best = 0.0
         for i in candidates:
             words = _norm(paras[i].text).split()
@@ -553,7 +572,7 @@ def _find_header(paras: list[Para], start: int) -> dict:
                 continue
             shared = sum(1 for w in words if w in title_words)
             score = min(shared / len(words), shared / len(title_words) + 0.3)
-            if score >= 0.6 and score >= best:
+            if score >= 0.6 and score >= best and (i < start + 2 or shared >= 0.8 * len(bare)):
                 best, title = score, (i, "title-in-page-title")
     if title is None and anchors:
         top = min(a for a in anchors if a >= min(anchors))
@@ -659,6 +678,8 @@ def extract_text(
         i, rule = header["title"]
         paras[i].set("title", rule)
         result.title = paras[i].text
+        if rule == "title-in-page-title":
+            result.title = _trim_to_page_title(result.title, paras[0].text)
         header_end = max(header_end, i)
     elif paras[0].role != CHROME:
         result.title = _strip_site_suffix(paras[0].text)
