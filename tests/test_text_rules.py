@@ -423,12 +423,16 @@ def test_numbered_list_after_the_prose_belongs_to_the_article():
 
 
 def test_headline_repeating_the_page_title_is_found_a_few_lines_into_the_run():
-    page = (
-        "Negotiators agree to resume talks next week | Example News\n\nWorld\n\n"
-        "Negotiators agree to resume talks next week | Example News\n\n"
-        "Negotiators agree to resume talks next week\n\n" + BODY_TEXT
+    headline = (
+        "What's next for the talks, after the envoy's decision to leave the Geneva process early?"
     )
-    assert extract_text(page).title == "Negotiators agree to resume talks next week"
+    page = (
+        f"{headline} | Example News\n\nMenu\n\n{headline} | Example News Live\n\nWorld\n\n"
+        f"{headline}\n\n" + BODY_TEXT
+    )
+    result = extract_text(page)
+    assert result.title == headline
+    assert _kept(result)[0].startswith("The minister said on Tuesday")
 
 
 def test_words_running_on_past_the_page_title_are_trimmed_from_the_headline():
