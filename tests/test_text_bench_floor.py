@@ -25,6 +25,14 @@ FLOORS = {
     "776a1c046798b474e410f6edf3225d6a27fecd0de6aac22aef7b7f64fe87caaf": 0.95,
     "0ec95c7261d122f304728e90c983450ef1ce1e0b423546835c397d50aaf0d0f2": 0.92,
     "f6ac15a4d98511396da23e4428deb5605422b1c8bbc8284e771f6896bdccf57f": 0.97,
+    # a credit line ends the article before a video player and the site footer
+    "fundus-us-Reuters_2023_05_16": 0.86,
+    # a list of headline teasers outweighed this short article
+    "c467d507551a836efa9cfe843ba5d7bafe519750e04d0c9ff0decf44f013f829": 0.91,
+    # a numbered list after the introduction
+    "20b2b64916b00b25203c9f1bf14248922f4d522f18328e9f876cce116df0083e": 0.97,
+    # a byline below the standfirst, in one line with the source and the date
+    "fundus-ca-CBCNews_2024_08_08": 0.75,
 }
 
 pytestmark = pytest.mark.skipif(not DEV_TEXT.is_dir(), reason="extraction-bench not present")
