@@ -17,9 +17,14 @@ SEED_EXPECTED = SHARED / "samples" / "000_cec687c1fc65c03c.expected.json"
 def _clean_rate_limits(request):
     # Each database test starts with a clean rate-limit slate (the cache lives
     # in the database, so only tests with database access can reach it).
-    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+    names = set(request.fixturenames)
+    database = next((n for n in ("transactional_db", "db") if n in names), None)
+    if database is None and request.node.get_closest_marker("django_db"):
+        database = "db"
+    if database:
         from django.core.cache import cache
 
+        request.getfixturevalue(database)
         cache.clear()
 
 
