@@ -129,9 +129,19 @@ FURNITURE = [
     ("read-more", "Leggi anche: la tregua regge per il secondo giorno"),
     ("cookie-notice", "Utilizziamo i cookie per offrirti la migliore esperienza sul nostro sito."),
     ("timestamp", "Updated Nov 19, 9:41 AM; Posted Nov 18, 8:19 PM"),
+    ("newsletter-prompt", "No spam, we promise. You can unsubscribe at any time."),
+    ("follow-prompt", "Follow Example News on Facebook, Twitter and Instagram."),
+    ("affiliate-disclosure", "We may earn a commission from links on this page."),
+    ("affiliate-disclosure", "If you buy through our links we may receive a small commission."),
+    ("tagged-link", "Envoy walks out of the talks in Geneva [VIDEO]"),
 ]
 
 NEAR_MISSES = [
+    "The envoy said he would follow the talks on television and that he expected no "
+    "breakthrough before the end of the week.",
+    "Critics said the sales agents had earned a commission on every contract they signed "
+    "with the ministry over the past ten years.",
+    "We will get the commission's report on Friday and make it public once we have read it.",
     "The minister told reporters that he would not take questions or comments until the "
     "agreement had been signed by every delegation.",
     "Several delegates said they had received notifications from their capitals late on "

@@ -76,10 +76,15 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bby (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept)",
             r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
+            r"\bunsubscribe (at any time|anytime)\b",
+            r"\bno spam\b",
+            r"^\s*get (the )?(breaking|latest|daily|weekly|top)\b.{0,40}\b(news|updates|alerts|headlines)\b.{0,60}$",
+            r"\bbreaking news (e-?mails|alerts)\b",
         ),
         40,
         _words(
             "newsletter newsletters email mail inbox signing subscribing clicking submitting sign signup subscribe thank thanks"
+            " unsubscribe spam get breaking"
         ),
     ),
     LineRule(
@@ -268,6 +273,33 @@ LINE_RULES: tuple[LineRule, ...] = (
         ),
         "×✕☰»›>|/•·",
         anchored=True,
+    ),
+    LineRule(
+        "follow-prompt",
+        _rx(
+            r"^\s*(follow|like|find|join) (us|\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
+            r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
+        ),
+        30,
+        _words("follow like find join"),
+    ),
+    LineRule(
+        "affiliate-disclosure",
+        _rx(
+            r"^(?=.*\b(purchas\w*|products?|links?|buy\w*|sales?|retailers?|shop\w*)\b).*\b(earn|receive|get|make)s? (a |an )?(small |affiliate |share of (the )?)*commissions?\b",
+            r"\baffiliate (links?|partnerships?|programs?)\b",
+        ),
+        50,
+        _words("commission commissions affiliate"),
+    ),
+    LineRule(
+        "tagged-link",
+        re.compile(
+            r"^.{10,200}?[\[(]\s*(VIDEOS?|PHOTOS?|PICS|PICTURES|GALLERY|INSIGHT|REVEAL|REACTION|LATEST|POLL|LIVE|UPDATE|WATCH|LISTEN|AUDIO|INTERVIEW|ANALYSIS|COMMENT)\s*[\])]\s*\|?\s*$"
+        ),
+        25,
+        frozenset(),
+        "[(",
     ),
     LineRule(
         "tag-list",
