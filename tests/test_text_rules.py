@@ -451,3 +451,10 @@ def test_words_running_on_past_the_page_title_are_trimmed_from_the_headline():
         "Negotiators agree to resume talks next week? Back to video\n\n" + BODY_TEXT
     )
     assert extract_text(page).title == "Negotiators agree to resume talks next week?"
+
+
+def test_sentence_ending_in_a_defined_abbreviation_is_not_a_caption():
+    sentence = "The topic with the most potential is the electronic patient record (ePA)"
+    assert _role_of(extract_text(_with_inserted(sentence)), sentence)[0] == BODY
+    caption = "Delegates arrive at the conference centre in Geneva on Tuesday morning. (EPA)"
+    assert _role_of(extract_text(_with_inserted(caption)), caption)[0] == CAPTION

@@ -410,8 +410,21 @@ def split_credit(text: str) -> tuple[str, str]:
     for pattern in (CAPTION_CREDIT, CAPTION_CREDIT_SUFFIX):
         m = pattern.search(text)
         if m and m.start() > 0:
-            return text[: m.start()].rstrip(), m.group("credit").strip()
+            credit = m.group("credit").strip()
+            if _mixed_case_acronym(credit):
+                continue
+            return text[: m.start()].rstrip(), credit
     return text, ""
+
+
+def _mixed_case_acronym(credit: str) -> bool:
+    """ "(ePA)", "(Pa)": an abbreviation the sentence defines, not an agency credit,
+    which is written in capitals ("AP", "EPA") or as a name ("Reuters")."""
+    if " " in credit or len(credit) > 4 or not credit.isalpha():
+        return False
+    return not credit.isupper() and not (
+        credit[0].isupper() and credit[1:].islower() and len(credit) > 3
+    )
 
 
 ARTICLE_CREDIT = re.compile(
