@@ -458,3 +458,21 @@ def test_sentence_ending_in_a_defined_abbreviation_is_not_a_caption():
     assert _role_of(extract_text(_with_inserted(sentence)), sentence)[0] == BODY
     caption = "Delegates arrive at the conference centre in Geneva on Tuesday morning. (EPA)"
     assert _role_of(extract_text(_with_inserted(caption)), caption)[0] == CAPTION
+
+
+def test_hard_wrapped_paragraphs_are_joined():
+    import textwrap
+
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    wrapped = "\n\n".join(textwrap.fill(p, width=60) for p in paragraphs)
+    result = extract_text("Negotiators agree to resume talks next week\n\n" + wrapped)
+    assert [s for s in _kept(result)] == paragraphs
+
+
+def test_one_paragraph_per_line_is_not_joined():
+    lines = [
+        f"Officials met for {n} hours in Geneva on Tuesday and agreed to continue the talks."
+        for n in ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many")
+    ]
+    result = extract_text("Talks resume\n\n" + "\n".join(lines))
+    assert len([s for s in result.segments if s.role == BODY]) == 10

@@ -87,10 +87,43 @@ def _word_count(text: str, tokens: list[str]) -> int:
     return len(tokens)
 
 
+# Hard-wrapped text (e-mail, plain-text exports): lines broken at a fixed width.
+WRAP_WIDTHS = (40, 100)
+WRAP_SLACK = 20
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of each blank-line-separated paragraph when the text was
+    hard-wrapped: most lines end close to one width that none exceeds by much."""
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < 8 or len(lengths) == len(lines):
+        return lines  # no blank lines: every line is its own paragraph
+    width = lengths[int(len(lengths) * 0.9)]
+    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1] or lengths[-1] > width * 1.2:
+        return lines
+    full = [line.rstrip() for line in lines if len(line.rstrip()) >= width - WRAP_SLACK]
+    if len(full) < 0.5 * len(lengths):
+        return lines
+    # A wrapped line mostly breaks mid-sentence; a paragraph on its own line ends one.
+    if sum(1 for line in full if SENTENCE_END.search(line)) >= 0.5 * len(full):
+        return lines
+    joined: list[str] = []
+    wrapped = False
+    for line in lines:
+        if wrapped and line.strip():
+            joined[-1] = joined[-1].rstrip() + " " + line.strip()
+        else:
+            joined.append(line)
+        wrapped = len(joined[-1].rstrip()) >= width - WRAP_SLACK and bool(line.strip())
+        if wrapped and len(line.rstrip()) < width - WRAP_SLACK:
+            wrapped = False  # a short line ends its paragraph
+    return joined
+
+
 def _paragraphs(text: str) -> list[Para]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paras = []
-    for raw in text.split("\n"):
+    for raw in _unwrap(text.split("\n")):
         line = " ".join(INVISIBLE.sub("", raw).split())
         tokens = WORD.findall(line)
         if not tokens:
