@@ -476,3 +476,14 @@ def test_one_paragraph_per_line_is_not_joined():
     ]
     result = extract_text("Talks resume\n\n" + "\n".join(lines))
     assert len([s for s in result.segments if s.role == BODY]) == 10
+
+
+def test_published_date_above_furniture_between_header_and_text_is_read():
+    furniture = "\n\n".join(f"Advertisement {n}" for n in range(1, 40))
+    page = (
+        "Negotiators agree to resume talks next week\n\nPublished Mar 12, 2024 • 4 minute read\n\n"
+        + furniture
+        + "\n\n"
+        + BODY_TEXT
+    )
+    assert extract_text(page).published == dt.datetime(2024, 3, 12, tzinfo=dt.UTC)

@@ -658,6 +658,19 @@ def _find_header(paras: list[Para], start: int) -> dict:
 
 
 BYLINE_REACH = 8
+DATE_REACH = 80
+DATE_LABEL = re.compile(r"(?i)\b(published|posted|first published)\b")
+
+
+def _labelled_date_above(paras: list[Para], start: int) -> dt.datetime | None:
+    """The nearest "Published …" date above the run when the header had none: page
+    furniture (a paywall notice, an ad) can stand between the headline block and the text."""
+    for p in reversed(paras[max(0, start - DATE_REACH) : start]):
+        if p.words <= 24 and DATE_LABEL.search(p.text):
+            when = _is_date_line(p)
+            if when:
+                return when
+    return None
 
 
 def _byline_in_run(paras: list[Para], start: int, stop: int, result: Extracted) -> None:
@@ -743,6 +756,8 @@ def extract_text(
         end = max(end, start)
     if not result.byline:
         _byline_in_run(paras, start, min(end, start + BYLINE_REACH), result)
+    if result.published is None:
+        result.published = _labelled_date_above(paras, start)
 
     _classify_run(paras, start, end)
     for p in paras:
