@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from reader.models import Article
 
-from .models import Annotation, Stance
+from .models import Annotation, AnnotationStance, Stance
 from .rendering import Span, render_highlights
 
 
@@ -39,7 +39,7 @@ class Filters:
             return False
         if self.author and annotation.user.get_username() != self.author:
             return False
-        if self.stance and self.stance not in {s.pk for s in annotation.stances.all()}:
+        if self.stance and self.stance not in {s.pk for s in annotation.stance_list}:
             return False
         return True
 
@@ -55,14 +55,23 @@ def change_token(article: Article, user) -> str:
 def reading_context(request: HttpRequest, article: Article) -> dict:
     user = request.user
     filters = Filters.from_request(request)
-    annotations = list(
-        Annotation.objects.visible_to(user).filter(article=article).with_related().order_by(
-            "start", "end", "created"
-        )
-    )
+    visible = Annotation.objects.visible_to(user).filter(article=article)
+    annotations = list(visible.select_related("user").order_by("start", "end", "created"))
     stances = list(Stance.objects.all())
+    by_id = {s.pk: s for s in stances}
+    # One query for every tag, attached as plain lists: a prefetch would clone a
+    # queryset per annotation, which dominates a page with a thousand of them.
+    tags: dict = {}
+    for annotation_id, stance_id in (
+        AnnotationStance.objects.filter(annotation__in=visible)
+        .order_by("stance__order", "stance__name")
+        .values_list("annotation_id", "stance_id")
+    ):
+        tags.setdefault(annotation_id, []).append(by_id[stance_id])
+    for a in annotations:
+        a.stance_list = tags.get(a.pk, [])
     colours = {s.pk: s.colour for s in stances}
-    counts = Counter(s.pk for a in annotations for s in a.stances.all())
+    counts = Counter(s.pk for a in annotations for s in a.stance_list)
     authors = sorted({a.user.get_username() for a in annotations})
     shown = [a for a in annotations if filters.keep(a, user)]
     placed = [a for a in shown if a.anchor_status != Annotation.AnchorStatus.ORPHANED]
@@ -72,7 +81,7 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
             id=str(a.pk),
             start=a.start,
             end=a.end,
-            stance_ids=tuple(s.pk for s in a.stances.all()),
+            stance_ids=tuple(s.pk for s in a.stance_list),
             mine=a.user_id == user.pk,
         )
         for a in placed

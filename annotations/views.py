@@ -80,6 +80,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
     annotation = _visible(request, pk)
+    annotation.stance_list = list(annotation.stances.all())
     return render(request, "annotations/annotation_card.html", {"a": annotation, "standalone": not request.htmx})
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,16 +28,18 @@ def article_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "published")
     if sort not in SORTS:
         sort = "published"
-    visible = Q(annotations__visibility=Annotation.Visibility.SHARED) | Q(
-        annotations__user=request.user
-    )
-    articles = (
-        Article.objects.for_listing()
-        .search(query)
-        .annotate(annotation_count=Count("annotations", filter=visible))
-        .order_by(*SORTS[sort], "pk")
-    )
+    articles = Article.objects.for_listing().search(query).order_by(*SORTS[sort], "pk")
     page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    # Count annotations for the 25 shown articles only, in one grouped query.
+    counts = dict(
+        Annotation.objects.visible_to(request.user)
+        .filter(article__in=[a.pk for a in page])
+        .values_list("article")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for article in page:
+        article.annotation_count = counts.get(article.pk, 0)
     template = "reader/article_list.html"
     if request.htmx and request.htmx.target == "article-results":
         template += "#results"

@@ -20,6 +20,8 @@ def _safe_link(attrs, new=False):
 @register.filter
 def urlize_note(note: str) -> SafeString:
     """A plain-text note with its web addresses made into safe links."""
+    if "http" not in note and "www." not in note:
+        return escape(note)  # nothing to link: skip bleach's parser
     linked = bleach.linkify(
         escape(note), callbacks=[nofollow, target_blank, _safe_link], parse_email=False
     )
