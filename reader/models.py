@@ -5,9 +5,11 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Value
 from django.urls import reverse
 from django.utils.text import slugify
+
+from . import search as fulltext
 
 # A word is a run of non-space characters with a letter or digit in it, so
 # "Russia’s" and "130,000" count once and a lone dash not at all.
@@ -23,14 +25,16 @@ class ArticleQuerySet(models.QuerySet):
         # The list never needs the heavy columns.
         return self.defer("body_html", "text", "raw_input", "cleaning_report")
 
-    def search(self, query: str) -> ArticleQuerySet:
-        query = query.strip()
-        if not query:
-            return self
-        condition = Q()
-        for term in query.split()[:8]:
-            condition &= Q(title__icontains=term) | Q(text__icontains=term)
-        return self.filter(condition)
+    def search(self, query: str, *, ranked: bool = False) -> ArticleQuerySet:
+        """Articles matching a web-search style query (see reader/search.py).
+
+        With ranked, each article carries `relevance` (larger is better) to order by.
+        """
+        groups = fulltext.parse(query)
+        if not groups:
+            return self.annotate(relevance=Value(0.0)) if ranked else self
+        found = self.filter(fulltext.matching(groups, self.db))
+        return found.annotate(relevance=fulltext.Relevance(query)) if ranked else found
 
 
 class Article(models.Model):

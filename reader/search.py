@@ -1,0 +1,154 @@
+"""Full-text search over article title and text, on the index migration 0002 builds.
+
+Queries use web-search syntax on both databases: words must all match, "quoted
+words" match as a phrase, -word excludes, and `or` separates alternatives.
+The user's text is parsed here and rendered again, each term quoted, so no
+input can reach the database's own query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import connections
+from django.db.models import Expression, F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
+
+MAX_TERMS = 8
+TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+POSTGRES_MATCHES = (
+    "SELECT id FROM reader_article"
+    " WHERE search_document @@ websearch_to_tsquery('reader_search', %s)"
+)
+POSTGRES_RANK = (
+    "(SELECT ts_rank(ranked.search_document, websearch_to_tsquery('reader_search', {query}))"
+    " FROM reader_article ranked WHERE ranked.id = {pk})"
+)
+SQLITE_MATCHES = "SELECT rowid FROM reader_article_fts WHERE reader_article_fts MATCH %s"
+# bm25 is smaller for better matches; a title hit weighs ten text hits.
+SQLITE_RANK = (
+    "(SELECT -bm25(reader_article_fts, 10.0, 1.0) FROM reader_article_fts"
+    " WHERE reader_article_fts MATCH {query} AND rowid = {pk})"
+)
+
+
+@dataclass
+class Group:
+    """Terms that must all be present (and excluded terms that must not)."""
+
+    required: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+def _searchable(term: str) -> bool:
+    # Both databases index runs of letters and digits only.
+    return any(ch.isalnum() for ch in term)
+
+
+def parse(query: str) -> list[Group]:
+    """Alternatives (separated by `or`), each a group of terms; phrases kept whole."""
+    groups = [Group()]
+    count = 0
+    for match in TERM.finditer(query):
+        negated, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word is not None and word.casefold() == "or":
+            groups.append(Group())
+            continue
+        if word is not None and word.startswith("-"):
+            negated, word = "-", word[1:]
+        term = " ".join((phrase if word is None else word).split())
+        if not _searchable(term) or count >= MAX_TERMS:
+            continue
+        count += 1
+        (groups[-1].excluded if negated else groups[-1].required).append(term)
+    # A group of exclusions alone would match nearly everything: ignore it.
+    return [g for g in groups if g.required]
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', "") + '"'
+
+
+def websearch_text(groups: list[Group]) -> str:
+    """The parsed query in PostgreSQL's websearch syntax, every term quoted."""
+    return " or ".join(
+        " ".join([*map(_quote, g.required), *("-" + _quote(t) for t in g.excluded)]) for g in groups
+    )
+
+
+def fts5_text(groups: list[Group]) -> str:
+    """The parsed query in SQLite FTS5 syntax, every term an FTS5 string."""
+
+    def render(group: Group) -> str:
+        text = "(" + " AND ".join(map(_quote, group.required)) + ")"
+        return text + "".join(f" NOT {_quote(t)}" for t in group.excluded)
+
+    return " OR ".join(f"({render(g)})" for g in groups)
+
+
+@cache
+def _has_fts5_index(alias: str, name: str) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'reader_article_fts'")
+        return cursor.fetchone() is not None
+
+
+def _backend(alias: str) -> str:
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        return "postgresql"
+    if connection.vendor == "sqlite" and _has_fts5_index(
+        alias, str(connection.settings_dict["NAME"])
+    ):
+        return "fts5"
+    return "scan"
+
+
+def matching(groups: list[Group], alias: str) -> Q:
+    """A filter for articles that match the parsed query."""
+    backend = _backend(alias)
+    if backend == "postgresql":
+        return Q(pk__in=RawSQL(POSTGRES_MATCHES, [websearch_text(groups)]))
+    if backend == "fts5":
+        return Q(pk__in=RawSQL(SQLITE_MATCHES, [fts5_text(groups)]))
+    condition = Q()
+    for group in groups:
+        required = Q()
+        for term in group.required:
+            required &= Q(title__icontains=term) | Q(text__icontains=term)
+        for term in group.excluded:
+            required &= ~Q(title__icontains=term) & ~Q(text__icontains=term)
+        condition |= required
+    return condition
+
+
+class Relevance(Expression):
+    """How well an article matches the query, larger is better; 0 without an index."""
+
+    output_field = FloatField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self.query = query
+        self.pk: Expression = F("pk")
+
+    def get_source_expressions(self) -> list[Expression]:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: list[Expression]) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(self, compiler, connection):
+        backend = _backend(connection.alias)
+        if backend == "scan":
+            return compiler.compile(Value(0.0))
+        pk_sql, pk_params = compiler.compile(self.pk)
+        groups = parse(self.query)
+        if backend == "postgresql":
+            template, text = POSTGRES_RANK, websearch_text(groups)
+        else:
+            template, text = SQLITE_RANK, fts5_text(groups)
+        return template.format(query="%s", pk=pk_sql), (text, *pk_params)
