@@ -2,16 +2,68 @@
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from reader.models import Article
 
 from .models import Annotation, AnnotationStance, Stance
 from .rendering import Span, render_highlights
+
+ROW_FIELDS = (
+    "id",
+    "user_id",
+    "user__username",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "visibility",
+    "anchor_status",
+    "updated",
+)
+
+
+class AnnotationRow:
+    """What the reading page needs of an annotation; far cheaper than a model
+    instance when an article carries a thousand of them."""
+
+    __slots__ = (
+        "pk",
+        "user_id",
+        "username",
+        "start",
+        "end",
+        "quote",
+        "note",
+        "visibility",
+        "anchor_status",
+        "updated",
+        "stance_list",
+    )
+
+    def __init__(self, row: tuple):
+        (
+            self.pk,
+            self.user_id,
+            self.username,
+            self.start,
+            self.end,
+            self.quote,
+            self.note,
+            self.visibility,
+            self.anchor_status,
+            self.updated,
+        ) = row
+        self.stance_list: list = []
 
 
 @dataclass
@@ -37,7 +89,7 @@ class Filters:
     def keep(self, annotation: Annotation, user) -> bool:
         if self.mine and annotation.user_id != user.pk:
             return False
-        if self.author and annotation.user.get_username() != self.author:
+        if self.author and annotation.username != self.author:
             return False
         if self.stance and self.stance not in {s.pk for s in annotation.stance_list}:
             return False
@@ -56,7 +108,10 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
     user = request.user
     filters = Filters.from_request(request)
     visible = Annotation.objects.visible_to(user).filter(article=article)
-    annotations = list(visible.select_related("user").order_by("start", "end", "created"))
+    annotations = [
+        AnnotationRow(row)
+        for row in visible.order_by("start", "end", "created").values_list(*ROW_FIELDS)
+    ]
     stances = list(Stance.objects.all())
     by_id = {s.pk: s for s in stances}
     # One query for every tag, attached as plain lists: a prefetch would clone a
@@ -72,7 +127,7 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
         a.stance_list = tags.get(a.pk, [])
     colours = {s.pk: s.colour for s in stances}
     counts = Counter(s.pk for a in annotations for s in a.stance_list)
-    authors = sorted({a.user.get_username() for a in annotations})
+    authors = sorted({a.username for a in annotations})
     shown = [a for a in annotations if filters.keep(a, user)]
     placed = [a for a in shown if a.anchor_status != Annotation.AnchorStatus.ORPHANED]
     orphaned = [a for a in shown if a.anchor_status == Annotation.AnchorStatus.ORPHANED]
@@ -95,8 +150,75 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
         "total": len(annotations),
         "stances": stances,
         "active_stances": [s for s in stances if s.active],
-        "stance_counts": [(s, counts.get(s.pk, 0)) for s in stances if s.active or counts.get(s.pk)],
+        "stance_counts": [
+            (s, counts.get(s.pk, 0)) for s in stances if s.active or counts.get(s.pk)
+        ],
         "authors": authors,
         "filters": filters,
         "token": f"{len(annotations)}.{latest.isoformat() if latest else '-'}",
+    }
+
+
+ANNOTATED = "reader/article_detail.html#annotated"
+
+
+def annotated_html(request: HttpRequest, article: Article) -> str:
+    """The body with highlights and the annotation list, rendered once per state.
+
+    The fragment depends only on the article's text, the annotations this user
+    may see (their count and latest change: the change token), the codebook and
+    the filters; it carries no CSRF token. Rendering a thousand highlights and
+    cards costs tens of milliseconds, so it is kept in the cache under a key
+    made of exactly those inputs, per user: nothing one user may see can reach
+    another, and any change that matters makes a new key.
+    """
+    seconds = getattr(settings, "STANCE_FRAGMENT_CACHE_SECONDS", 600)
+    if not seconds:
+        return render_to_string(ANNOTATED, reading_context(request, article), request=request)
+    filters = Filters.from_request(request)
+    codebook = hashlib.sha256(
+        repr(
+            list(
+                Stance.objects.values_list(
+                    "pk", "name", "colour", "hotkey", "order", "active", "description"
+                )
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    key = (
+        "annotated:v2:"
+        + hashlib.sha256(
+            "|".join(
+                map(
+                    str,
+                    (
+                        article.pk,
+                        article.slug,
+                        article.text_hash,
+                        request.user.pk,
+                        change_token(article, request.user),
+                        codebook,
+                        filters.stance,
+                        filters.author,
+                        filters.mine,
+                    ),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    packed = cache.get(key)
+    if packed is not None:
+        return zlib.decompress(packed).decode()
+    html = render_to_string(ANNOTATED, reading_context(request, article), request=request)
+    # Markup compresses about tenfold; the cache then moves a tenth of the bytes.
+    cache.set(key, zlib.compress(html.encode(), 1), seconds)
+    return html
+
+
+def page_context(request: HttpRequest, article: Article) -> dict:
+    """The reading page: the cached fragment plus the toolbar's codebook."""
+    return {
+        "article": article,
+        "annotated": annotated_html(request, article),
+        "active_stances": list(Stance.objects.active()),
     }

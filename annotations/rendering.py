@@ -27,7 +27,15 @@ class Span:
     mine: bool
 
 
-def _mark_attributes(covering: Sequence[Span], colours: dict[int, str]) -> dict[str, str]:
+def _mark_attributes(covering: Sequence[Span], colours: dict[int, str], memo: dict) -> dict[str, str]:
+    key = tuple(span.id for span in covering)
+    attributes = memo.get(key)
+    if attributes is None:
+        attributes = memo[key] = _build_mark_attributes(covering, colours)
+    return attributes
+
+
+def _build_mark_attributes(covering: Sequence[Span], colours: dict[int, str]) -> dict[str, str]:
     stance_ids = sorted({s for span in covering for s in span.stance_ids})
     classes = ["hl"]
     if any(span.mine for span in covering):
@@ -60,6 +68,7 @@ def render_highlights(body_html: str, spans: Sequence[Span], colours: dict[int, 
     boundaries = sorted({p for span in spans for p in (span.start, span.end)})
     starts = sorted(spans, key=lambda s: s.start)
     start_keys = [s.start for s in starts]
+    memo: dict = {}
     for block in root.iter(*BLOCK_TAGS):
         offset = block.get("data-offset")
         if offset is None:
@@ -70,7 +79,7 @@ def render_highlights(body_html: str, spans: Sequence[Span], colours: dict[int, 
             if not value:
                 continue
             position = _mark_text(
-                node, attr, value, position, boundaries, starts, start_keys, colours
+                node, attr, value, position, boundaries, starts, start_keys, colours, memo
             )
     inner = etree.tostring(root, encoding="unicode", method="html")
     return inner[len("<div>") : -len("</div>")]
@@ -83,7 +92,7 @@ def _text_slots(element):
         yield child, "tail"
 
 
-def _mark_text(node, attr, value, position, boundaries, starts, start_keys, colours) -> int:
+def _mark_text(node, attr, value, position, boundaries, starts, start_keys, colours, memo) -> int:
     begin, finish = position, position + len(value)
     cuts = [begin]
     i = bisect.bisect_right(boundaries, begin)
@@ -107,7 +116,7 @@ def _mark_text(node, attr, value, position, boundaries, starts, start_keys, colo
     marks = []
     for text, covering in pieces:
         if covering:
-            mark = etree.Element("mark", _mark_attributes(covering, colours))
+            mark = etree.Element("mark", _mark_attributes(covering, colours, memo))
             mark.text = text
             marks.append(mark)
         elif marks:

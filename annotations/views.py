@@ -12,7 +12,7 @@ from reader.models import Article
 from . import services
 from .forms import AnnotationCreateForm, AnnotationEditForm
 from .models import Annotation
-from .reading import change_token, reading_context
+from .reading import annotated_html, change_token
 
 READING = "reader/article_detail.html"
 
@@ -31,7 +31,7 @@ def _owned(request: HttpRequest, pk) -> Annotation:
 
 def _annotated(request: HttpRequest, article: Article, *, status: int = 200) -> HttpResponse:
     """The body with its highlights and the annotation list, as one fragment."""
-    response = render(request, f"{READING}#annotated", reading_context(request, article), status=status)
+    response = HttpResponse(annotated_html(request, article), status=status)
     return trigger_client_event(response, "annotations-changed")
 
 
@@ -155,7 +155,7 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article, slug=slug)
     if not request.htmx:
         return redirect(article)
-    return render(request, f"{READING}#annotated", reading_context(request, article))
+    return HttpResponse(annotated_html(request, article))
 
 
 @require_GET

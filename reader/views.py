@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations.models import Annotation
-from annotations.reading import reading_context
+from annotations.reading import page_context
 
 from . import services
 from .forms import ImportForm, RestoreForm
@@ -53,7 +53,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article, slug=slug)
-    return render(request, "reader/article_detail.html", reading_context(request, article))
+    return render(request, "reader/article_detail.html", page_context(request, article))
 
 
 def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraft]:

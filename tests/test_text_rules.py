@@ -487,3 +487,19 @@ def test_published_date_above_furniture_between_header_and_text_is_read():
         + BODY_TEXT
     )
     assert extract_text(page).published == dt.datetime(2024, 3, 12, tzinfo=dt.UTC)
+
+
+def test_joiners_inside_emoji_and_scripts_survive_a_text_import():
+    from reader.importing.text import extract_text
+
+    polar_bear = "\U0001f43b\u200d\u2744\ufe0f"
+    persian = "می\u200cخواهم"
+    text = (
+        "A headline for the joiner test\n\n"
+        f"The zoo said the {polar_bear} exhibit opened on Monday, and a visitor wrote {persian} "
+        "in the guest book, which the keepers kept as a souvenir of the day.\n\n"
+        "A second paragraph keeps the article long enough to be read as an article body here."
+    )
+    kept = " ".join(s.html for s in extract_text(text).segments if s.kept)
+    assert polar_bear in kept
+    assert persian in kept

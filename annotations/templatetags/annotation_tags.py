@@ -26,3 +26,19 @@ def urlize_note(note: str) -> SafeString:
         escape(note), callbacks=[nofollow, target_blank, _safe_link], parse_email=False
     )
     return mark_safe(linked)  # noqa: S308 - input escaped, links built by bleach
+
+
+@register.simple_tag(takes_context=True)
+def annotation_card(context, annotation) -> SafeString:
+    from ..cards import render_card
+
+    user = context.get("user")
+    return mark_safe(render_card(annotation, user_id=getattr(user, "pk", None)))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def annotation_cards(context, annotations) -> SafeString:
+    from ..cards import render_cards
+
+    user = context.get("user")
+    return mark_safe(render_cards(annotations, user_id=getattr(user, "pk", None)))  # noqa: S308

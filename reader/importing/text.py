@@ -32,6 +32,9 @@ from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFaile
 WORD = re.compile(r"\w+")
 WIDE_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Joiners are part of the text (emoji sequences, Persian, Indic scripts): only
+# the invisible characters that carry nothing are dropped from the content.
+STRAY_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 PUNCTUATION = re.compile(r"[.,;:!?。、，！？]")
 SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 # Paragraph weights in "words": what a short line costs the main run, what furniture costs.
@@ -124,7 +127,7 @@ def _paragraphs(text: str) -> list[Para]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paras = []
     for raw in _unwrap(text.split("\n")):
-        line = " ".join(INVISIBLE.sub("", raw).split())
+        line = " ".join(STRAY_INVISIBLE.sub("", raw).split())
         tokens = WORD.findall(line)
         if not tokens:
             if line:

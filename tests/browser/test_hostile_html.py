@@ -13,13 +13,28 @@ PROBE = "/probe/"
 
 HOSTILE_BLOCKS = [
     ("p", f'<span hx-get="{PROBE}1" hx-trigger="load">Loaded spans must stay inert text.</span>'),
-    ("p", f'<em data-hx-get="{PROBE}2" data-hx-trigger="load">Data-prefixed htmx stays inert.</em>'),
-    ("p", f'<a href="https://example.org/" hx-on:click="fetch(\'{PROBE}3\')">A link with a click handler.</a>'),
-    ("p", f'<button formaction="{PROBE}4" hx-post="{PROBE}5" hx-trigger="load">A button</button> text.'),
+    (
+        "p",
+        f'<em data-hx-get="{PROBE}2" data-hx-trigger="load">Data-prefixed htmx stays inert.</em>',
+    ),
+    (
+        "p",
+        f'<a href="https://example.org/" hx-on:click="fetch(\'{PROBE}3\')">A link with a click handler.</a>',
+    ),
+    (
+        "p",
+        f'<button formaction="{PROBE}4" hx-post="{PROBE}5" hx-trigger="load">A button</button> text.',
+    ),
     ("p", f'<img src="{PROBE}6" onerror="fetch(\'{PROBE}7\')"> An image that errors.'),
-    ("p", f'<a href="javascript:fetch(\'{PROBE}8\')">A javascript link.</a>'),
-    ("p", f'<strong hx-get="{PROBE}9" hx-trigger="every 500ms">Polling every half second.</strong>'),
-    ("p", f'<form action="{PROBE}10"><input name="q" autofocus onfocus="fetch(\'{PROBE}11\')"></form>Form.'),
+    ("p", f"<a href=\"javascript:fetch('{PROBE}8')\">A javascript link.</a>"),
+    (
+        "p",
+        f'<strong hx-get="{PROBE}9" hx-trigger="every 500ms">Polling every half second.</strong>',
+    ),
+    (
+        "p",
+        f'<form action="{PROBE}10"><input name="q" autofocus onfocus="fetch(\'{PROBE}11\')"></form>Form.',
+    ),
 ]
 
 HOSTILE_PAGE = f"""<!doctype html><html><head><title>Hostile page</title></head><body><article>
@@ -59,7 +74,17 @@ def test_hostile_inline_markup_sends_no_request(transactional_db, alice, stances
     _read_and_poke(page, article.get_absolute_url())
     assert seen == []
     html = page.locator("#article-body").inner_html()
-    for needle in (" hx-", "data-hx", "onerror", "onfocus", "formaction", "javascript:", "<button", "<form", "<img"):
+    for needle in (
+        " hx-",
+        "data-hx",
+        "onerror",
+        "onfocus",
+        "formaction",
+        "javascript:",
+        "<button",
+        "<form",
+        "<img",
+    ):
         assert needle not in html
 
 
