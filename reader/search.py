@@ -13,20 +13,24 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connections
-from django.db.models import Expression, F, FloatField, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 
 MAX_TERMS = 8
 TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
-POSTGRES_MATCHES = (
-    "SELECT id FROM reader_article"
-    " WHERE search_document @@ websearch_to_tsquery('reader_search', %s)"
-)
-POSTGRES_RANK = (
-    "(SELECT ts_rank(ranked.search_document, websearch_to_tsquery('reader_search', {query}))"
-    " FROM reader_article ranked WHERE ranked.id = {pk})"
-)
+POSTGRES_MATCHES = "{row}.search_document @@ websearch_to_tsquery('reader_search', %s)"
+POSTGRES_RANK = "ts_rank({row}.search_document, websearch_to_tsquery('reader_search', %s))"
 SQLITE_MATCHES = "SELECT rowid FROM reader_article_fts WHERE reader_article_fts MATCH %s"
 # bm25 is smaller for better matches; a title hit weighs ten text hits.
 SQLITE_RANK = (
@@ -107,13 +111,16 @@ def _backend(alias: str) -> str:
     return "scan"
 
 
-def matching(groups: list[Group], alias: str) -> Q:
+def matching(groups: list[Group], alias: str) -> Q | Expression:
     """A filter for articles that match the parsed query."""
     backend = _backend(alias)
     if backend == "postgresql":
-        return Q(pk__in=RawSQL(POSTGRES_MATCHES, [websearch_text(groups)]))
+        return OnArticleRow(POSTGRES_MATCHES, websearch_text(groups), BooleanField())
     if backend == "fts5":
-        return Q(pk__in=RawSQL(SQLITE_MATCHES, [fts5_text(groups)]))
+        # "+id" keeps SQLite from looking up every match by id and sorting them
+        # all; it walks the list's ordering index instead and stops at a page.
+        unindexed_pk = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
+        return In(unindexed_pk, RawSQL(SQLITE_MATCHES, [fts5_text(groups)]))
     condition = Q()
     for group in groups:
         required = Q()
@@ -123,6 +130,19 @@ def matching(groups: list[Group], alias: str) -> Q:
             required &= ~Q(title__icontains=term) & ~Q(text__icontains=term)
         condition |= required
     return condition
+
+
+class OnArticleRow(Expression):
+    """SQL over the article row's own columns, such as the search_document the model does not declare."""
+
+    def __init__(self, template: str, param: str, output_field) -> None:
+        super().__init__(output_field=output_field)
+        self.template = template
+        self.param = param
+
+    def as_sql(self, compiler, connection):
+        row = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(row=row), (self.param,)
 
 
 class Relevance(Expression):
@@ -145,10 +165,10 @@ class Relevance(Expression):
         backend = _backend(connection.alias)
         if backend == "scan":
             return compiler.compile(Value(0.0))
-        pk_sql, pk_params = compiler.compile(self.pk)
         groups = parse(self.query)
         if backend == "postgresql":
-            template, text = POSTGRES_RANK, websearch_text(groups)
-        else:
-            template, text = SQLITE_RANK, fts5_text(groups)
-        return template.format(query="%s", pk=pk_sql), (text, *pk_params)
+            return compiler.compile(
+                OnArticleRow(POSTGRES_RANK, websearch_text(groups), FloatField())
+            )
+        pk_sql, pk_params = compiler.compile(self.pk)
+        return SQLITE_RANK.format(query="%s", pk=pk_sql), (fts5_text(groups), *pk_params)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from annotations.models import Annotation
 from reader import search, services
 from reader.models import Article
 from tests import pages
@@ -234,3 +235,10 @@ def test_without_an_index_search_falls_back_to_a_scan(monkeypatch, floods, query
     monkeypatch.setattr(search, "_backend", lambda alias: "scan")
     assert "MATCH" not in str(Article.objects.search(query).query)
     assert search_titles(query) == ({floods.title} if expected else set())
+
+
+def test_search_works_as_a_subquery_of_another_query(alice, floods, harbours, make_annotation):
+    note = make_annotation(alice, floods, "called for an inquiry")
+    make_annotation(alice, harbours[0], "moored there in May")
+    found = Annotation.objects.filter(article__in=Article.objects.search("inquiry"))
+    assert list(found) == [note]
