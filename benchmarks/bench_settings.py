@@ -7,6 +7,7 @@ production turns on are left off because the benchmarks talk plain HTTP on
 
 from __future__ import annotations
 
+import os
 import warnings
 
 from config.settings import *  # noqa: F403
@@ -21,5 +22,10 @@ CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 
-# The benchmarks serve no static files; whitenoise need not warn that none were collected.
+# Nothing is collected for the benchmarks: whitenoise serves the static files from the
+# finders, so the browser benchmarks load the page's real CSS and scripts.
+WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at")
+
+# 0 renders the reading page's highlighted fragment on every request (the uncached figure).
+STANCE_FRAGMENT_CACHE_SECONDS = int(os.environ.get("STANCE_FRAGMENT_CACHE_SECONDS", "600"))

@@ -64,9 +64,14 @@ def _typical_article():
 
 
 def reading(iterations: int) -> dict:
-    """Reading page, hot article vs its cold twin, in-process; median server time, queries."""
+    """Reading page, hot article vs its cold twin, in-process; median server time, queries.
+
+    Measured twice, side by side: with the highlighted fragment served from the
+    cache (warm, as a reader who comes back sees it) and with the cache off
+    (STANCE_FRAGMENT_CACHE_SECONDS = 0: every request renders every highlight).
+    """
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
@@ -74,26 +79,37 @@ def reading(iterations: int) -> dict:
     client = Client()
     client.force_login(_users()[0])
     paths = {"hot": f"/articles/{HOT_SLUG}/", "cold": f"/articles/{COLD_SLUG}/"}
-    queries, marks = {}, {}
-    for key, path in paths.items():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        queries[key] = len(captured)
-        marks[key] = response.content.count(b"<mark ")
-    times: dict[str, list[float]] = {key: [] for key in paths}
-    for _ in range(iterations):
+    modes = {"warm": None, "uncached": 0}
+    figures: dict[str, float | int] = {}
+    times: dict[str, list[float]] = {f"{m}_{k}": [] for m in modes for k in paths}
+
+    def get(mode: str, path: str):
+        if modes[mode] is None:
+            return client.get(path)
+        with override_settings(STANCE_FRAGMENT_CACHE_SECONDS=modes[mode]):
+            return client.get(path)
+
+    for mode in modes:
         for key, path in paths.items():
-            began = time.perf_counter()
-            client.get(path)
-            times[key].append(time.perf_counter() - began)
+            get(mode, path)  # fills the cache for the warm figures
+            with CaptureQueriesContext(connection) as captured:
+                response = get(mode, path)
+            assert response.status_code == 200, (path, response.status_code)
+            prefix = "" if mode == "warm" else "uncached_"
+            figures[f"{prefix}{key}_queries"] = len(captured)
+            figures[f"{prefix}{key}_marks"] = response.content.count(b"<mark ")
+    for _ in range(iterations):
+        for mode in modes:
+            for key, path in paths.items():
+                began = time.perf_counter()
+                get(mode, path)
+                times[f"{mode}_{key}"].append(time.perf_counter() - began)
     return {
-        "hot_ms": _ms(median(times["hot"])),
-        "cold_ms": _ms(median(times["cold"])),
-        "hot_queries": queries["hot"],
-        "cold_queries": queries["cold"],
-        "hot_marks": marks["hot"],
-        "cold_marks": marks["cold"],
+        "hot_ms": _ms(median(times["warm_hot"])),
+        "cold_ms": _ms(median(times["warm_cold"])),
+        "uncached_hot_ms": _ms(median(times["uncached_hot"])),
+        "uncached_cold_ms": _ms(median(times["uncached_cold"])),
+        **figures,
         "iterations": iterations,
     }
 
