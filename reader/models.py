@@ -33,7 +33,7 @@ class ArticleQuerySet(models.QuerySet):
         groups = fulltext.parse(query)
         if not groups:
             return self.annotate(relevance=Value(0.0)) if ranked else self
-        found = self.filter(fulltext.matching(groups, self.db))
+        found = self.filter(fulltext.matching(groups, self.db, ranked=ranked))
         return found.annotate(relevance=fulltext.Relevance(query)) if ranked else found
 
 
