@@ -60,7 +60,8 @@ def parse(query: str) -> list[Group]:
     """Alternatives (separated by `or`), each a group of terms; phrases kept whole."""
     groups = [Group()]
     count = 0
-    for match in TERM.finditer(query):
+    # PostgreSQL text cannot hold NUL; it separates words like a space would.
+    for match in TERM.finditer(query.replace("\x00", " ")):
         negated, phrase, word = match.group(1), match.group(2), match.group(3)
         if word is not None and word.casefold() == "or":
             groups.append(Group())

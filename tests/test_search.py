@@ -40,6 +40,7 @@ HOSTILE = [
     "río 🙂",
     "🙂",
     "\u0000",
+    "river\u0000walls",
     "a & b | !c <-> d:*",
 ]
 
