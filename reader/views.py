@@ -19,6 +19,7 @@ SORTS = {
     "published": ("-published", "-imported_at"),
     "imported": ("-imported_at",),
     "title": ("title",),
+    "relevance": ("-relevance", "-published"),
 }
 
 
@@ -26,9 +27,13 @@ SORTS = {
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     sort = request.GET.get("sort", "published")
-    if sort not in SORTS:
+    if sort not in SORTS or (sort == "relevance" and not query.strip()):
         sort = "published"
-    articles = Article.objects.for_listing().search(query).order_by(*SORTS[sort], "pk")
+    articles = (
+        Article.objects.for_listing()
+        .search(query, ranked=sort == "relevance")
+        .order_by(*SORTS[sort], "pk")
+    )
     page = Paginator(articles, 25).get_page(request.GET.get("page"))
     # Count annotations for the 25 shown articles only, in one grouped query.
     counts = dict(

@@ -243,3 +243,25 @@ def test_search_works_as_a_subquery_of_another_query(alice, floods, harbours, ma
     make_annotation(alice, harbours[0], "moored there in May")
     found = Annotation.objects.filter(article__in=Article.objects.search("inquiry"))
     assert list(found) == [note]
+
+
+def test_list_sorts_by_relevance_only_with_a_query(alice_client, alice):
+    from django.urls import reverse
+
+    from reader import services
+
+    for title, body in [
+        ("Budget talk", "The council debated the bridge once, then moved on to other business."),
+        ("Bridge bridge bridge", "The bridge, the bridge and again the bridge: repairs to the bridge."),
+    ]:
+        services.article_import(
+            raw=f"{title}\n\n{body} {body} {body}".encode(), user=alice, filename=f"{title}.txt"
+        )
+    url = reverse("reader:article_list")
+    ranked = alice_client.get(url, {"q": "bridge", "sort": "relevance"})
+    assert ranked.status_code == 200
+    titles = [a.title for a in ranked.context["page"]]
+    assert titles.index("Bridge bridge bridge") < titles.index("Budget talk")
+    no_query = alice_client.get(url, {"sort": "relevance"})
+    assert no_query.status_code == 200
+    assert no_query.context["sort"] == "published"
