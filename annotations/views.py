@@ -36,12 +36,11 @@ def _annotated(request: HttpRequest, article: Article, *, status: int = 200) -> 
 
 
 def _error(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    response = render(
-        request, "annotations/_error.html", {"message": message}, status=status
-    )
-    if request.htmx:
-        response = reswap(retarget(response, "#toolbar-error"), "innerHTML")
-    return response
+    """The toolbar shows the message; without htmx, a page says it."""
+    if not request.htmx:
+        return render(request, "annotations/error_page.html", {"message": message}, status=status)
+    response = render(request, "annotations/_error.html", {"message": message}, status=status)
+    return reswap(retarget(response, "#toolbar-error"), "innerHTML")
 
 
 @require_POST

@@ -173,6 +173,9 @@ CACHES = {
 
 # Imports
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# A pasted article up to the import limit must reach the form, which then says
+# what is wrong; Django's own cap (2.5 MB) would answer a bare 400 first.
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 IMPORT_FETCH_TIMEOUT = 10.0
 # Only tests turn this on: URL imports may then reach servers on 127.0.0.1.
 IMPORT_ALLOW_LOOPBACK = env_bool("STANCE_IMPORT_ALLOW_LOOPBACK", False)

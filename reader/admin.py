@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import Article
 
@@ -11,6 +13,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["source_name"]
     search_fields = ["title", "byline", "source_url"]
     date_hierarchy = "imported_at"
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
     readonly_fields = ["text", "word_count", "imported_by", "imported_at", "updated_at", "cleaning_report"]
     exclude = ["raw_input", "body_html", "text_hash"]
     fields = [

@@ -57,14 +57,6 @@ def test_note_over_the_limit_is_refused_on_create_and_edit_with_the_limit_named(
     assert list(Annotation.objects.values_list("note", flat=True)) == ["short"]
 
 
-REQUEST_CAP = (
-    "Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is below IMPORT_MAX_BYTES (5 MB), so a paste "
-    "between them, or over them, gets Django's bare 'Bad Request (400)' page with no message; "
-    "config/settings.py needs the cap above the import limit (reported to the lead)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=REQUEST_CAP)
 def test_pasted_text_under_the_import_limit_but_over_two_megabytes_is_accepted(alice_client):
     response = alice_client.post(
         reverse("reader:article_import"), {"text": pasted_article(3 * 1024 * 1024)}
@@ -73,7 +65,6 @@ def test_pasted_text_under_the_import_limit_but_over_two_megabytes_is_accepted(a
     assert ImportDraft.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=REQUEST_CAP)
 def test_pasted_text_over_the_import_limit_is_refused_with_a_message(alice_client):
     response = alice_client.post(
         reverse("reader:article_import"), {"text": pasted_article(settings.IMPORT_MAX_BYTES + 1)}
@@ -81,3 +72,12 @@ def test_pasted_text_over_the_import_limit_is_refused_with_a_message(alice_clien
     assert response.status_code in (400, 413, 422)
     assert "5 MB" in response.content.decode()
     assert not ImportDraft.objects.exists() and not Article.objects.exists()
+
+
+def test_a_request_over_every_limit_gets_a_page_that_says_why(alice_client):
+    response = alice_client.post(
+        reverse("reader:article_import"), {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
+    )
+    assert response.status_code == 400
+    assert "5 MB" in response.content.decode()
+    assert not ImportDraft.objects.exists()
