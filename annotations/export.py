@@ -24,7 +24,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import F, QuerySet, TextField
+from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +92,7 @@ ROW_FIELDS = (
 )
 TIME_FIELDS = ("article__published", "created", "updated")
 STANCE = 15
+PG_ISO_UTC = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 ORDERING = (
     "article_id",
     "start",
@@ -259,17 +260,31 @@ def joined_rows(annotations: QuerySet[Annotation]) -> Iterator[tuple]:
     cursor is the one ``.iterator()`` uses: server-side on PostgreSQL.
     """
     connection = connections[annotations.db]
-    if connection.vendor == "sqlite":
-        # As text, SQLite's stored UTC string skips the driver's datetime converter.
-        times = {f"t{n}": Cast(name, TextField()) for n, name in enumerate(TIME_FIELDS)}
-    else:
-        times = {f"t{n}": F(name) for n, name in enumerate(TIME_FIELDS)}
-    query = annotations.order_by(*ORDERING).annotate(**times).values_list(*ROW_FIELDS, *times)
-    sql, params = query.query.sql_with_params()
+    sql, params = joined_sql(annotations)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             yield from rows
+
+
+def joined_sql(annotations: QuerySet[Annotation]) -> tuple[str, tuple]:
+    """The SQL that :func:`joined_rows` reads, and its parameters."""
+    vendor = connections[annotations.db].vendor
+    fields: tuple = ROW_FIELDS
+    if vendor == "sqlite":
+        # As text, SQLite's stored UTC string skips the driver's datetime converter.
+        times = {f"t{n}": Cast(name, TextField()) for n, name in enumerate(TIME_FIELDS)}
+    elif vendor == "postgresql":
+        # PostgreSQL writes the text itself, faster than the driver can make datetime
+        # and UUID objects for Python to format again.
+        times = {f"t{n}": Func(F(name), template=PG_ISO_UTC, output_field=TextField())
+                 for n, name in enumerate(TIME_FIELDS)}  # fmt: skip
+        annotations = annotations.annotate(id_text=Cast("id", TextField()))
+        fields = ("id_text", *ROW_FIELDS[1:])
+    else:
+        times = {f"t{n}": F(name) for n, name in enumerate(TIME_FIELDS)}
+    query = annotations.order_by(*ORDERING).annotate(**times).values_list(*fields, *times)
+    return query.query.sql_with_params()
 
 
 def uuid_text(value: uuid.UUID | str) -> str:
@@ -283,6 +298,8 @@ def time_text(value: dt.datetime | str | None, timespec: str = "microseconds") -
     if value is None:
         return ""
     if isinstance(value, str):
+        if len(value) == 27 and value[10] == "T" and value[-1] == "Z":  # already ISO (PostgreSQL)
+            return value if timespec == "microseconds" else value[:19] + "Z"
         # SQLite holds UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]".
         if len(value) == 26 and value[10] == " " and timespec == "microseconds":
             return f"{value[:10]}T{value[11:]}Z"
@@ -360,9 +377,13 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
             anchor_status,
             f"{created[:10]}T{created[11:]}Z"
             if type(created) is str and len(created) == 26
+            else created
+            if type(created) is str and len(created) == 27
             else time_text(created),
             f"{updated[:10]}T{updated[11:]}Z"
             if type(updated) is str and len(updated) == 26
+            else updated
+            if type(updated) is str and len(updated) == 27
             else time_text(updated),
         ]
 

@@ -239,10 +239,11 @@ def dump_sql() -> str:
 
     from annotations import export
 
-    queryset = export.annotations_for(viewer=None, options=export.ExportOptions())
-    queryset = queryset.order_by(*export.ORDERING).values_list(*export.ROW_FIELDS)
-    sql, params = queryset.query.sql_with_params()
+    sql, params = export.joined_sql(
+        export.annotations_for(viewer=None, options=export.ExportOptions())
+    )
     if connection.vendor == "postgresql":
+        connection.ensure_connection()
         import psycopg
 
         with psycopg.ClientCursor(connection.connection) as cursor:
