@@ -13,6 +13,7 @@ the number of queries does not depend on the number of rows.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -23,7 +24,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -261,7 +262,15 @@ def joined_rows(annotations: QuerySet[Annotation]) -> Iterator[tuple]:
     """
     connection = connections[annotations.db]
     sql, params = joined_sql(annotations)
-    with connection.chunked_cursor() as cursor:
+    # On PostgreSQL, a transaction lets the server-side cursor go without WITH HOLD, so
+    # rows stream from the running query instead of being materialized first (and the
+    # file is one snapshot). Not on SQLite: its transactions here take the write lock.
+    snapshot = (
+        transaction.atomic(using=annotations.db)
+        if connection.vendor == "postgresql"
+        else contextlib.nullcontext()
+    )
+    with snapshot, connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             yield from rows
