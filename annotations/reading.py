@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -206,13 +208,67 @@ def annotated_html(request: HttpRequest, article: Article) -> str:
             ).encode()
         ).hexdigest()
     )
+    html = _recent.get(key, max_age=seconds)
+    if html is not None:
+        return html
     packed = cache.get(key)
     if packed is not None:
-        return zlib.decompress(packed).decode()
-    html = render_to_string(ANNOTATED, reading_context(request, article), request=request)
-    # Markup compresses about tenfold; the cache then moves a tenth of the bytes.
-    cache.set(key, zlib.compress(html.encode(), 1), seconds)
+        html = zlib.decompress(packed).decode()
+    else:
+        html = render_to_string(ANNOTATED, reading_context(request, article), request=request)
+        # Markup compresses about tenfold; the shared cache then moves a tenth of the bytes.
+        cache.set(key, zlib.compress(html.encode(), 1), seconds)
+    _recent.put(key, html)
     return html
+
+
+class _RecentFragments:
+    """The last few fragments this process served, in front of the shared cache.
+
+    Keys name the exact state they were rendered from (see annotated_html), so a
+    process-local copy can never be stale: a change anywhere makes a new key.
+    """
+
+    def __init__(self, max_chars: int = 32 * 1024 * 1024):
+        self.max_chars = max_chars
+        self.chars = 0
+        self.items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, max_age: float) -> str | None:
+        with self.lock:
+            entry = self.items.get(key)
+            if entry is None:
+                return None
+            stored_at, html = entry
+            if time.monotonic() - stored_at > max_age:
+                self._drop(key)
+                return None
+            self.items.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        if len(html) > self.max_chars:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = (time.monotonic(), html)
+            self.chars += len(html)
+            while self.chars > self.max_chars:
+                self._drop(next(iter(self.items)))
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.chars = 0
+
+    def _drop(self, key: str) -> None:
+        _, html = self.items.pop(key)
+        self.chars -= len(html)
+
+
+_recent = _RecentFragments()
 
 
 def page_context(request: HttpRequest, article: Article) -> dict:
@@ -222,3 +278,8 @@ def page_context(request: HttpRequest, article: Article) -> dict:
         "annotated": annotated_html(request, article),
         "active_stances": list(Stance.objects.active()),
     }
+
+
+def forget_rendered_fragments() -> None:
+    """Empty this process's copy (the shared cache is cleared by its own means)."""
+    _recent.clear()

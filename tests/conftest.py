@@ -24,8 +24,12 @@ def _clean_rate_limits(request):
     if database:
         from django.core.cache import cache
 
+        from annotations.reading import forget_rendered_fragments
+
         request.getfixturevalue(database)
         cache.clear()
+        # Ids restart with each test database; fragments of an earlier test must not match.
+        forget_rendered_fragments()
 
 
 @pytest.fixture(autouse=True)
