@@ -11,6 +11,7 @@ from reader.models import Article
 
 from . import services
 from .forms import AnnotationCreateForm, AnnotationEditForm
+from .incremental import annotation_added
 from .models import Annotation
 from .reading import annotated_html, change_token
 
@@ -58,8 +59,10 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
         return _error(request, f"Not saved. {message}")
     data = form.cleaned_data
     article = Article.objects.get(pk=data["article"].pk)
+    # The page may only be patched if it showed the latest state before this save.
+    up_to_date = request.htmx and request.POST.get("seen") == change_token(article, request.user)
     try:
-        services.annotation_create(
+        annotation = services.annotation_create(
             user=request.user,
             article=article,
             start=data["start"],
@@ -72,7 +75,8 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
     except services.AnnotationError as error:
         return _error(request, f"Not saved. {error}")
     if request.htmx:
-        return _annotated(request, article)
+        patch = annotation_added(request, article, annotation) if up_to_date else None
+        return patch or _annotated(request, article)
     return redirect(article)
 
 
@@ -80,7 +84,11 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
 def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
     annotation = _visible(request, pk)
     annotation.stance_list = list(annotation.stances.all())
-    return render(request, "annotations/annotation_card.html", {"a": annotation, "standalone": not request.htmx})
+    return render(
+        request,
+        "annotations/annotation_card.html",
+        {"a": annotation, "standalone": not request.htmx},
+    )
 
 
 @require_http_methods(["GET", "POST"])
