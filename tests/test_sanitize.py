@@ -214,3 +214,81 @@ def test_plain_text_metadata_is_text_only():
         sanitize.plain_text("<b>Big</b>\n  <script>x</script>news &amp; views")
         == "Big news & views"
     )
+
+
+# ---------------------------------------------------------------- blocks cleaned together
+
+
+def one_by_one(blocks: list[tuple[str, str]]) -> list[sanitize.Block]:
+    found = (sanitize.normalize_block(kind, html) for kind, html in blocks)
+    return [block for block in found if block is not None]
+
+
+def test_every_vector_in_one_body_gives_what_each_gives_alone():
+    blocks = [("p", v) for v in VECTORS + BLNS]
+    body = sanitize.build_body(blocks)
+    assert list(body.blocks) == one_by_one(blocks)
+    assert_only_allowlisted(body.html)
+
+
+@pytest.mark.parametrize("start", range(0, len(VECTORS) + len(BLNS), 7))
+def test_neighbouring_vectors_cleaned_together_match_alone(start):
+    blocks = [("p", "Plain <em>text</em> between.")]
+    for vector in (VECTORS + BLNS)[start : start + 7]:
+        blocks += [("p", vector), ("p", "Next <strong>block</strong>.")]
+    body = sanitize.build_body(blocks)
+    assert list(body.blocks) == one_by_one(blocks)
+    assert_only_allowlisted(body.html)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Open <em>emphasis", "closed</em> later"),
+        ('Link <a href="https://example.org/', 'x" onclick="alert(1)">text</a>'),
+        ('Link <a href="https://example.org/x?<script>alert(1)</script>', '">text</a> end'),
+        ("Half a tag <a href='https://e.org'", " onclick=alert(1)>x</a>"),
+        ("Tag name cut <stron", "g>bold</strong>"),
+        ("A comment <!-- never closed", "hidden --> text"),
+        ("Raw text <textarea>swallows", "<em>this</em></textarea>"),
+        ("Table <table><tr><td>cell</td></tr>", "<em>fostered</em> text"),
+        ("Entity cut &am", "p; text"),
+        ("Separator \ue000 in the text", "<em>next</em>"),
+        ("\ue000<em>separator first</em>", "\ue000"),
+        ("Nested <em><strong>formatting</em> left open", "<strong>second</strong>"),
+    ],
+)
+def test_markup_cut_across_blocks_stays_in_its_block(first, second):
+    blocks = [("p", "Before."), ("p", first), ("p", second), ("p", "After <em>it</em>.")]
+    body = sanitize.build_body(blocks)
+    assert list(body.blocks) == one_by_one(blocks)
+    assert_only_allowlisted(body.html)
+
+
+@pytest.mark.parametrize(
+    "batch_output",
+    [
+        'one\ue000<a href="https://e.org/\ue000">x</a>',  # separator inside an attribute
+        '<a href="https://e.org/\ue000two">x</a>\ue000three',
+        "<em>one\ue000two</em>\ue000three",  # a tag spans two blocks
+        "one\ue000two",  # a separator lost
+        'one\ue000<a href="https://e.org/" onclick="x">two</a>\ue000three',
+        "one\ue000<script>two</script>\ue000three",
+        'one\ue000<a href="a<b">two</a>\ue000three',
+    ],
+)
+def test_a_batch_result_that_does_not_split_cleanly_is_cleaned_block_by_block(
+    monkeypatch, batch_output
+):
+    real = sanitize._cleaner
+    calls: list[str] = []
+
+    class Cleaner:
+        def clean(self, text: str) -> str:
+            calls.append(text)
+            return batch_output if "\ue000" in text else real.clean(text)
+
+    monkeypatch.setattr(sanitize, "_cleaner", Cleaner())
+    blocks = ["one", "<em>two</em>", "three"]
+    assert sanitize.clean_blocks(blocks) == [real.clean(b) for b in blocks]
+    assert len(calls) == 1 + len(blocks)

@@ -47,9 +47,70 @@ _cleaner = bleach.sanitizer.Cleaner(
 )
 
 
+def _strip_unsafe_content(html: str) -> str:
+    return _CODE_ELEMENTS.sub("", _UNSTORABLE.sub("", html))
+
+
 def clean_inline(html: str) -> str:
     """Sanitize one block's inline HTML to the allowlist."""
-    return _cleaner.clean(_CODE_ELEMENTS.sub("", _UNSTORABLE.sub("", html)))
+    return _cleaner.clean(_strip_unsafe_content(html))
+
+
+# Blocks are cleaned in one bleach call, joined by a character no block contains:
+# most of bleach's cost is per call. A block takes part only when every tag in it
+# is phrasing markup that cannot carry the parser's state past its end (no
+# comments, raw-text elements or tables); the result is split back and each
+# piece must pass _is_whole_piece, else every block is cleaned on its own.
+_SEPARATOR = "\ue000"
+_PHRASING = (
+    "a|abbr|b|bdi|bdo|br|cite|code|data|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small"
+    "|span|strike|strong|sub|sup|time|tt|u|var|wbr"
+)
+_PHRASING_TAG = re.compile(rf"</?(?:{_PHRASING})(?=[\s/>])[^<>]*>", re.IGNORECASE)
+# What bleach's serializer writes for the allowlist: text with "<" and ">" escaped,
+# allowlisted tags, and links whose href is one quoted value (bleach escapes "<"
+# and '"' in it). Anything else means a piece was cut from the middle of markup.
+_INLINE_NAMES = "|".join(sorted(INLINE_TAGS))
+_PIECE_TOKEN = re.compile(
+    rf'[^<>{_SEPARATOR}]+|<({_INLINE_NAMES})>|<(a) href="[^"<{_SEPARATOR}]*">|</({_INLINE_NAMES})>'
+)
+
+
+def _batchable(html: str) -> bool:
+    return _SEPARATOR not in html and "<" not in _PHRASING_TAG.sub("", html)
+
+
+def _is_whole_piece(piece: str) -> bool:
+    """Only allowlisted markup, every tag closed within the piece."""
+    open_tags: list[str] = []
+    position = 0
+    for match in _PIECE_TOKEN.finditer(piece):
+        if match.start() != position:
+            return False
+        position = match.end()
+        opened, link, closed = match.groups()
+        if opened or link:
+            open_tags.append(opened or link)
+        elif closed:
+            if not open_tags or open_tags.pop() != closed:
+                return False
+    return position == len(piece) and not open_tags
+
+
+def clean_blocks(htmls: list[str]) -> list[str]:
+    """clean_inline for each block, with as few bleach calls as is safe."""
+    prepared = [_strip_unsafe_content(html) for html in htmls]
+    cleaned: list[str | None] = [None] * len(prepared)
+    batch = [i for i, html in enumerate(prepared) if _batchable(html)]
+    if len(batch) > 1:
+        pieces = _cleaner.clean(_SEPARATOR.join(prepared[i] for i in batch)).split(_SEPARATOR)
+        if len(pieces) == len(batch) and all(_is_whole_piece(p) for p in pieces):
+            for index, piece in zip(batch, pieces, strict=True):
+                cleaned[index] = piece
+    return [
+        piece if piece is not None else _cleaner.clean(html)
+        for piece, html in zip(cleaned, prepared, strict=True)
+    ]
 
 
 def _text_slots(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
@@ -91,12 +152,16 @@ class Block:
 
 def normalize_block(kind: str, inline_html: str) -> Block | None:
     """Sanitize and collapse one block; None when nothing readable is left."""
+    cleaned = clean_inline(inline_html)
+    if not cleaned:
+        return None
+    return _finish_block(kind, lxml.html.fragment_fromstring(f"<div>{cleaned}</div>"))
+
+
+def _finish_block(kind: str, root: etree._Element) -> Block | None:
+    """Collapse and check the links of one cleaned block parsed into a ``div``."""
     if kind not in BLOCK_TAGS:
         kind = "p"
-    cleaned = clean_inline(inline_html)
-    root = lxml.html.fragment_fromstring(f"<div>{cleaned}</div>") if cleaned else None
-    if root is None:
-        return None
     _collapse(root)
     for link in list(root.iter("a")):
         # bleach keeps relative and protocol-relative hrefs; on the reading page they
@@ -109,9 +174,26 @@ def normalize_block(kind: str, inline_html: str) -> Block | None:
     text = root.text_content()
     if not text.strip():
         return None
-    inner = etree.tostring(root, encoding="unicode", method="html")
+    inner = etree.tostring(root, encoding="unicode", method="html", with_tail=False)
     inner = inner[len("<div>") : -len("</div>")]
     return Block(kind=kind, html=inner, text=text)
+
+
+def _parse_cleaned(cleaned: list[str]) -> list[etree._Element | None]:
+    """Each cleaned block parsed into a ``div``; whole pieces share one parse,
+    which cannot mix them up since none holds an unclosed tag or a "<" outside one."""
+    roots: list[etree._Element | None] = [None] * len(cleaned)
+    whole = [i for i, html in enumerate(cleaned) if html and _is_whole_piece(html)]
+    if whole:
+        joined = "".join(f"<div>{cleaned[i]}</div>" for i in whole)
+        container = lxml.html.fragment_fromstring(f"<div>{joined}</div>")
+        if len(container) == len(whole):
+            for index, root in zip(whole, container, strict=True):
+                roots[index] = root
+    for index, html in enumerate(cleaned):
+        if html and roots[index] is None:
+            roots[index] = lxml.html.fragment_fromstring(f"<div>{html}</div>")
+    return roots
 
 
 def _link_scheme(href: str) -> str:
@@ -133,9 +215,11 @@ class Body:
 
 def build_body(blocks: Iterable[tuple[str, str]]) -> Body:
     """Turn (kind, inline HTML) pairs into the stored body HTML and canonical text."""
+    pairs = list(blocks)
+    roots = _parse_cleaned(clean_blocks([inline_html for _, inline_html in pairs]))
     kept: list[Block] = []
-    for kind, inline_html in blocks:
-        block = normalize_block(kind, inline_html)
+    for (kind, _), root in zip(pairs, roots, strict=True):
+        block = _finish_block(kind, root) if root is not None else None
         if block is not None:
             kept.append(block)
     parts: list[str] = []
