@@ -416,3 +416,82 @@ def test_response_streams_in_chunks(alice_client, alice, article, stances):
     chunks = list(response.streaming_content)
     assert len(chunks) > 2
     assert max(map(len, chunks)) < 4 * export.FLUSH_CHARS
+
+
+# -- PostgreSQL's COPY path ----------------------------------------------------------------
+
+
+@pytest.fixture
+def varied(alice, bob, make_user, stances):
+    """Data that exercises every cell rule: naughty strings and formula triggers in each
+    text column, empty and missing values, ties in the ordering, several stances."""
+    from annotations.models import Stance
+
+    triggers = [c for c in INJECTION_CHARS if c != "\0" or stores_nul()]
+    strings = [s for s in json.loads(BLNS.read_text(encoding="utf-8")) if s]
+    if not stores_nul():
+        strings = [s for s in strings if "\0" not in s]
+    strings += [f"{c}cell" for c in triggers]
+    # "trailing\r" last: before the paragraph break, "\r\n" would be one character.
+    strings += ['comma, "double quotes", and\r\nnew\nlines', " lead", "\\.", "trailing\r"]
+    extra = [Stance.objects.create(name=f"{c}stance", colour="#000000", order=1) for c in "=-@"]
+    tagged = [*stances, *extra]
+    naughty = make_article('=Naughty, "quoted"\r\n', strings, source_url="")
+    naughty.source_name = "@Wire"
+    naughty.save()
+    plain = make_article("Plain", ["One two three four five six."], "https://news.example/p")
+    plain.published = dt.datetime(2024, 2, 29, 23, 59, 59, 987654, tzinfo=dt.UTC)
+    plain.save()
+    authors = [alice, bob, make_user("=eve"), make_user("+mallory")]
+    offset = 0
+    for n, s in enumerate(strings):
+        annotation_create(
+            user=authors[n % len(authors)],
+            article=naughty,
+            start=offset,
+            end=offset + len(s),
+            quote=s,
+            note=strings[-1 - n] if n % 3 else "",
+            stances=tagged[n % len(tagged) : n % len(tagged) + n % 3],
+            visibility="private" if n % 7 == 0 else "shared",
+        )
+        offset += len(s) + 2
+    same_time = timezone.now()
+    for user in authors:
+        for visibility in ("shared", "private"):
+            annotation = annotate(user, plain, "three", stances=tagged[:3], visibility=visibility)
+            Annotation.objects.filter(pk=annotation.pk).update(created=same_time)
+    return {"authors": authors, "stance": extra[0], "article": plain}
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_copy_path_writes_the_bytes_of_the_csv_writer_path(varied, alice, alice_client, layout):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    day = timezone.now().date()
+    cases = [
+        (alice, {}),
+        (alice, {"bom": True, "visibility": export.MINE}),
+        (None, {}),
+        (None, {"author": varied["authors"][2], "stance": varied["stance"]}),
+        (alice, {"article": varied["article"], "date_from": day, "date_to": day}),
+        (alice, {"date_to": day - dt.timedelta(days=1)}),
+    ]
+    for viewer, filters in cases:
+        options = export.ExportOptions(layout=layout, **filters)
+        annotations = export.annotations_for(viewer=viewer, options=options)
+        for base_url in ("", "https://reader.example/"):
+            expected = b"".join(
+                export.python_csv_chunks(annotations, options=options, base_url=base_url)
+            )
+            copied = b"".join(
+                export.copied_csv_chunks(annotations, options=options, base_url=base_url)
+            )
+            assert copied == expected, (viewer, filters, base_url)
+    # Not a comparison of two empty files: the web export has every row alice may see.
+    visible = Annotation.objects.visible_to(alice)
+    per_stance = AnnotationStance.objects.filter(annotation__in=visible).count()
+    untagged = visible.filter(tags__isnull=True).count()
+    expected_rows = visible.count() if layout == "wide" else per_stance + untagged
+    web = rows(alice_client.get(URL, {"layout": layout}))
+    assert len(web) == expected_rows > 400
