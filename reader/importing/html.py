@@ -15,7 +15,7 @@ from trafilatura.utils import load_html
 
 from reader.importing.html_chrome import chrome_segments
 from reader.importing.html_chrome import key as chrome_key
-from reader.importing.html_cleanup import clean_body
+from reader.importing.html_cleanup import clean_body, text_of
 from reader.importing.html_meta import PageMeta, read_page_meta
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
@@ -237,9 +237,7 @@ TAG = re.compile(r"<[^>]*>")
 
 def segment_text(segment: Segment) -> str:
     """The text a reader sees for one segment (its inline HTML without tags)."""
-    from html import unescape
-
-    return collapse(unescape(TAG.sub("", segment.html)))
+    return text_of(segment.html)
 
 
 # ---------------------------------------------------------------- metadata blocks
@@ -254,15 +252,20 @@ def mark_metadata_segments(segments: list[Segment], meta: PageMeta) -> list[Segm
     for segment in segments:
         if segment.role != BODY:
             continue
+        heading = segment.kind.startswith("h") and bool(title_key)
+        opening = first_body and bool(description_key) and not meta.subtitle
+        if not heading and not opening:
+            first_body = False
+            continue
         text = segment_text(segment)
         key = _key(text)
-        if segment.kind.startswith("h") and title_key and key == title_key:
+        if heading and key == title_key:
             segment.role, segment.rule = "title", "repeats-title"
             continue
-        if first_body and description_key and key == description_key and not meta.subtitle:
+        first_body = False
+        if opening and key == description_key:
             segment.role, segment.rule = "subtitle", "standfirst"
             meta.subtitle = text
-        first_body = False
     return segments
 
 

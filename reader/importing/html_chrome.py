@@ -98,42 +98,53 @@ def visible_blocks(root: etree._Element) -> list[tuple[str, bool]]:
     it sits inside navigation (nav, header, footer, aside)."""
     blocks: list[tuple[str, bool]] = []
     buffer: list[str] = []
+    append = buffer.append
 
     def flush(navigation: bool) -> None:
-        if not buffer:
-            return
         text = "".join(buffer)
         buffer.clear()
-        if not text.isspace():
+        if text and not text.isspace():
             blocks.append((SPACE.sub(" ", text).strip(), navigation))
 
     def walk(el: etree._Element, navigation: bool) -> None:
+        # Called for visible elements only; leaf inline children (most of a page)
+        # are read in the loop rather than by a call of their own.
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIPPED or el.get("hidden") is not None:
-            return
-        if tag in BLOCKS:
+        block = tag in BLOCKS
+        if block:
+            if buffer:
+                flush(navigation)
+            navigation = navigation or tag in NAVIGATION_TAGS or el.get("role") in NAVIGATION_ROLES
+        elif tag == "br":
+            append(" ")
+        text = el.text
+        if text:
+            append(text)
+        for child in el:
+            child_tag = child.tag
+            if (
+                child_tag.__class__ is str
+                and child_tag not in SKIPPED
+                and child.get("hidden") is None
+            ):
+                if len(child) or child_tag in BLOCKS or child_tag == "br":
+                    walk(child, navigation)
+                else:
+                    text = child.text
+                    if text:
+                        append(text)
+            tail = child.tail
+            if tail:
+                append(tail)
+        if block and buffer:
             flush(navigation)
-            inner = navigation or tag in NAVIGATION_TAGS or el.get("role") in NAVIGATION_ROLES
-            if el.text:
-                buffer.append(el.text)
-            for child in el:
-                walk(child, inner)
-                if child.tail:
-                    buffer.append(child.tail)
-            flush(inner)
-        else:
-            if tag == "br":
-                buffer.append(" ")
-            if el.text:
-                buffer.append(el.text)
-            for child in el:
-                walk(child, navigation)
-                if child.tail:
-                    buffer.append(child.tail)
 
     body = root.find("body") if root.tag == "html" else root
-    walk(body if body is not None else root, False)
-    flush(False)
+    start = body if body is not None else root
+    if isinstance(start.tag, str) and start.tag not in SKIPPED and start.get("hidden") is None:
+        walk(start, False)
+    if buffer:
+        flush(False)
     return blocks
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from . import sanitize
+from .html_cleanup import text_of
 from .types import BODY, CAPTION, CHROME, Extracted, ImportFailed
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -16,7 +15,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def detect_kind(text: str, *, filename: str = "", content_type: str = "") -> str:
-    """"html" or "text": by file name, then content type, then content."""
+    """ "html" or "text": by file name, then content type, then content."""
     from .decode import looks_like_html
 
     name = filename.lower()
@@ -48,14 +47,10 @@ def extract(
     return extract_text(text, source_url=url, recurring=recurring)
 
 
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-
-
 def _report_text(segment_html: str) -> str:
     """Readable text of a segment for the cleaning report. It is shown escaped,
     like any other text, so a cheap tag strip is enough (bleach is not needed)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", segment_html))).strip()
+    return text_of(segment_html)
 
 
 @dataclass
