@@ -169,6 +169,8 @@ def chrome_segments(
     keys = [segment_key(s) for s in segments]
     padded = [f" {k} " if k else "" for k in keys]
     covered = " " + " ".join(keys) + " "
+    # A block can sit inside the article's text only if each of its words does.
+    covered_words = set(covered.split())
     body_started = False
     result: list[Segment] = []
     seen_labels: set[str] = set()
@@ -185,7 +187,7 @@ def chrome_segments(
             result.extend(segments[next_index : match + 1])
             next_index = match + 1
             continue
-        if padded_block in covered:
+        if covered_words.issuperset(block_key.split(" ")) and padded_block in covered:
             continue
         if standfirst_key == block_key and not body_started:
             role, rule = CHROME, "standfirst"

@@ -122,6 +122,9 @@ def _text_slots(element: etree._Element) -> Iterator[tuple[etree._Element, str]]
 
 
 def _collapse(root: etree._Element) -> None:
+    if not len(root):
+        root.text = _WHITESPACE.sub(" ", root.text or "").strip(" ") or None
+        return
     slots = list(_text_slots(root))
     pending_space = False
     seen_text = False
