@@ -568,25 +568,23 @@ def copy_sql(
         f"FROM ({inner_sql}) a LEFT JOIN {tags} t ON t.{tag_annotation} = a.x_id "
         f"LEFT JOIN {stances} s ON s.id = t.{tag_stance}"
     )
-    annotation_order = "x_article, x_start, x_end, x_created, x_id"
+    annotation_order = "w.x_article, w.x_start, w.x_end, w.x_created, w.x_id"
     if layout == LONG:
         rows = f"SELECT a.*, s.{name} AS x_stances, s.{order} AS x_stance_order {joined}"
         row_filter = ""
-        row_order = f"{annotation_order}, x_stance_order, x_stances"
+        row_order = f"{annotation_order}, w.x_stance_order, w.x_stances"
     else:
-        # One sort serves both: the windows partition by the ORDER BY's own keys, and
-        # the first row of each annotation carries all of its stance names.
+        # One sort serves all: the window partitions by the ORDER BY's own keys, and the
+        # first row of each annotation carries all of its stance names.
         separator = "'" + STANCE_SEPARATOR.replace("'", "''") + "'"
-        each_annotation = (
-            f"PARTITION BY a.x_article, a.x_start, a.x_end, a.x_created, a.x_id "
-            f"ORDER BY s.{order}, s.{name}"
-        )
         rows = (
-            f"SELECT a.*, string_agg(s.{name}, {separator}) OVER ({each_annotation} "
-            "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS x_stances, "
-            f"row_number() OVER ({each_annotation}) AS x_row {joined}"
+            f"SELECT a.*, string_agg(s.{name}, {separator}) OVER each AS x_stances, "
+            f"row_number() OVER each AS x_row {joined} "
+            "WINDOW each AS (PARTITION BY a.x_article, a.x_start, a.x_end, a.x_created, a.x_id "
+            f"ORDER BY s.{order}, s.{name} "
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
         )
-        row_filter = "WHERE x_row = 1"
+        row_filter = "WHERE w.x_row = 1"
         row_order = annotation_order
     cells = [
         "x_id::text",
@@ -608,6 +606,8 @@ def copy_sql(
         iso("x_created", ".US"),
         iso("x_updated", ".US"),
     ]
+    # Qualified, the ORDER BY names the inner columns, not the outer ones of the same
+    # name (x_id::text would sort as text, and once more).
     sql = f"SELECT {', '.join(cells)} FROM ({rows}) w {row_filter} ORDER BY {row_order}"
     return sql, params
 
