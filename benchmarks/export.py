@@ -15,11 +15,16 @@ read from ``wait4``'s rusage:
 
 - ``export``: ``annotations.export.csv_chunks`` as ``manage.py export_annotations``
   without ``--user`` runs it (every shared annotation, wide layout), to /dev/null;
-  the time covers the export only, the memory the whole process (Django included);
+  the time covers the export only, the memory the whole process (Django included).
+  On PostgreSQL its rows are formatted by a ``COPY`` of the export's own SELECT, on
+  SQLite by ``csv.writer``;
 - ``database``: the SQL of the same query, dumped by the database itself — the
   ``sqlite3 -csv`` command-line shell (or, without it, Python's sqlite3 module with
   ``csv.writer`` as a stand-in), or PostgreSQL's ``COPY (…) TO STDOUT WITH CSV``
   read through psycopg.
+
+``--verify`` (PostgreSQL) checks, before measuring, that the COPY path writes the
+same bytes as the ``csv.writer`` path for the whole data set, in both layouts.
 """
 
 from __future__ import annotations
@@ -219,6 +224,33 @@ def child_export() -> dict:
     return {"seconds": seconds, "rows": records, "peak_mb": peak_rss_mb()}
 
 
+def verify_copy_path(log) -> bool:
+    """Whether the COPY path and the ``csv.writer`` path give the same file, by digest."""
+    import hashlib
+
+    from annotations import export
+
+    same = True
+    for layout in (export.WIDE, export.LONG):
+        options = export.ExportOptions(layout=layout)
+        annotations = export.annotations_for(viewer=None, options=options)
+        digests = []
+        for path in (export.copied_csv_chunks, export.python_csv_chunks):
+            digest, size = hashlib.sha256(), 0
+            for chunk in path(annotations, options=options, base_url="https://reader.example"):
+                digest.update(chunk)
+                size += len(chunk)
+            digests.append((size, digest.hexdigest()))
+        match = digests[0] == digests[1]
+        same &= match
+        log(
+            f"  {layout}: COPY {digests[0][0]:,} bytes sha256 {digests[0][1][:16]}…, "
+            f"csv.writer {digests[1][0]:,} bytes sha256 {digests[1][1][:16]}… "
+            f"{'identical' if match else 'DIFFERENT'}"
+        )
+    return same
+
+
 def peak_rss_mb() -> float:
     """This process's own high-water RSS (VmHWM starts afresh at exec, unlike ru_maxrss,
     which carries over the parent's peak)."""
@@ -330,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--fresh", action="store_true", help="Rebuild the data even if present.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each side; best counts.")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="PostgreSQL: first check that the COPY path writes the csv.writer path's bytes.",
+    )
     parser.add_argument("--child", choices=["export", "dump"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     setup_django()
@@ -346,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.fresh or annotation_count() != args.rows:
         print(f"Filling with {args.rows:,} annotations …")
         fill(args.rows, print)
+    if args.verify and connection.vendor == "postgresql":
+        print("Comparing the COPY path with the csv.writer path …")
+        if not verify_copy_path(print):
+            return 1
     connection.close()
     sql = dump_sql()
     me = [sys.executable, "-m", "benchmarks.export", "--rows", str(args.rows)]
