@@ -478,7 +478,13 @@ def copied_csv_chunks(
         return
     connection = connections[annotations.db]
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-    with connection.cursor() as cursor, connection.wrap_database_errors:
+    # A COPY stopped midway (the download cancelled) is cancelled on the server, which
+    # aborts the transaction around it: let that be one of its own, or a savepoint.
+    with (
+        transaction.atomic(using=annotations.db),
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+    ):
         # Under DEBUG (and in tests that count queries) the COPY is logged like a query.
         logged = getattr(cursor, "debug_sql", None)
         with (

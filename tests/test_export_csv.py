@@ -495,3 +495,12 @@ def test_copy_path_writes_the_bytes_of_the_csv_writer_path(varied, alice, alice_
     expected_rows = visible.count() if layout == "wide" else per_stance + untagged
     web = rows(alice_client.get(URL, {"layout": layout}))
     assert len(web) == expected_rows > 400
+
+
+def test_export_stopped_midway_leaves_the_connection_usable(alice, article, stances):
+    bulk_annotations(alice, article, 3000, stances)
+    chunks = export.csv_chunks(viewer=alice, options=export.ExportOptions())
+    first = next(chunks)
+    chunks.close()  # as when the person cancels the download
+    assert first.startswith(b"annotation_id,")
+    assert Annotation.objects.filter(user=alice).count() == 3000
