@@ -122,6 +122,7 @@ def create(count: int) -> dict:
 
     from annotations.anchoring import context
     from annotations.models import Annotation, AnnotationStance, Stance
+    from annotations.reading import change_token
     from benchmarks.seed_data import spans
 
     article, existing = _typical_article()
@@ -152,6 +153,10 @@ def create(count: int) -> dict:
                 "note": f"bench note {n}",
                 "visibility": "shared",
             }
+            if kind == "htmx":
+                # The reading page holds the change token of what it shows (its
+                # poller keeps it current), and the toolbar sends it along.
+                data["seen"] = change_token(article, users[user_index])
             began = time.perf_counter()
             if kind == "orm":
                 with transaction.atomic():

@@ -208,7 +208,7 @@ def select_rows(db: str, paint: dict) -> list[Row]:
 
 def create_rows(db: str, create: dict) -> list[Row]:
     rows = []
-    for kind, label in (("htmx", "htmx, fragment re-rendered"), ("plain", "plain POST, redirect")):
+    for kind, label in (("htmx", "htmx, page patched in place"), ("plain", "plain POST, redirect")):
         for p in ("p50", "p95"):
             r = ratio(create[f"{kind}_{p}_ms"], create[f"orm_{p}_ms"])
             rows.append(
