@@ -29,7 +29,9 @@ class AnnotationFields(forms.Form):
 
 
 class AnnotationCreateForm(AnnotationFields):
-    article = forms.ModelChoiceField(queryset=Article.objects.only("pk", "text"), widget=forms.HiddenInput)
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.for_reading(), widget=forms.HiddenInput
+    )
     start = forms.IntegerField(widget=forms.HiddenInput)
     end = forms.IntegerField(widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, widget=forms.HiddenInput, max_length=100_000)

@@ -58,7 +58,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
         )
         return _error(request, f"Not saved. {message}")
     data = form.cleaned_data
-    article = Article.objects.get(pk=data["article"].pk)
+    article = data["article"]
     # The page may only be patched if it showed the latest state before this save.
     up_to_date = request.htmx and request.POST.get("seen") == change_token(article, request.user)
     try:
@@ -131,9 +131,10 @@ def annotation_edit(request: HttpRequest, pk) -> HttpResponse:
                 form.lost_note = request.POST.get("note", "")
                 annotation, status = current, 409
             else:
+                article = Article.objects.for_reading().get(pk=annotation.article_id)
                 if request.htmx:
-                    return _annotated(request, annotation.article)
-                return redirect(annotation.article)
+                    return _annotated(request, article)
+                return redirect(article)
         else:
             status = 422
     template = "annotations/annotation_edit.html"
@@ -150,7 +151,7 @@ def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
     annotation = _owned(request, pk)
     if request.method == "GET":
         return render(request, "annotations/annotation_delete.html", {"a": annotation})
-    article = annotation.article
+    article = Article.objects.for_reading().get(pk=annotation.article_id)
     services.annotation_delete(annotation=annotation)
     if request.htmx:
         return _annotated(request, article)
@@ -159,7 +160,7 @@ def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
 
 @require_GET
 def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
     if not request.htmx:
         return redirect(article)
     return HttpResponse(annotated_html(request, article))

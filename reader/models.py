@@ -21,6 +21,10 @@ def text_digest(text: str) -> str:
 
 
 class ArticleQuerySet(models.QuerySet):
+    def for_reading(self) -> ArticleQuerySet:
+        # The raw input (up to 5 MB) and the cleaning report are for the admin and re-cleaning.
+        return self.defer("raw_input", "cleaning_report")
+
     def for_listing(self) -> ArticleQuerySet:
         # The list never needs the heavy columns.
         return self.defer("body_html", "text", "raw_input", "cleaning_report")

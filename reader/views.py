@@ -61,7 +61,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
     context = page_context(request, article)
     # The fragment can be a megabyte; splicing it in once is cheaper than
     # passing it through the template's nested blocks.
