@@ -197,3 +197,17 @@ def test_seed_upload_keeps_its_filename(alice_client, seed_bytes):
     alice_client.post(reverse("reader:draft_save", args=[draft.pk]))
     assert response.status_code == 302
     assert Article.objects.get().raw_filename == SEED.name
+
+
+def test_preview_sums_up_dropped_blocks_by_rule(alice_client):
+    response = alice_client.post(
+        reverse("reader:article_import"), {"text": SEED.read_text(encoding="utf-8")}, follow=True
+    )
+    assert response.status_code == 200
+    prepared = response.context["prepared"]
+    summary = prepared.dropped_by_rule
+    assert sum(count for _, count in summary) == len(prepared.dropped) > 0
+    assert [count for _, count in summary] == sorted((c for _, c in summary), reverse=True)
+    page = response.content.decode()
+    for rule, count in summary:
+        assert f"{rule} {count}" in page

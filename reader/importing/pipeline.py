@@ -90,6 +90,14 @@ class Prepared:
     def dropped(self) -> list[dict]:
         return [s for s in self.report["segments"] if s["role"] == CHROME]
 
+    @property
+    def dropped_by_rule(self) -> list[tuple[str, int]]:
+        """How many blocks each rule dropped, most first: the preview's summary."""
+        counts: dict[str, int] = {}
+        for segment in self.dropped:
+            counts[segment["rule"] or "dropped"] = counts.get(segment["rule"] or "dropped", 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
 
 def build(extracted: Extracted, *, restore: Collection[int] = ()) -> Prepared:
     """Sanitize the kept segments into the body; ``restore`` puts dropped ones back."""
