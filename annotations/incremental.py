@@ -20,8 +20,8 @@ from reader.models import Article
 
 from .cards import render_card
 from .models import Annotation, AnnotationStance, Stance
-from .reading import ROW_FIELDS, AnnotationRow, Filters
-from .rendering import Span, render_highlights
+from .reading import Filters, load_rows, spans_of
+from .rendering import render_highlights
 
 READING = "reader/article_detail.html"
 
@@ -58,28 +58,9 @@ def annotation_added(
         return None
     low, high = blocks[0][0], blocks[-1][1]
     stances = list(Stance.objects.all())
-    by_id = {s.pk: s for s in stances}
     placed = visible.exclude(anchor_status=Annotation.AnchorStatus.ORPHANED)
-    rows = {
-        row[0]: AnnotationRow(row)
-        for row in placed.filter(start__lt=high, end__gt=low).values_list(*ROW_FIELDS)
-    }
-    for annotation_id, stance_id in (
-        AnnotationStance.objects.filter(annotation__in=list(rows))
-        .order_by("stance__order", "stance__name")
-        .values_list("annotation_id", "stance_id")
-    ):
-        rows[annotation_id].stance_list.append(by_id[stance_id])
-    spans = [
-        Span(
-            id=str(r.pk),
-            start=r.start,
-            end=r.end,
-            stance_ids=tuple(s.pk for s in r.stance_list),
-            mine=r.user_id == user.pk,
-        )
-        for r in rows.values()
-    ]
+    rows = {row.pk: row for row in load_rows(placed.filter(start__lt=high, end__gt=low), stances)}
+    spans = spans_of(rows.values(), user_id=user.pk)
     colours = {s.pk: s.colour for s in stances}
     parts = []
     for first, _, block_html in blocks:

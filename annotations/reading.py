@@ -98,6 +98,37 @@ class Filters:
         return True
 
 
+def load_rows(annotations, stances: list[Stance]) -> list[AnnotationRow]:
+    """Rows of an annotation queryset with their stances, in two queries whatever the count.
+
+    One query for every tag, attached as plain lists: a prefetch would clone a
+    queryset per annotation, which dominates a page with a thousand of them.
+    """
+    rows = [AnnotationRow(row) for row in annotations.values_list(*ROW_FIELDS)]
+    by_row = {row.pk: row for row in rows}
+    by_stance = {s.pk: s for s in stances}
+    for annotation_id, stance_id in (
+        AnnotationStance.objects.filter(annotation__in=annotations.values("pk"))
+        .order_by("stance__order", "stance__name")
+        .values_list("annotation_id", "stance_id")
+    ):
+        by_row[annotation_id].stance_list.append(by_stance[stance_id])
+    return rows
+
+
+def spans_of(rows, *, user_id: int | None) -> list[Span]:
+    return [
+        Span(
+            id=str(r.pk),
+            start=r.start,
+            end=r.end,
+            stance_ids=tuple(s.pk for s in r.stance_list),
+            mine=r.user_id == user_id,
+        )
+        for r in rows
+    ]
+
+
 def change_token(article: Article, user) -> str:
     """Changes when anything the user can see on the article changes — and only then."""
     seen = Annotation.objects.visible_to(user).filter(article=article)
@@ -110,39 +141,15 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
     user = request.user
     filters = Filters.from_request(request)
     visible = Annotation.objects.visible_to(user).filter(article=article)
-    annotations = [
-        AnnotationRow(row)
-        for row in visible.order_by("start", "end", "created").values_list(*ROW_FIELDS)
-    ]
     stances = list(Stance.objects.all())
-    by_id = {s.pk: s for s in stances}
-    # One query for every tag, attached as plain lists: a prefetch would clone a
-    # queryset per annotation, which dominates a page with a thousand of them.
-    tags: dict = {}
-    for annotation_id, stance_id in (
-        AnnotationStance.objects.filter(annotation__in=visible)
-        .order_by("stance__order", "stance__name")
-        .values_list("annotation_id", "stance_id")
-    ):
-        tags.setdefault(annotation_id, []).append(by_id[stance_id])
-    for a in annotations:
-        a.stance_list = tags.get(a.pk, [])
+    annotations = load_rows(visible.order_by("start", "end", "created"), stances)
     colours = {s.pk: s.colour for s in stances}
     counts = Counter(s.pk for a in annotations for s in a.stance_list)
     authors = sorted({a.username for a in annotations})
     shown = [a for a in annotations if filters.keep(a, user)]
     placed = [a for a in shown if a.anchor_status != Annotation.AnchorStatus.ORPHANED]
     orphaned = [a for a in shown if a.anchor_status == Annotation.AnchorStatus.ORPHANED]
-    spans = [
-        Span(
-            id=str(a.pk),
-            start=a.start,
-            end=a.end,
-            stance_ids=tuple(s.pk for s in a.stance_list),
-            mine=a.user_id == user.pk,
-        )
-        for a in placed
-    ]
+    spans = spans_of(placed, user_id=user.pk)
     latest = max((a.updated for a in annotations), default=None)
     return {
         "article": article,
