@@ -23,32 +23,41 @@ def _bad_filter(error: export.FilterError) -> HttpResponse:
     return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
-@require_GET
-def annotations_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        options = export.parse_options(request.GET)
-        # Resolve the filters before streaming starts, so a bad one is a 400, not a cut file.
-        export.annotations_for(viewer=request.user, options=options)
-    except export.FilterError as error:
-        return _bad_filter(error)
-    response = StreamingHttpResponse(
-        export.csv_chunks(viewer=request.user, options=options, base_url=_base_url(request)),
-        content_type="text/csv; charset=utf-8",
-    )
-    filename = export.export_filename(options, "csv")
+def _options(request: HttpRequest) -> export.ExportOptions:
+    """The export's filters, resolved before streaming starts, so a bad one is a 400
+    with a message rather than a cut file."""
+    options = export.parse_options(request.GET)
+    export.annotations_for(viewer=request.user, options=options)
+    return options
+
+
+def _download(chunks, *, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_GET
-def annotations_jsonld(request: HttpRequest) -> HttpResponse:
+def annotations_csv(request: HttpRequest) -> HttpResponse:
     try:
-        options = export.parse_options(request.GET)
-        export.annotations_for(viewer=request.user, options=options)
+        options = _options(request)
     except export.FilterError as error:
         return _bad_filter(error)
-    response = StreamingHttpResponse(
+    return _download(
+        export.csv_chunks(viewer=request.user, options=options, base_url=_base_url(request)),
+        content_type="text/csv; charset=utf-8",
+        filename=export.export_filename(options, "csv"),
+    )
+
+
+@require_GET
+def annotations_jsonld(request: HttpRequest) -> HttpResponse:
+    try:
+        options = _options(request)
+    except export.FilterError as error:
+        return _bad_filter(error)
+    return _download(
         jsonld.collection_chunks(
             viewer=request.user,
             options=options,
@@ -56,11 +65,8 @@ def annotations_jsonld(request: HttpRequest) -> HttpResponse:
             collection_id=request.build_absolute_uri(),
         ),
         content_type=f'{jsonld.MEDIA_TYPE}; profile="{jsonld.CONTEXT}"',
+        filename=export.export_filename(options, "jsonld"),
     )
-    filename = export.export_filename(options, "jsonld")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

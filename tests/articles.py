@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reader.models import Article
+
 
 def plain_article(title: str, *paragraphs: str) -> bytes:
     """A plain-text scrape: a headline line, then paragraphs separated by blank lines."""
@@ -32,3 +34,12 @@ def numbered_article(n: int) -> bytes:
         f"Repairs to berth {n} will cost about {n * 1000} pounds, the council said on Thursday.",
         f"Residents will be asked for their views on plan {n} at a meeting next month.",
     )
+
+
+def stored_article(title: str, paragraphs: list[str], source_url: str | None = None) -> Article:
+    """An article stored directly, for tests that need its words, not the import pipeline."""
+    article = Article(title=title, source_url=source_url, raw_input=b"")
+    article.set_text(body_html="", text="\n\n".join(paragraphs))
+    article.assign_slug()
+    article.save()
+    return article

@@ -118,9 +118,3 @@ def make_annotation(stances):
         )
 
     return make
-
-
-@pytest.fixture
-def fast_password_hashing(settings):
-    """MD5 hashing for tests that make users: PBKDF2 costs about a second per user here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

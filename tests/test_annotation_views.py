@@ -12,7 +12,7 @@ from reader import services
 from tests import pages
 from tests.articles import plain_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 CREATE = reverse("annotations:create")
 QUOTE = "Damascus has denied all the claims of abuse."

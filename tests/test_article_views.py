@@ -12,7 +12,7 @@ from reader.models import Article
 from tests import pages
 from tests.articles import FLOODS, html_article, numbered_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 LIST = reverse("reader:article_list")
 

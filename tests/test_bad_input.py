@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import socket
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reader import services
 from reader.importing.types import ImportFailed
 from reader.models import Article, ImportDraft
+from tests.commands import run_import
 from tests.httpserver import LocalServer, Reply
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 ARTICLE_TEXT = (
     "Café owners in the old town say “prices have doubled” since the spring.\n\n"
@@ -151,17 +150,6 @@ def test_import_page_decodes_a_windows_1252_upload(alice_client):
 
 
 # ---------------------------------------------------------------- command
-
-
-def run_import(*args: str) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("import_articles", *args, stdout=out, stderr=err)
-    except CommandError as error:
-        code = error.returncode
-        err.write(str(error))
-    return out.getvalue(), err.getvalue(), code
 
 
 @pytest.mark.parametrize("name", BAD_INPUTS)

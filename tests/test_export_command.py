@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation
 from reader.models import Article
+from tests.articles import stored_article
 
 SEED_EXPECTED = (
     Path(__file__).resolve().parents[2] / "shared/samples/000_cec687c1fc65c03c.expected.json"
@@ -18,29 +19,16 @@ SEED_EXPECTED = (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_article(title: str, paragraphs: list[str], source_url: str | None = None) -> Article:
-    article = Article(title=title, source_url=source_url, raw_input=b"")
-    article.set_text(body_html="", text="\n\n".join(paragraphs))
-    article.assign_slug()
-    article.save()
-    return article
-
-
 @pytest.fixture
 def article(db, alice) -> Article:
     """The seed article's expected text, without a source URL, stored directly."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
-    return make_article(expected["title"], expected["body_paragraphs"])
+    return stored_article(expected["title"], expected["body_paragraphs"])
 
 
 @pytest.fixture
 def annotated(article, alice, bob, make_annotation):
-    sourced = make_article("=Sourced", ["@Alpha, beta\r\n“gamma”."], "https://news.example/a")
+    sourced = stored_article("=Sourced", ["@Alpha, beta\r\n“gamma”."], "https://news.example/a")
     return {
         "two": make_annotation(
             alice, article, "Sergey Lavrov", stance_names=("Russia", "United States"), note="=1+1"

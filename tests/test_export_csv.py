@@ -15,6 +15,7 @@ from annotations import export
 from annotations.models import Annotation, AnnotationStance
 from annotations.services import annotation_create
 from reader.models import Article
+from tests.articles import stored_article
 
 BLNS = Path(__file__).resolve().parents[2] / "shared/bad-input/blns.json"
 SEED_EXPECTED = (
@@ -26,25 +27,12 @@ pytestmark = pytest.mark.django_db
 INJECTION_CHARS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def article(db, alice) -> Article:
     """The seed article's expected text, stored directly: these tests need its words,
     not the import pipeline."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
-    return make_article(expected["title"], expected["body_paragraphs"])
-
-
-def make_article(title: str, paragraphs: list[str], source_url: str | None = None) -> Article:
-    article = Article(title=title, source_url=source_url, raw_input=b"")
-    article.set_text(body_html="", text="\n\n".join(paragraphs))
-    article.assign_slug()
-    article.save()
-    return article
+    return stored_article(expected["title"], expected["body_paragraphs"])
 
 
 def annotate(user, article: Article, quote: str, **extra) -> Annotation:
@@ -152,8 +140,8 @@ def test_times_are_iso_8601_utc(alice_client, annotated):
 
 
 def test_article_url_is_the_source_url_else_the_absolute_reading_page(alice_client, alice):
-    with_source = make_article("Sourced", ["Alpha beta gamma."], "https://news.example/a")
-    without = make_article("Unsourced", ["Delta epsilon zeta."])
+    with_source = stored_article("Sourced", ["Alpha beta gamma."], "https://news.example/a")
+    without = stored_article("Unsourced", ["Delta epsilon zeta."])
     annotate(alice, with_source, "beta")
     annotate(alice, without, "epsilon")
     urls = {row["article_title"]: row["article_url"] for row in rows(alice_client.get(URL))}
@@ -171,7 +159,7 @@ def ids(response) -> set[str]:
 
 
 def test_article_filter_keeps_one_article(alice_client, alice, annotated):
-    other = make_article("Other", ["Something else entirely."])
+    other = stored_article("Other", ["Something else entirely."])
     annotate(alice, other, "else")
     got = ids(alice_client.get(URL, {"article": annotated["two"].article_id}))
     assert got == {str(a.pk) for k, a in annotated.items() if k != "bob_private"}
@@ -288,7 +276,7 @@ def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe(client, make_user,
         pytest.skip("PostgreSQL text cannot store NUL; covered by the cell rule test")
     payload = f"{char}cmd|' /C calc'!A0"
     user = make_user(f"{char}user")
-    article = make_article(f"{char}Title", ["Plain words first.", payload])
+    article = stored_article(f"{char}Title", ["Plain words first.", payload])
     annotate(user, article, payload, note=f"{char}note")
     client.force_login(user)
     (row,) = rows(client.get(URL, {"article": article.pk}))
@@ -315,7 +303,7 @@ def test_naughty_strings_survive_a_csv_round_trip(alice_client, alice):
     if not stores_nul():
         strings = [s for s in strings if "\0" not in s]
     strings += ['comma, "double quotes", and\r\nnew\nlines', "trailing\r"]
-    article = make_article("Naughty", strings)
+    article = stored_article("Naughty", strings)
     offset = 0
     expected = {}
     for s in strings:
@@ -339,7 +327,7 @@ def test_naughty_strings_survive_a_csv_round_trip(alice_client, alice):
 
 
 def test_utf8_without_bom_by_default_and_with_bom_on_request(alice_client, alice):
-    article = make_article("Ελληνικά café", ["Naïve façade, São Paulo."])
+    article = stored_article("Ελληνικά café", ["Naïve façade, São Paulo."])
     annotate(alice, article, "façade")
     plain = body(alice_client.get(URL))
     marked = body(alice_client.get(URL, {"bom": "1"}))
@@ -392,7 +380,7 @@ def bulk_annotations(user, article: Article, count: int, stances) -> None:
 
 @pytest.mark.parametrize("layout", ["wide", "long"])
 def test_query_count_does_not_grow_with_rows(alice_client, alice, article, stances, layout):
-    other = make_article("Second article", ["One two three four five six seven."])
+    other = stored_article("Second article", ["One two three four five six seven."])
 
     def count_queries(total: int) -> tuple[int, int]:
         Annotation.objects.all().delete()
@@ -436,10 +424,10 @@ def varied(alice, bob, make_user, stances):
     strings += ['comma, "double quotes", and\r\nnew\nlines', " lead", "\\.", "trailing\r"]
     extra = [Stance.objects.create(name=f"{c}stance", colour="#000000", order=1) for c in "=-@"]
     tagged = [*stances, *extra]
-    naughty = make_article('=Naughty, "quoted"\r\n', strings, source_url="")
+    naughty = stored_article('=Naughty, "quoted"\r\n', strings, source_url="")
     naughty.source_name = "@Wire"
     naughty.save()
-    plain = make_article("Plain", ["One two three four five six."], "https://news.example/p")
+    plain = stored_article("Plain", ["One two three four five six."], "https://news.example/p")
     plain.published = dt.datetime(2024, 2, 29, 23, 59, 59, 987654, tzinfo=dt.UTC)
     plain.save()
     authors = [alice, bob, make_user("=eve"), make_user("+mallory")]

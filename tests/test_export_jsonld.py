@@ -12,6 +12,7 @@ from annotations import jsonld
 from annotations.models import Annotation
 from annotations.services import annotation_create
 from reader.models import Article
+from tests.articles import stored_article
 
 SEED_EXPECTED = (
     Path(__file__).resolve().parents[2] / "shared/samples/000_cec687c1fc65c03c.expected.json"
@@ -22,24 +23,11 @@ IMPORT_URL = "/export/import-annotations/"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_article(title: str, paragraphs: list[str], source_url: str | None = None) -> Article:
-    article = Article(title=title, source_url=source_url, raw_input=b"")
-    article.set_text(body_html="", text="\n\n".join(paragraphs))
-    article.assign_slug()
-    article.save()
-    return article
-
-
 @pytest.fixture
 def article(db, alice) -> Article:
     """The seed article's expected text, stored directly (no import pipeline needed)."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
-    return make_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
+    return stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
 
 
 @pytest.fixture
@@ -99,7 +87,7 @@ def test_export_is_a_w3c_annotation_collection(alice_client, annotated, article)
 
 
 def test_target_of_an_article_without_source_is_its_reading_page(alice_client, alice):
-    article = make_article("No source", ["Words to mark here."])
+    article = stored_article("No source", ["Words to mark here."])
     annotation_create(user=alice, article=article, start=0, end=5, quote="Words")
     (item,) = items(export(alice_client))
     assert item["target"]["source"] == f"http://testserver{article.get_absolute_url()}"
@@ -230,7 +218,7 @@ def test_import_places_moved_quotes_and_reports_unplaceable_ones(alice, article)
 
 
 def test_import_matches_the_reading_page_url_of_an_article_without_source(alice):
-    article = make_article("No source", ["Words to mark here."])
+    article = stored_article("No source", ["Words to mark here."])
     document = {
         "type": "Annotation",
         "target": {

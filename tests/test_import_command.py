@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from reader.models import Article
 from tests.articles import FLOODS, html_article, numbered_article
+from tests.commands import run_import
 from tests.conftest import SEED
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
-
-
-def run_import(*args: str) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("import_articles", *args, stdout=out, stderr=err)
-    except CommandError as error:
-        code = error.returncode
-        err.write(str(error))
-    return out.getvalue(), err.getvalue(), code
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests import pages
 from tests.articles import numbered_article
 from tests.conftest import SEED
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 IMPORT = reverse("reader:article_import")
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from annotations.models import Annotation
 from tests import pages
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 PRIVATE_QUOTE = "Damascus has denied all the claims of abuse."
 SHARED_QUOTE = "Additional reporting by AP"

@@ -14,7 +14,7 @@ from annotations.models import Annotation, AnnotationStance
 from reader import services
 from tests.articles import numbered_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url: str, **headers) -> int:

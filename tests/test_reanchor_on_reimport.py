@@ -11,7 +11,7 @@ from reader.models import Article
 from tests import pages
 from tests.articles import FLOODS, html_article, plain_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 URL = "https://news.example.org/2024/floods"
 

@@ -15,7 +15,7 @@ from tests import pages
 from tests.articles import FLOODS
 from tests.conftest import SHARED
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 QUOTE = "Damascus has denied all the claims of abuse."
 

@@ -10,7 +10,7 @@ from reader import services
 from reader.importing.types import BODY, CAPTION, CHROME
 from tests.conftest import SEED, SEED_EXPECTED
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.django_db
 
 EXPECTED = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
 
