@@ -32,9 +32,9 @@ def render_card(a, *, user_id: int | None, edit_url: str = "", delete_url: str =
     """One card; ``a`` is an AnnotationRow, or an Annotation with ``stance_list`` set."""
     pk = str(a.pk)
     mine = a.user_id == user_id
-    updated = a.updated.isoformat()
+    updated = a.updated.replace(microsecond=0).isoformat().replace("+00:00", "Z")
     parts = [
-        f'<li class="card{" mine" if mine else ""}" id="ann-{pk}" data-annotation="{pk}" tabindex="-1">',
+        f'<li class="card{" mine" if mine else ""}" id="ann-{pk}" tabindex="-1">',
         f'<blockquote class="quote">{escape(_shorten(a.quote))}</blockquote>',
     ]
     if a.stance_list:
@@ -47,7 +47,7 @@ def render_card(a, *, user_id: int | None, edit_url: str = "", delete_url: str =
         parts.append(f'<div class="note">{urlize_note(a.note)}</div>')
     parts.append(
         f'<p class="byline"><span class="author">{escape(_username(a))}</span> '
-        f'<time datetime="{updated}" title="{updated}">{a.updated:%-d %b %Y, %H:%M} UTC</time>'
+        f'<time datetime="{updated}">{a.updated:%-d %b %Y, %H:%M} UTC</time>'
     )
     if a.visibility == "private":
         parts.append(' <span class="badge">private</span>')

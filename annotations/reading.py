@@ -137,11 +137,14 @@ def change_token(article: Article, user) -> str:
     return f"{summary['n']}.{latest}"
 
 
-def reading_context(request: HttpRequest, article: Article) -> dict:
+def reading_context(
+    request: HttpRequest, article: Article, stances: list[Stance] | None = None
+) -> dict:
     user = request.user
     filters = Filters.from_request(request)
     visible = Annotation.objects.visible_to(user).filter(article=article)
-    stances = list(Stance.objects.all())
+    if stances is None:
+        stances = list(Stance.objects.all())
     annotations = load_rows(visible.order_by("start", "end", "created"), stances)
     colours = {s.pk: s.colour for s in stances}
     counts = Counter(s.pk for a in annotations for s in a.stance_list)
@@ -171,31 +174,36 @@ def reading_context(request: HttpRequest, article: Article) -> dict:
 ANNOTATED = "reader/article_detail.html#annotated"
 
 
-def annotated_html(request: HttpRequest, article: Article) -> str:
-    """The body with highlights and the annotation list, rendered once per state.
+def _codebook_digest(stances: list[Stance]) -> str:
+    """Changes whenever anything the fragment shows of the codebook changes."""
+    fields = [(s.pk, s.name, s.colour, s.hotkey, s.order, s.active, s.description) for s in stances]
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
+
+
+def annotated_fragment(
+    request: HttpRequest, article: Article, stances: list[Stance] | None = None
+) -> bytes:
+    """The body with highlights and the annotation list, as UTF-8, rendered once per state.
 
     The fragment depends only on the article's text, the annotations this user
     may see (their count and latest change: the change token), the codebook and
     the filters; it carries no CSRF token. Rendering a thousand highlights and
     cards costs tens of milliseconds, so it is kept in the cache under a key
     made of exactly those inputs, per user: nothing one user may see can reach
-    another, and any change that matters makes a new key.
+    another, and any change that matters makes a new key. It is kept encoded:
+    a megabyte of markup is then copied into the response, not encoded again
+    on every request.
+
+    ``stances`` is the whole codebook in its order, when the caller has it.
     """
+    if stances is None:
+        stances = list(Stance.objects.all())
     seconds = getattr(settings, "STANCE_FRAGMENT_CACHE_SECONDS", 600)
     if not seconds:
-        return render_to_string(ANNOTATED, reading_context(request, article), request=request)
+        return _render_fragment(request, article, stances)
     filters = Filters.from_request(request)
-    codebook = hashlib.sha256(
-        repr(
-            list(
-                Stance.objects.values_list(
-                    "pk", "name", "colour", "hotkey", "order", "active", "description"
-                )
-            )
-        ).encode()
-    ).hexdigest()[:16]
     key = (
-        "annotated:v2:"
+        "annotated:v3:"
         + hashlib.sha256(
             "|".join(
                 map(
@@ -206,7 +214,7 @@ def annotated_html(request: HttpRequest, article: Article) -> str:
                         article.text_hash,
                         request.user.pk,
                         change_token(article, request.user),
-                        codebook,
+                        _codebook_digest(stances),
                         filters.stance,
                         filters.author,
                         filters.mine,
@@ -220,29 +228,34 @@ def annotated_html(request: HttpRequest, article: Article) -> str:
         return html
     packed = cache.get(key)
     if packed is not None:
-        html = zlib.decompress(packed).decode()
+        html = zlib.decompress(packed)
     else:
-        html = render_to_string(ANNOTATED, reading_context(request, article), request=request)
+        html = _render_fragment(request, article, stances)
         # Markup compresses about tenfold; the shared cache then moves a tenth of the bytes.
-        cache.set(key, zlib.compress(html.encode(), 1), seconds)
+        cache.set(key, zlib.compress(html, 1), seconds)
     _recent.put(key, html)
     return html
+
+
+def _render_fragment(request: HttpRequest, article: Article, stances: list[Stance]) -> bytes:
+    context = reading_context(request, article, stances)
+    return render_to_string(ANNOTATED, context, request=request).encode()
 
 
 class _RecentFragments:
     """The last few fragments this process served, in front of the shared cache.
 
-    Keys name the exact state they were rendered from (see annotated_html), so a
+    Keys name the exact state they were rendered from (see annotated_fragment), so a
     process-local copy can never be stale: a change anywhere makes a new key.
     """
 
-    def __init__(self, max_chars: int = 32 * 1024 * 1024):
-        self.max_chars = max_chars
-        self.chars = 0
-        self.items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str, max_age: float) -> str | None:
+    def get(self, key: str, max_age: float) -> bytes | None:
         with self.lock:
             entry = self.items.get(key)
             if entry is None:
@@ -254,36 +267,37 @@ class _RecentFragments:
             self.items.move_to_end(key)
             return html
 
-    def put(self, key: str, html: str) -> None:
-        if len(html) > self.max_chars:
+    def put(self, key: str, html: bytes) -> None:
+        if len(html) > self.max_bytes:
             return
         with self.lock:
             if key in self.items:
                 return
             self.items[key] = (time.monotonic(), html)
-            self.chars += len(html)
-            while self.chars > self.max_chars:
+            self.size += len(html)
+            while self.size > self.max_bytes:
                 self._drop(next(iter(self.items)))
 
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
-            self.chars = 0
+            self.size = 0
 
     def _drop(self, key: str) -> None:
         _, html = self.items.pop(key)
-        self.chars -= len(html)
+        self.size -= len(html)
 
 
 _recent = _RecentFragments()
 
 
 def page_context(request: HttpRequest, article: Article) -> dict:
-    """The reading page: the cached fragment plus the toolbar's codebook."""
+    """The reading page: the cached fragment (UTF-8) plus the toolbar's codebook."""
+    stances = list(Stance.objects.all())
     return {
         "article": article,
-        "annotated": annotated_html(request, article),
-        "active_stances": list(Stance.objects.active()),
+        "annotated": annotated_fragment(request, article, stances),
+        "active_stances": [s for s in stances if s.active],
     }
 
 

@@ -52,11 +52,13 @@ def _build_mark_attributes(covering: Sequence[Span], colours: dict[int, str]) ->
     if len(palette) == 1:
         attributes["style"] = f"--hl:{palette[0]}"
     elif palette:
+        # Hard stops, written short (a stop at 0 starts where the last one ended):
+        # a thousand overlapping marks each carry one.
         step = 100 / len(palette)
-        stops = ", ".join(
-            f"{c} {i * step:.1f}% {(i + 1) * step:.1f}%" for i, c in enumerate(palette)
+        stops = "".join(f"{c} 0 {(i + 1) * step:.3g}%," for i, c in enumerate(palette[:-1]))
+        attributes["style"] = (
+            f"--hl:{palette[0]};--hl-stripes:linear-gradient(90deg,{stops}{palette[-1]} 0)"
         )
-        attributes["style"] = f"--hl:{palette[0]};--hl-stripes:linear-gradient(90deg, {stops})"
     return attributes
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import regex
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from reader.models import Article
@@ -64,11 +66,36 @@ def check_selection(text: str, *, start: int, end: int, quote: str) -> None:
         )
 
 
-def _set_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
-    AnnotationStance.objects.filter(annotation=annotation).delete()
+def creating_too_fast(user) -> bool:
+    """Whether the person has made as many annotations as settings.ANNOTATION_CREATE_RATES
+    allow: by default 4 in the last second and 60 in the last minute (an empty
+    setting turns the limit off).
+
+    The limit counts the person's own annotations by creation time, in one query
+    on the (user, created) index: a save costs no counter store and no extra
+    write, and the windows slide, so a burst across a minute's boundary is held
+    to the same limit.
+    """
+    rates = settings.ANNOTATION_CREATE_RATES
+    if not rates:
+        return False
+    now = timezone.now()
+    since = {seconds: now - dt.timedelta(seconds=seconds) for seconds, _ in rates}
+    counts = Annotation.objects.filter(user=user, created__gte=min(since.values())).aggregate(
+        **{f"s{seconds}": Count("pk", filter=Q(created__gte=since[seconds])) for seconds, _ in rates}
+    )
+    return any(counts[f"s{seconds}"] >= most for seconds, most in rates)
+
+
+def _add_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
     AnnotationStance.objects.bulk_create(
         [AnnotationStance(annotation=annotation, stance=s) for s in {s.pk: s for s in stances}.values()]
     )
+
+
+def _set_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
+    AnnotationStance.objects.filter(annotation=annotation).delete()
+    _add_stances(annotation, stances)
 
 
 @transaction.atomic
@@ -96,7 +123,7 @@ def annotation_create(
         note=note,
         visibility=visibility,
     )
-    _set_stances(annotation, stances)
+    _add_stances(annotation, stances)
     return annotation
 
 

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
-from django_ratelimit.decorators import ratelimit
 
 from reader.models import Article
 
@@ -13,7 +12,7 @@ from . import services
 from .forms import AnnotationCreateForm, AnnotationEditForm
 from .incremental import annotation_added
 from .models import Annotation
-from .reading import annotated_html, change_token
+from .reading import annotated_fragment, change_token
 
 READING = "reader/article_detail.html"
 
@@ -32,7 +31,7 @@ def _owned(request: HttpRequest, pk) -> Annotation:
 
 def _annotated(request: HttpRequest, article: Article, *, status: int = 200) -> HttpResponse:
     """The body with its highlights and the annotation list, as one fragment."""
-    response = HttpResponse(annotated_html(request, article), status=status)
+    response = HttpResponse(annotated_fragment(request, article), status=status)
     return trigger_client_event(response, "annotations-changed")
 
 
@@ -45,10 +44,8 @@ def _error(request: HttpRequest, message: str, status: int = 400) -> HttpRespons
 
 
 @require_POST
-@ratelimit(key="user", rate="4/s", block=False)
-@ratelimit(key="user", rate="60/m", block=False)
 def annotation_create(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "limited", False):
+    if services.creating_too_fast(request.user):
         return _error(request, "You are making annotations too fast; wait a moment.", status=429)
     form = AnnotationCreateForm(request.POST)
     if not form.is_valid():
@@ -163,7 +160,7 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading(), slug=slug)
     if not request.htmx:
         return redirect(article)
-    return HttpResponse(annotated_html(request, article))
+    return HttpResponse(annotated_fragment(request, article))
 
 
 @require_GET

@@ -190,6 +190,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env_bool("STANCE_LOGIN_THROTTLE", True)
 
+# Annotation creation: at most this many per person in each sliding window of
+# (seconds, annotations); a save past it is refused with a 429 and a message.
+# An empty tuple turns the limit off.
+ANNOTATION_CREATE_RATES = ((1, 4), (60, 60))
+
 # Security
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

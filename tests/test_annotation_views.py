@@ -271,6 +271,14 @@ def test_cards_are_in_document_order(alice_client, alice, article, make_annotati
     assert ids == [f"ann-{earlier.pk}", f"ann-{later.pk}"]
 
 
+def test_card_shows_when_it_was_last_changed(alice_client, alice, article, make_annotation):
+    made = make_annotation(alice, article, "Damascus has denied")
+    root = pages.page(alice_client.get(article.get_absolute_url()))
+    time = root.xpath(f'//li[@id="ann-{made.pk}"]//time')[0]
+    assert time.get("datetime") == made.updated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert time.text == made.updated.strftime("%-d %b %Y, %H:%M UTC")
+
+
 def test_filters_only_mine_and_by_stance(
     alice_client, alice, bob, article, stances, make_annotation
 ):

@@ -62,6 +62,18 @@ def test_overlapping_highlights_split_into_segments_carrying_both_ids():
     assert "#aa0000" in both.get("style") and "#0000aa" in both.get("style")
 
 
+def test_a_segment_with_several_stances_is_striped_in_equal_hard_stops():
+    built = body("The minister denied the report on Tuesday.")
+    a = span("a", built.text, "denied", stances=[1, 2, 3])
+    root = pages.fragment(
+        render_highlights(built.html, [a], {1: "#aa0000", 2: "#0000aa", 3: "#00aa00"})
+    )
+    style = next(root.iter("mark")).get("style")
+    assert style == (
+        "--hl:#aa0000;--hl-stripes:linear-gradient(90deg,#aa0000 0 33.3%,#0000aa 0 66.7%,#00aa00 0)"
+    )
+
+
 def test_nested_highlight_inside_another():
     built = body("The minister denied the report on Tuesday.")
     outer = span("outer", built.text, "The minister denied the report")

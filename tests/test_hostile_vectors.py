@@ -128,7 +128,7 @@ def test_vectors_as_imported_article_html_are_harmless_text(alice, alice_client,
 def test_vectors_pasted_on_the_import_page_are_harmless_text(
     alice_client, settings, kind, number, vectors
 ):
-    settings.RATELIMIT_ENABLE = False
+    settings.ANNOTATION_CREATE_RATES = ()  # no limit: many saves in one test
     pasted = (hostile_text_page if kind == "text" else hostile_html_page)(number, vectors)
     pasted = pasted.encode("utf-8", "replace").decode("utf-8")  # a browser sends no lone surrogate
     response = alice_client.post(reverse("reader:article_import"), {"text": pasted})
@@ -168,7 +168,7 @@ def article_to_annotate(article) -> Article:
 def test_every_vector_as_a_note_is_stored_as_text_or_refused(
     alice_client, bob_client, article_to_annotate, settings
 ):
-    settings.RATELIMIT_ENABLE = False
+    settings.ANNOTATION_CREATE_RATES = ()  # no limit: many saves in one test
     article = article_to_annotate
     start = article.text.index(QUOTE)
     selection = {"article": article.pk, "start": start, "end": start + len(QUOTE), "quote": QUOTE}

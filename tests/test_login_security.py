@@ -85,21 +85,76 @@ def test_login_from_one_address_is_throttled_across_accounts(make_user, password
     assert response.status_code == 429
 
 
-def test_annotation_creation_is_rate_limited_per_user(alice_client, article, monkeypatch):
-    import time
-    from types import SimpleNamespace
+class _Clock:
+    """timezone.now for the whole site, moved by hand: creation times and the limiter agree."""
 
-    import django_ratelimit.core
+    def __init__(self, monkeypatch):
+        import datetime as dt
 
-    # One frozen clock for the rate limiter alone, so all requests fall in one window.
-    frozen = float(int(time.time()))
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
-    quote = "Russia"
+        from django.utils import timezone
+
+        self.now = timezone.now().replace(microsecond=0)
+        self.step = dt.timedelta
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        self.now += self.step(seconds=seconds)
+
+
+def _create(client: Client, article, quote: str = "Russia"):
     start = article.text.index(quote)
     data = {"article": article.pk, "start": start, "end": start + len(quote), "quote": quote}
-    statuses = [alice_client.post(reverse("annotations:create"), data).status_code for _ in range(6)]
+    return client.post(reverse("annotations:create"), data)
+
+
+def test_annotation_creation_is_rate_limited_per_user(alice_client, article, monkeypatch):
+    _Clock(monkeypatch)
+    statuses = [_create(alice_client, article).status_code for _ in range(6)]
     assert statuses[:4] == [302] * 4
     assert statuses[4:] == [429, 429]
+    assert article.annotations.count() == 4
+    refused = _create(alice_client, article)
+    assert "too fast" in refused.content.decode()
+
+
+def test_annotation_rate_limit_window_slides_and_is_per_user(
+    alice_client, bob_client, alice, article, monkeypatch
+):
+    clock = _Clock(monkeypatch)
+    for _ in range(4):
+        assert _create(alice_client, article).status_code == 302
+    assert _create(alice_client, article).status_code == 429
+    # Bob's limit is his own.
+    assert _create(bob_client, article).status_code == 302
+    clock.advance(1.5)
+    assert _create(alice_client, article).status_code == 302
+    # 60 in the last minute: the 61st waits until the oldest is a minute old.
+    for _ in range(55):
+        clock.advance(0.5)
+        assert _create(alice_client, article).status_code == 302
+    clock.advance(1)
+    assert article.annotations.filter(user=alice).count() == 60
+    assert _create(alice_client, article).status_code == 429
+    clock.advance(60 - 1.5 - 55 * 0.5 - 1 - 0.01)  # the first four are 59.99 s old
+    assert _create(alice_client, article).status_code == 429
+    clock.advance(0.02)
+    assert _create(alice_client, article).status_code == 302
+
+
+def test_rate_limit_answers_htmx_with_a_message_in_the_toolbar(alice_client, article, monkeypatch):
+    _Clock(monkeypatch)
+    for _ in range(4):
+        _create(alice_client, article)
+    quote = "Russia"
+    start = article.text.index(quote)
+    response = alice_client.post(
+        reverse("annotations:create"),
+        {"article": article.pk, "start": start, "end": start + len(quote), "quote": quote},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 429
+    assert response["HX-Retarget"] == "#toolbar-error"
+    assert "too fast" in response.content.decode()
     assert article.annotations.count() == 4
 
 

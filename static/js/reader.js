@@ -98,6 +98,11 @@ function marksFor(id) {
   return Array.from(document.querySelectorAll(`#article-body mark[data-annotations~="${CSS.escape(id)}"]`));
 }
 
+// A card's id is "ann-" and its annotation's id.
+function annotationOf(card) {
+  return card.id.slice(4);
+}
+
 function focusAnnotation(id, { fromText = false } = {}) {
   document.querySelectorAll(".is-current").forEach((el) => el.classList.remove("is-current"));
   const card = document.getElementById(`ann-${id}`);
@@ -118,7 +123,7 @@ function step(direction) {
   if (!list.length) return;
   const current = list.findIndex((c) => c.classList.contains("is-current"));
   const next = current < 0 ? (direction > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, current + direction));
-  focusAnnotation(list[next].dataset.annotation);
+  focusAnnotation(annotationOf(list[next]));
   list[next].focus({ preventScroll: true });
 }
 
@@ -241,7 +246,7 @@ document.addEventListener("click", (event) => {
     return;
   }
   const quote = event.target.closest("#annotation-list .card .quote");
-  if (quote) focusAnnotation(quote.closest(".card").dataset.annotation);
+  if (quote) focusAnnotation(annotationOf(quote.closest(".card")));
 });
 
 document.body.addEventListener("htmx:beforeRequest", (event) => {

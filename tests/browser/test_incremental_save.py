@@ -47,18 +47,18 @@ def test_a_save_on_an_annotated_article_is_patched_in_and_matches_a_reload(
     cards = page.locator("#annotation-list .card")
     expect(cards).to_have_count(3)
     # In document order: the new card sits before the later one.
-    ids = [c.get_attribute("data-annotation") for c in cards.all()]
-    assert ids.index(str(new.pk)) == ids.index(str(later.pk)) - 1
+    ids = [c.get_attribute("id") for c in cards.all()]
+    assert ids.index(f"ann-{new.pk}") == ids.index(f"ann-{later.pk}") - 1
     expect(page.locator("#annotation-total")).to_have_text("(3)")
     expect(page.locator("#stance-legend")).to_contain_text("United States 2")
     patched = page.locator("#annotated").inner_html()
     assert "hx-swap-oob" not in patched
     marks_script = "marks => marks.map(m => [m.textContent, m.dataset.annotations, m.className])"
     patched_marks = page.locator("#article-body mark").evaluate_all(marks_script)
-    patched_ids = [c.get_attribute("data-annotation") for c in cards.all()]
+    patched_ids = [c.get_attribute("id") for c in cards.all()]
 
     page.reload()
     expect(page.locator("#annotation-list .card")).to_have_count(3)
     assert page.locator("#article-body mark").evaluate_all(marks_script) == patched_marks
-    assert [c.get_attribute("data-annotation") for c in cards.all()] == patched_ids
+    assert [c.get_attribute("id") for c in cards.all()] == patched_ids
     assert [CLAIM, str(new.pk), "hl hl-mine"] in patched_marks

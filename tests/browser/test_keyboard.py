@@ -17,7 +17,7 @@ QUOTES = [
 
 def current_card_ids(page: Page) -> list[str]:
     return page.locator("#annotation-list .card.is-current").evaluate_all(
-        "cards => cards.map(c => c.dataset.annotation)"
+        "cards => cards.map(c => c.id.slice(4))"
     )
 
 
