@@ -103,6 +103,9 @@ def load_rows(annotations, stances: list[Stance]) -> list[AnnotationRow]:
 
     One query for every tag, attached as plain lists: a prefetch would clone a
     queryset per annotation, which dominates a page with a thousand of them.
+    The two queries may see different moments (another person saves in between):
+    tags of an annotation or a stance that the first query or ``stances`` did
+    not see are left out, and the next change token brings them.
     """
     rows = [AnnotationRow(row) for row in annotations.values_list(*ROW_FIELDS)]
     by_row = {row.pk: row for row in rows}
@@ -112,7 +115,9 @@ def load_rows(annotations, stances: list[Stance]) -> list[AnnotationRow]:
         .order_by("stance__order", "stance__name")
         .values_list("annotation_id", "stance_id")
     ):
-        by_row[annotation_id].stance_list.append(by_stance[stance_id])
+        row, stance = by_row.get(annotation_id), by_stance.get(stance_id)
+        if row is not None and stance is not None:
+            row.stance_list.append(stance)
     return rows
 
 

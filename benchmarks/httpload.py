@@ -167,6 +167,8 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        # gunicorn's own log and the site's (errors with their tracebacks) share the file.
+        log = self.log.open("w")
         self.process = subprocess.Popen(
             [
                 str(gunicorn),
@@ -180,15 +182,16 @@ class Gunicorn:
                 "--backlog",
                 "256",
                 "--error-logfile",
-                str(self.log),
+                "-",
                 "--log-level",
                 "warning",
             ],
             cwd=benchenv.PROJECT_ROOT,
             env=benchenv.environment(self.db, self.name),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
+        log.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
