@@ -453,6 +453,22 @@ def varied(alice, bob, make_user, stances):
 
 
 @pytest.mark.parametrize("layout", ["wide", "long"])
+def test_the_file_is_what_csv_writer_writes_of_the_cells(varied, alice, layout):
+    for viewer, bom in ((alice, False), (None, True)):
+        options = export.ExportOptions(layout=layout, bom=bom)
+        annotations = export.annotations_for(viewer=viewer, options=options)
+        cells = list(export.csv_rows(export.joined_rows(annotations), layout=layout, base_url=""))
+        buffer = io.StringIO()
+        buffer.write(export.BOM if bom else "")
+        csv.writer(buffer).writerows([export.COLUMNS, *cells])
+        written = b"".join(export.python_csv_chunks(annotations, options=options))
+        assert written == buffer.getvalue().encode("utf-8")
+        # Both kinds of cell are there: plain ones and ones csv.writer quotes.
+        quoted = [row for row in cells if any(c in cell for cell in row for c in ',"\r\n')]
+        assert 0 < len(quoted) < len(cells)
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
 def test_copy_path_writes_the_bytes_of_the_csv_writer_path(varied, alice, alice_client, layout):
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
