@@ -8,8 +8,10 @@ back as htmx out-of-band swaps; everything else stays as it is.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import lxml.html
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_htmx.http import reswap, trigger_client_event
@@ -20,7 +22,7 @@ from reader.models import Article
 
 from .cards import render_card
 from .models import Annotation, AnnotationStance, Stance
-from .reading import Filters, load_rows, spans_of
+from .reading import Filters, load_rows, spans_of, token_of
 from .rendering import render_highlights
 
 READING = "reader/article_detail.html"
@@ -43,16 +45,26 @@ def _touched_blocks(body_html: str, start: int, end: int) -> list[tuple[int, int
 
 
 def annotation_added(
-    request: HttpRequest, article: Article, annotation: Annotation
+    request: HttpRequest,
+    article: Article,
+    annotation: Annotation,
+    *,
+    before: tuple[int, dt.datetime | None],
 ) -> HttpResponse | None:
-    """The out-of-band update for a new annotation, or None when a full render is needed."""
+    """The out-of-band update for a new annotation, or None when a full render is needed.
+
+    ``before`` is what the user could see just before the save (the count and the
+    latest change, as the page's token showed them). The page's new token is
+    that plus this annotation: if someone else saved in between, it will not
+    match the server's, and the page's poller fetches the whole fragment.
+    """
     user = request.user
     if Filters.from_request(request).active:
         return None
-    visible = Annotation.objects.visible_to(user).filter(article=article)
-    summary = visible.aggregate(n=Count("pk"), latest=Max("updated"))
-    if summary["n"] <= 1:
+    count_before, latest_before = before
+    if count_before == 0:
         return None  # the list's "no annotations yet" line goes too: render it whole
+    visible = Annotation.objects.visible_to(user).filter(article=article)
     blocks = _touched_blocks(article.body_html, annotation.start, annotation.end)
     if not blocks:
         return None
@@ -92,12 +104,13 @@ def annotation_added(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    latest = summary["latest"]
+    total = count_before + 1
+    latest = max(annotation.updated, latest_before) if latest_before else annotation.updated
     context = {
         "oob": True,
         "article": article,
-        "total": summary["n"],
-        "token": f"{summary['n']}.{latest.isoformat() if latest else '-'}",
+        "total": total,
+        "token": token_of(total, latest),
         "stance_counts": [
             (s, counts.get(s.pk, 0)) for s in stances if s.active or counts.get(s.pk)
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 import time
@@ -134,12 +135,20 @@ def spans_of(rows, *, user_id: int | None) -> list[Span]:
     ]
 
 
-def change_token(article: Article, user) -> str:
-    """Changes when anything the user can see on the article changes — and only then."""
+def visible_summary(article: Article, user) -> tuple[int, dt.datetime | None]:
+    """How many annotations of the article the user may see, and their latest change."""
     seen = Annotation.objects.visible_to(user).filter(article=article)
     summary = seen.aggregate(n=Count("pk"), latest=Max("updated"))
-    latest = summary["latest"].isoformat() if summary["latest"] else "-"
-    return f"{summary['n']}.{latest}"
+    return summary["n"], summary["latest"]
+
+
+def token_of(count: int, latest: dt.datetime | None) -> str:
+    return f"{count}.{latest.isoformat() if latest else '-'}"
+
+
+def change_token(article: Article, user) -> str:
+    """Changes when anything the user can see on the article changes — and only then."""
+    return token_of(*visible_summary(article, user))
 
 
 def reading_context(
@@ -172,7 +181,7 @@ def reading_context(
         ],
         "authors": authors,
         "filters": filters,
-        "token": f"{len(annotations)}.{latest.isoformat() if latest else '-'}",
+        "token": token_of(len(annotations), latest),
     }
 
 

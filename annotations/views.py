@@ -12,7 +12,7 @@ from . import services
 from .forms import AnnotationCreateForm, AnnotationEditForm
 from .incremental import annotation_added
 from .models import Annotation
-from .reading import annotated_fragment, change_token
+from .reading import annotated_fragment, change_token, token_of, visible_summary
 
 READING = "reader/article_detail.html"
 
@@ -57,7 +57,8 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     article = data["article"]
     # The page may only be patched if it showed the latest state before this save.
-    up_to_date = request.htmx and request.POST.get("seen") == change_token(article, request.user)
+    before = visible_summary(article, request.user) if request.htmx else None
+    up_to_date = before is not None and request.POST.get("seen") == token_of(*before)
     try:
         annotation = services.annotation_create(
             user=request.user,
@@ -72,7 +73,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
     except services.AnnotationError as error:
         return _error(request, f"Not saved. {error}")
     if request.htmx:
-        patch = annotation_added(request, article, annotation) if up_to_date else None
+        patch = annotation_added(request, article, annotation, before=before) if up_to_date else None
         return patch or _annotated(request, article)
     return redirect(article)
 

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client, override_settings
 
     from annotations.models import Annotation, Stance
-    from benchmarks.perf import _typical_article, _users
+    from benchmarks.perf import _typical_article, _users, save_form
     from benchmarks.seed_data import spans
 
     article, _ = _typical_article()
@@ -72,15 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         connection.execute_wrapper(timed),
     ):
         for start, end in selections:
-            data = {
-                "article": article.pk,
-                "start": start,
-                "end": end,
-                "quote": article.text[start:end],
-                "stances": stance.pk,
-                "note": "profiled save",
-                "visibility": "shared",
-            }
+            data = save_form(article, start, end, stance, note="profiled save")
             for kind, url in (("save", "/annotations/new/"), ("noop", "/bench/noop/")):
                 per_request.append({})
                 began = time.perf_counter()

@@ -115,6 +115,19 @@ def reading(iterations: int) -> dict:
     }
 
 
+def save_form(article, start: int, end: int, stance, *, note: str) -> dict:
+    """The toolbar's save form for a shared annotation of article.text[start:end]."""
+    return {
+        "article": article.pk,
+        "start": start,
+        "end": end,
+        "quote": article.text[start:end],
+        "stances": stance.pk,
+        "note": note,
+        "visibility": "shared",
+    }
+
+
 def create(count: int) -> dict:
     """Create through the site (htmx and plain POST) vs the same insert with the ORM alone.
 
@@ -150,15 +163,7 @@ def create(count: int) -> dict:
         for kind in ("htmx", "plain", "orm", "noop"):
             start, end = selections.pop()
             user_index = (n * 4 + ("htmx", "plain", "orm", "noop").index(kind)) % len(users)
-            data = {
-                "article": article.pk,
-                "start": start,
-                "end": end,
-                "quote": article.text[start:end],
-                "stances": stance.pk,
-                "note": f"bench note {n}",
-                "visibility": "shared",
-            }
+            data = save_form(article, start, end, stance, note=f"bench note {n}")
             if kind == "htmx":
                 # The reading page holds the change token of what it shows (its
                 # poller keeps it current), and the toolbar sends it along.

@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import benchenv  # noqa: E402
+from benchmarks.load import passed as load_passed  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
@@ -336,19 +337,8 @@ def export_rows(db: str, figures: dict) -> list[Row]:
     ]
 
 
-LOAD_CLEAN = (
-    "errors",
-    "server_errors_500",
-    "database_locked",
-    "missing",
-    "stale",
-    "deleted_but_present",
-    "unacknowledged_present",
-)
-
-
 def load_rows(db: str, result: dict) -> list[Row]:
-    clean = all(result[k] == 0 for k in LOAD_CLEAN)
+    clean = load_passed(result)
     return [
         (
             f"load: {result['users']} users, {result['workers']} workers, {result['seconds']:.0f} s [{db}]",

@@ -144,3 +144,32 @@ def test_a_page_that_missed_someone_elses_change_gets_the_whole_fragment(
     response = _create(alice_client, article, QUOTE, seen=seen)
     assert "HX-Reswap" not in response
     assert "unseen" in response.content.decode()
+
+
+def test_a_save_slipping_in_after_the_check_leaves_the_page_to_its_poller(
+    alice_client, alice, bob, article, make_annotation, monkeypatch
+):
+    # Someone else saves between the page's up-to-date check and this save: the
+    # patch cannot show their annotation, so its token must not claim the
+    # server's state, and the poller then fetches the whole fragment.
+    from annotations import views
+
+    make_annotation(alice, article, "Russia’s Foreign Minister has called")
+    checked = views.visible_summary
+
+    def check_then_bob_saves(*args, **kwargs):
+        summary = checked(*args, **kwargs)
+        make_annotation(bob, article, "Damascus has denied all the claims of abuse.")
+        return summary
+
+    monkeypatch.setattr(views, "visible_summary", check_then_bob_saves)
+    response = _create(alice_client, article, QUOTE)
+    assert response["HX-Reswap"] == "none"
+    by_id = {p.get("id"): p for p in _fragments(response) if p.get("id")}
+    assert by_id["annotation-total"].text_content() == "(2)"
+    since = by_id["poller"].get("hx-get").split("since=")[1]
+    changes = alice_client.get(
+        reverse("annotations:article_changes", args=[article.slug]) + "?since=" + since,
+        HTTP_HX_REQUEST="true",
+    )
+    assert changes.status_code == 200

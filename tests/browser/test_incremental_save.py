@@ -5,7 +5,6 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
-from annotations.services import annotation_create
 
 from .helpers import drag_select
 
@@ -16,23 +15,11 @@ EARLIER = "Russia’s Foreign Minister has called the decision"
 LATER = "Damascus has denied all the claims of abuse."
 
 
-def _make(user, article, quote, stances=()):
-    start = article.text.index(quote)
-    return annotation_create(
-        user=user,
-        article=article,
-        start=start,
-        end=start + len(quote),
-        quote=quote,
-        stances=stances,
-    )
-
-
 def test_a_save_on_an_annotated_article_is_patched_in_and_matches_a_reload(
-    seed_article, alice, bob, stances, user_page
+    seed_article, alice, bob, stances, user_page, make_annotation
 ):
-    _make(bob, seed_article, EARLIER, stances[:1])
-    later = _make(bob, seed_article, LATER, stances[1:2])
+    make_annotation(bob, seed_article, EARLIER, stance_names=[stances[0].name])
+    later = make_annotation(bob, seed_article, LATER, stance_names=[stances[1].name])
     page = user_page(alice)
     page.goto(seed_article.get_absolute_url())
     expect(page.locator("#annotation-list .card")).to_have_count(2)
