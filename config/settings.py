@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reader",
     "annotations",
     "accounts",
+    "studies",
 ]
 
 MIDDLEWARE = [
