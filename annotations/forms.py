@@ -8,6 +8,10 @@ from .models import NOTE_MAX_LENGTH, Annotation, Stance
 
 
 class StanceChoiceField(forms.ModelMultipleChoiceField):
+    # Checkboxes, never a multiple select: a form that renders each choice's tag
+    # must send back what is checked, or saving it untags the annotation.
+    widget = forms.CheckboxSelectMultiple
+
     def label_from_instance(self, obj: Stance) -> str:
         return obj.name
 
