@@ -7,9 +7,10 @@ indices into ``Article.text``) plus a TextQuoteSelector (``quote``, ``prefix``,
 1. the old offsets, if the quote is still there ("anchored");
 2. else the exact occurrence whose surrounding text fits the stored context best,
    the nearest to the old offset on a tie ("moved", score 1.0);
-3. else the passage most similar to the quote, if it is similar enough and, when it
-   is short or only just similar enough, its context agrees ("moved", score =
-   similarity);
+3. else the passage most similar to the quote, if it is similar enough, when it
+   is short or only just similar enough its context agrees, and the words that differ
+   hold no negation, number or named entity (:func:`changes_meaning`) ("moved",
+   score = similarity);
 4. else nothing: "orphaned", score 0.0, with the old offsets clamped into the new text
    so that they stay valid indices and a later re-import that restores the passage
    finds it again by rule 1.
@@ -20,6 +21,8 @@ prefix and suffix with :func:`context`.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -65,6 +68,26 @@ EDGE_CANDIDATES = 5
 # Bounds the work per refining step for very long quotes; further steps go further.
 MAX_SLACK = 256
 
+# Words whose appearance or disappearance turns a claim around however similar the
+# characters stay ("was unaware" / "was fully aware").
+NEGATIONS = frozenset(
+    "not no nor never none nobody nothing nowhere neither without cannot cant wont dont "
+    "doesnt didnt isnt arent wasnt werent hasnt havent hadnt shouldnt wouldnt couldnt "
+    "mustnt neednt lack lacks lacked fail fails failed deny denies denied refuse refused "
+    "refuses unless barely hardly".split()
+)
+NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il", "mis")
+# "un…" words that are no negation of anything.
+NOT_NEGATED = ("under", "unit", "union", "univers", "uniq", "uniform", "unanim", "until", "uncle")
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred hundreds thousand thousands million millions billion billions "
+    "trillion dozen dozens half quarter percent per cent first second third once twice "
+    "double triple".split()
+)
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*")
+
 ANCHORED = "anchored"
 MOVED = "moved"
 ORPHANED = "orphaned"
@@ -89,6 +112,53 @@ class SelectorLike(Protocol):
 def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
     """The prefix and suffix (up to ``width`` characters each) around ``text[start:end]``."""
     return text[max(0, start - width) : start], text[end : end + width]
+
+
+def _words(text: str) -> list[tuple[str, str, bool]]:
+    """(folded word, word as written, whether it opens a sentence) for each word."""
+    words = []
+    for match in _WORD.finditer(text):
+        i = match.start() - 1
+        while i >= 0 and text[i] in " \t":
+            i -= 1
+        opens = i < 0 or text[i] in '.!?:;\n"“‘(—–-'
+        word = match.group()
+        words.append((word.casefold().replace("’", "'"), word, opens))
+    return words
+
+
+def _negates(word: str, others: set[str]) -> bool:
+    bare = word.replace("'", "")
+    if bare in NEGATIONS or word.endswith("n't"):
+        return True
+    for prefix in NEGATING_PREFIXES:
+        stem = word[len(prefix) :]
+        if word.startswith(prefix) and len(stem) >= 3 and stem in others:
+            return True
+    return word.startswith("un") and len(word) > 4 and not word.startswith(NOT_NEGATED)
+
+
+def changes_meaning(old: str, new: str) -> bool:
+    """Whether the words that differ between ``old`` and ``new`` include a negation, a
+    number or a named entity: then ``new`` is not the same claim, however similar.
+
+    A named entity is a capitalised word that does not open a sentence.
+    """
+    old_words, new_words = _words(old), _words(new)
+    old_folded = Counter(w for w, _, _ in old_words)
+    new_folded = Counter(w for w, _, _ in new_words)
+    removed, added = old_folded - new_folded, new_folded - old_folded
+    differing = set(removed) | set(added)
+    everything = set(old_folded) | set(new_folded)
+    for folded in differing:
+        if _negates(folded, everything - {folded}):
+            return True
+        if any(c.isdigit() for c in folded) or folded in NUMBER_WORDS:
+            return True
+    for folded, written, opens in old_words + new_words:
+        if folded in differing and written[:1].isupper() and not opens:
+            return True
+    return False
 
 
 def reanchor(
@@ -218,6 +288,8 @@ class _Document:
                 continue
             start, end, similarity = span
             if similarity < threshold:
+                continue
+            if changes_meaning(quote, self.text[start:end]):
                 continue
             fit = self.context_fit(start, end, prefix, suffix)
             if len(quote) < SHORT_QUOTE_CHARS and fit < SHORT_QUOTE_CONTEXT:

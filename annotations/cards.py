@@ -54,6 +54,16 @@ def render_card(a, *, user_id: int | None, edit_url: str = "", delete_url: str =
     if a.anchor_status == "moved":
         parts.append(f' <span class="badge" title="{MOVED_HINT}">moved</span>')
     parts.append("</p>")
+    original = getattr(a, "original_quote", "")
+    if a.anchor_status == "moved" and original:
+        parts.append(f'<p class="original-quote">Made on: <q>{escape(_shorten(original))}</q></p>')
+        if mine:
+            confirm = reverse("annotations:confirm", args=[pk])
+            parts.append(
+                f'<p class="card-actions"><a href="{confirm}" hx-post="{confirm}" '
+                f'hx-target="#annotated" hx-swap="outerHTML" hx-include="#filters">'
+                "Keep it here</a></p>"
+            )
     if mine:
         edit = (edit_url or _url_pattern("annotations:edit")).format(pk)
         delete = (delete_url or _url_pattern("annotations:delete")).format(pk)

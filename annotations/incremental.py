@@ -49,19 +49,19 @@ def annotation_added(
     article: Article,
     annotation: Annotation,
     *,
-    before: tuple[int, dt.datetime | None],
+    before: tuple[int, dt.datetime | None, int],
 ) -> HttpResponse | None:
     """The out-of-band update for a new annotation, or None when a full render is needed.
 
-    ``before`` is what the user could see just before the save (the count and the
-    latest change, as the page's token showed them). The page's new token is
+    ``before`` is what the user could see just before the save (the count, the
+    latest change and the article's version, as the page's token showed them). The page's new token is
     that plus this annotation: if someone else saved in between, it will not
     match the server's, and the page's poller fetches the whole fragment.
     """
     user = request.user
     if Filters.from_request(request).active:
         return None
-    count_before, latest_before = before
+    count_before, latest_before, _version = before
     if count_before == 0:
         return None  # the list's "no annotations yet" line goes too: render it whole
     visible = Annotation.objects.visible_to(user).filter(article=article)
@@ -110,7 +110,7 @@ def annotation_added(
         "oob": True,
         "article": article,
         "total": total,
-        "token": token_of(total, latest),
+        "token": token_of(total, latest, article.version),
         "stance_counts": [
             (s, counts.get(s.pk, 0)) for s in stances if s.active or counts.get(s.pk)
         ],

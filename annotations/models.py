@@ -98,6 +98,11 @@ class Annotation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # The article version the offsets point into (ArticleVersion.number).
+    article_version = models.PositiveIntegerField(default=1)
+    # The quote the annotation was made on, kept while a fuzzy move that its owner has
+    # not confirmed put it on other wording ("" otherwise).
+    original_quote = models.TextField(blank=True)
 
     objects = AnnotationQuerySet.as_manager()
 

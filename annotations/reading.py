@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from reader.models import Article
+from reader.models import Article, ArticleProposal, ArticleVersion
+from reader.permissions import may_edit_article
 
 from .models import Annotation, AnnotationStance, Stance
 from .rendering import Span, render_highlights
@@ -32,6 +33,7 @@ ROW_FIELDS = (
     "visibility",
     "anchor_status",
     "updated",
+    "original_quote",
 )
 
 
@@ -50,6 +52,7 @@ class AnnotationRow:
         "visibility",
         "anchor_status",
         "updated",
+        "original_quote",
         "stance_list",
     )
 
@@ -65,6 +68,7 @@ class AnnotationRow:
             self.visibility,
             self.anchor_status,
             self.updated,
+            self.original_quote,
         ) = row
         self.stance_list: list = []
 
@@ -135,15 +139,16 @@ def spans_of(rows, *, user_id: int | None) -> list[Span]:
     ]
 
 
-def visible_summary(article: Article, user) -> tuple[int, dt.datetime | None]:
-    """How many annotations of the article the user may see, and their latest change."""
+def visible_summary(article: Article, user) -> tuple[int, dt.datetime | None, int]:
+    """How many annotations of the article the user may see, their latest change, and
+    the article's version (a re-import changes the token even when no annotation does)."""
     seen = Annotation.objects.visible_to(user).filter(article=article)
     summary = seen.aggregate(n=Count("pk"), latest=Max("updated"))
-    return summary["n"], summary["latest"]
+    return summary["n"], summary["latest"], article.version
 
 
-def token_of(count: int, latest: dt.datetime | None) -> str:
-    return f"{count}.{latest.isoformat() if latest else '-'}"
+def token_of(count: int, latest: dt.datetime | None, version: int = 1) -> str:
+    return f"{version}.{count}.{latest.isoformat() if latest else '-'}"
 
 
 def change_token(article: Article, user) -> str:
@@ -181,7 +186,7 @@ def reading_context(
         ],
         "authors": authors,
         "filters": filters,
-        "token": token_of(len(annotations), latest),
+        "token": token_of(len(annotations), latest, article.version),
     }
 
 
@@ -312,7 +317,38 @@ def page_context(request: HttpRequest, article: Article) -> dict:
         "article": article,
         "annotated": annotated_fragment(request, article, stances),
         "active_stances": [s for s in stances if s.active],
+        "update": last_update(article, request.user),
+        "proposals": pending_proposals(article, request.user),
     }
+
+
+def last_update(article: Article, user) -> dict | None:
+    """When the text last changed, and how many of the annotations the user may see
+    were moved (not yet confirmed by their owner) or orphaned; None before any change."""
+    if article.version <= 1:
+        return None
+    version = (
+        ArticleVersion.objects.filter(article=article, number=article.version)
+        .only("number", "created_at")
+        .first()
+    )
+    if version is None:
+        return None
+    counts = Annotation.objects.visible_to(user).filter(article=article).aggregate(
+        moved=Count("pk", filter=Q(anchor_status=Annotation.AnchorStatus.MOVED)),
+        orphaned=Count("pk", filter=Q(anchor_status=Annotation.AnchorStatus.ORPHANED)),
+    )
+    return {"version": version, **counts}
+
+
+def pending_proposals(article: Article, user) -> list:
+    """Proposed updates waiting for this user's decision (editors) or their own."""
+    pending = ArticleProposal.objects.filter(
+        article=article, status=ArticleProposal.Status.PENDING
+    ).only("pk", "created_at", "proposed_by_id")
+    if not may_edit_article(user, article):
+        pending = pending.filter(proposed_by_id=user.pk) if user.is_authenticated else pending.none()
+    return list(pending[:20])
 
 
 def forget_rendered_fragments() -> None:

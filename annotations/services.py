@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from reader.models import Article
 
-from .anchoring import context, reanchor_many
+from .anchoring import ORPHANED, context, reanchor, reanchor_many
 from .models import Annotation, AnnotationStance, Stance
 
 
@@ -61,9 +61,29 @@ def check_selection(text: str, *, start: int, end: int, quote: str) -> None:
         )
     if _splits_a_character(text, start) or _splits_a_character(text, end):
         raise AnnotationError(
-            "The selection cuts an emoji or an accented character in two; "
-            "select whole characters."
+            "The selection cuts an emoji or an accented character in two; select whole characters."
         )
+
+
+RELOAD = "The article was updated while you were reading it; reload the page and select again."
+
+
+def _current_article(pk: int) -> Article:
+    """The article row read inside the write transaction, locked against a concurrent
+    update on PostgreSQL (SQLite's IMMEDIATE transactions already hold the write lock)."""
+    return Article.objects.select_for_update().only("pk", "text", "version", "slug").get(pk=pk)
+
+
+def _place_on_current(text: str, seen: str, *, start: int, end: int, quote: str) -> tuple[int, int]:
+    """Where a selection made on ``seen`` lies in ``text``: the same quote in the same
+    context, or nothing (AnnotationError asking to reload)."""
+    if not (0 <= start < end <= len(seen)) or seen[start:end] != quote:
+        raise AnnotationError(RELOAD)
+    prefix, suffix = context(seen, start, end)
+    anchor = reanchor(text, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
+    if anchor.status == ORPHANED or text[anchor.start : anchor.end] != quote:
+        raise AnnotationError(RELOAD)
+    return anchor.start, anchor.end
 
 
 def creating_too_fast(user) -> bool:
@@ -82,14 +102,20 @@ def creating_too_fast(user) -> bool:
     now = timezone.now()
     since = {seconds: now - dt.timedelta(seconds=seconds) for seconds, _ in rates}
     counts = Annotation.objects.filter(user=user, created__gte=min(since.values())).aggregate(
-        **{f"s{seconds}": Count("pk", filter=Q(created__gte=since[seconds])) for seconds, _ in rates}
+        **{
+            f"s{seconds}": Count("pk", filter=Q(created__gte=since[seconds]))
+            for seconds, _ in rates
+        }
     )
     return any(counts[f"s{seconds}"] >= most for seconds, most in rates)
 
 
 def _add_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
     AnnotationStance.objects.bulk_create(
-        [AnnotationStance(annotation=annotation, stance=s) for s in {s.pk: s for s in stances}.values()]
+        [
+            AnnotationStance(annotation=annotation, stance=s)
+            for s in {s.pk: s for s in stances}.values()
+        ]
     )
 
 
@@ -110,10 +136,17 @@ def annotation_create(
     note: str = "",
     visibility: str = Annotation.Visibility.SHARED,
 ) -> Annotation:
+    seen = article.text
+    # The text the person selected on may have been replaced since the form read it: the
+    # check uses the row as it is inside this transaction.
+    article = _current_article(article.pk)
+    if article.text != seen:
+        start, end = _place_on_current(article.text, seen, start=start, end=end, quote=quote)
     check_selection(article.text, start=start, end=end, quote=quote)
     prefix, suffix = context(article.text, start, end)
     annotation = Annotation.objects.create(
         article=article,
+        article_version=article.version,
         user=user,
         start=start,
         end=end,
@@ -154,12 +187,25 @@ def annotation_delete(*, annotation: Annotation) -> None:
 
 @transaction.atomic
 def annotations_reanchor(*, article: Article) -> dict[str, int]:
-    """Place every annotation of the article on its current text; never delete one."""
+    """Place every annotation of the article on its current text; never delete one.
+
+    A placed annotation points into the article's current version from then on; an
+    orphaned one keeps the version and selectors it was made on. A moved one keeps the
+    quote it was made on (``original_quote``) until its owner confirms the new place.
+    """
     counts = {status: 0 for status in Annotation.AnchorStatus.values}
     changed = []
     annotations = list(
         Annotation.objects.filter(article=article).only(
-            "id", "start", "end", "quote", "prefix", "suffix", "anchor_status"
+            "id",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "anchor_status",
+            "article_version",
+            "original_quote",
         )
     )
     for annotation, anchor in zip(
@@ -174,12 +220,60 @@ def annotations_reanchor(*, article: Article) -> dict[str, int]:
                 changed.append(annotation)
             continue
         prefix, suffix = context(article.text, anchor.start, anchor.end)
+        new_quote = article.text[anchor.start : anchor.end]
+        if new_quote != annotation.quote and not annotation.original_quote:
+            annotation.original_quote = annotation.quote
+        elif new_quote == annotation.original_quote:
+            annotation.original_quote = ""
         annotation.start, annotation.end = anchor.start, anchor.end
-        annotation.quote = article.text[anchor.start : anchor.end]
+        annotation.quote = new_quote
         annotation.prefix, annotation.suffix = prefix, suffix
         annotation.anchor_status = anchor.status
+        annotation.article_version = article.version
         changed.append(annotation)
     Annotation.objects.bulk_update(
-        changed, ["start", "end", "quote", "prefix", "suffix", "anchor_status"], batch_size=500
+        changed,
+        [
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "anchor_status",
+            "article_version",
+            "original_quote",
+        ],
+        batch_size=500,
     )
     return counts
+
+
+@transaction.atomic
+def annotation_confirm_place(*, annotation: Annotation) -> None:
+    """The owner accepts where a moved annotation now sits."""
+    Annotation.objects.filter(pk=annotation.pk, anchor_status=Annotation.AnchorStatus.MOVED).update(
+        anchor_status=Annotation.AnchorStatus.ANCHORED,
+        original_quote="",
+        updated=timezone.now(),
+        version=F("version") + 1,
+    )
+
+
+@transaction.atomic
+def annotation_reanchor_to(*, annotation: Annotation, start: int, end: int, quote: str) -> None:
+    """The owner points a moved or orphaned annotation at a passage of the current text."""
+    article = _current_article(annotation.article_id)
+    check_selection(article.text, start=start, end=end, quote=quote)
+    prefix, suffix = context(article.text, start, end)
+    Annotation.objects.filter(pk=annotation.pk).update(
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        anchor_status=Annotation.AnchorStatus.ANCHORED,
+        original_quote="",
+        article_version=article.version,
+        updated=timezone.now(),
+        version=F("version") + 1,
+    )

@@ -72,8 +72,14 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
         )
     except services.AnnotationError as error:
         return _error(request, f"Not saved. {error}")
+    if annotation.article_version != article.version:
+        # The text was replaced while the person was selecting; show the new one.
+        article = Article.objects.for_reading().get(pk=article.pk)
+        up_to_date = False
     if request.htmx:
-        patch = annotation_added(request, article, annotation, before=before) if up_to_date else None
+        patch = (
+            annotation_added(request, article, annotation, before=before) if up_to_date else None
+        )
         return patch or _annotated(request, article)
     return redirect(article)
 
@@ -156,6 +162,19 @@ def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
     return redirect(article)
 
 
+@require_http_methods(["GET", "POST"])
+def annotation_confirm(request: HttpRequest, pk) -> HttpResponse:
+    """The owner accepts the place a moved annotation was put on."""
+    annotation = _owned(request, pk)
+    if request.method == "GET":
+        return render(request, "annotations/annotation_confirm.html", {"a": annotation})
+    services.annotation_confirm_place(annotation=annotation)
+    article = Article.objects.for_reading().get(pk=annotation.article_id)
+    if request.htmx:
+        return _annotated(request, article)
+    return redirect(article)
+
+
 @require_GET
 def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading(), slug=slug)
@@ -167,7 +186,7 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def article_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """204 while nothing the user may see has changed; else tells the page to refresh."""
-    article = get_object_or_404(Article.objects.only("pk", "slug"), slug=slug)
+    article = get_object_or_404(Article.objects.only("pk", "slug", "version"), slug=slug)
     token = change_token(article, request.user)
     if request.GET.get("since") == token:
         return HttpResponse(status=204)

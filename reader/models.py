@@ -64,6 +64,8 @@ class Article(models.Model):
     )
     imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change of the text or title; each value has an ArticleVersion.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -91,6 +93,77 @@ class Article(models.Model):
             n += 1
             slug = f"{base}-{n}"
         self.slug = slug
+
+
+class ArticleVersion(models.Model):
+    """One state of an article's text, kept for good: annotations made on it, and the
+    differences a reader is shown after an update, refer to it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    body_html = models.TextField()
+    text = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+
+class ArticleProposal(models.Model):
+    """A pasted or uploaded page that claims an existing article's address, from someone
+    who may not edit that article: it waits for an editor instead of replacing the text."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="proposals")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    base_version = models.PositiveIntegerField()
+    title = models.CharField(max_length=500)
+    subtitle = models.TextField(blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    body_html = models.TextField()
+    text = models.TextField()
+    raw_input = models.BinaryField()
+    raw_filename = models.CharField(max_length=255, blank=True)
+    raw_content_type = models.CharField(max_length=100, blank=True)
+    raw_kind = models.CharField(max_length=10, default="text")
+    cleaning_report = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "rejected"]),
+                name="article_proposal_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposed update of {self.article_id} by {self.proposed_by_id}"
 
 
 class SourceParagraph(models.Model):

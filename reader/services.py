@@ -11,21 +11,26 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from .importing import pipeline
 from .importing.decode import decode_bytes
 from .importing.types import BODY, CAPTION, CHROME, ImportFailed
-from .models import Article, SourceParagraph, text_digest
+from .models import Article, ArticleProposal, ArticleVersion, SourceParagraph, text_digest
+from .permissions import may_edit_article
 
 IMPORTED = "imported"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+PROPOSED = "proposed"
 
 
 @dataclass
 class ImportOutcome:
     article: Article
-    status: str  # IMPORTED, UPDATED or UNCHANGED
+    status: str  # IMPORTED, UPDATED, UNCHANGED or PROPOSED
+    proposal: ArticleProposal | None = None
+    counts: dict[str, int] | None = None  # annotations per anchor status after an update
 
 
 @dataclass
@@ -44,7 +49,9 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return ""
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
+    )
 
 
 def source_key(prepared_source_name: str, url: str) -> str:
@@ -123,6 +130,54 @@ def _record_paragraphs(article: Article, prepared: pipeline.Prepared, source: st
     )
 
 
+def _by_user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _apply_text(
+    article: Article,
+    *,
+    prepared: pipeline.Prepared,
+    title: str,
+    published,
+    raw: bytes,
+    filename: str,
+    content_type: str,
+) -> None:
+    article.title = title
+    article.subtitle = prepared.subtitle
+    article.byline = prepared.byline[:500]
+    article.published = published
+    article.source_name = prepared.source_name[:200]
+    article.set_text(body_html=prepared.body_html, text=prepared.text)
+    article.raw_input = raw
+    article.raw_filename = filename[:255]
+    article.raw_content_type = content_type[:100]
+    article.raw_kind = prepared.report.get("kind", "text")
+    article.cleaning_report = prepared.report
+
+
+def _record_version(article: Article, *, user, reason: str) -> ArticleVersion:
+    return ArticleVersion.objects.create(
+        article=article,
+        number=article.version,
+        title=article.title,
+        body_html=article.body_html,
+        text=article.text,
+        created_by=_by_user(user),
+        reason=reason[:200],
+    )
+
+
+def _new_version(article: Article, *, user, reason: str) -> dict[str, int]:
+    """After the article's text was replaced in place: keep the new state as the next
+    version and re-anchor every annotation on it."""
+    from annotations.services import annotations_reanchor
+
+    _record_version(article, user=user, reason=reason)
+    return annotations_reanchor(article=article)
+
+
 @transaction.atomic
 def article_import(
     *,
@@ -135,40 +190,64 @@ def article_import(
     restore: Collection[int] = (),
     metadata: Metadata | None = None,
 ) -> ImportOutcome:
-    """Store one input as an article, or update / skip the one it duplicates."""
+    """Store one input as an article, or update / skip the one it duplicates.
+
+    ``url`` is where the input came from, as the caller vouches for it: a fetch of that
+    address, or the operator's command line. A page that only *claims* an address (its
+    canonical link, when pasted or uploaded) updates the article at that address only
+    when the person may edit it; anyone else's becomes a proposed update for review.
+    """
     prepared = prepare_input(
         raw, filename=filename, url=url, content_type=content_type, charset=charset, restore=restore
     )
-    source_url = normalize_url(url) or normalize_url(prepared.source_url)
+    vouched = normalize_url(url)
+    source_url = vouched or normalize_url(prepared.source_url)
     title = (metadata.title if metadata and metadata.title else "") or _fallback_title(
         prepared, filename
     )
-    published = (metadata.published if metadata and metadata.published else None) or prepared.published
+    published = (
+        metadata.published if metadata and metadata.published else None
+    ) or prepared.published
 
     existing = None
     if source_url:
-        existing = Article.objects.filter(source_url=source_url).first()
+        existing = Article.objects.select_for_update().filter(source_url=source_url).first()
     if existing is None:
         existing = Article.objects.filter(text_hash=text_digest(prepared.text)).first()
         if existing is not None:
             return ImportOutcome(existing, UNCHANGED)
+    if existing is not None:
+        if existing.text == prepared.text and existing.title == title:
+            return ImportOutcome(existing, UNCHANGED)
+        if not vouched and not may_edit_article(user, existing):
+            return ImportOutcome(
+                existing,
+                PROPOSED,
+                proposal=_propose(
+                    existing,
+                    prepared=prepared,
+                    title=title,
+                    published=published,
+                    raw=raw,
+                    filename=filename,
+                    content_type=content_type,
+                    user=user,
+                ),
+            )
 
-    article = existing or Article(imported_by=user if user and user.is_authenticated else None)
-    old_text = article.text if existing else None
-    article.title = title
-    article.subtitle = prepared.subtitle
-    article.byline = prepared.byline[:500]
-    article.published = published
-    article.source_name = prepared.source_name[:200]
+    article = existing or Article(imported_by=_by_user(user))
+    _apply_text(
+        article,
+        prepared=prepared,
+        title=title,
+        published=published,
+        raw=raw,
+        filename=filename,
+        content_type=content_type,
+    )
     article.source_url = source_url or None
-    article.set_text(body_html=prepared.body_html, text=prepared.text)
-    article.raw_input = raw
-    article.raw_filename = filename[:255]
-    article.raw_content_type = content_type[:100]
-    article.raw_kind = prepared.report.get("kind", "text")
-    article.cleaning_report = prepared.report
-    if existing and old_text == article.text and existing.title == title:
-        return ImportOutcome(existing, UNCHANGED)
+    if existing:
+        article.version += 1
     if not article.slug:
         article.assign_slug()
     try:
@@ -184,11 +263,100 @@ def article_import(
         return ImportOutcome(twin, UNCHANGED)
     _record_paragraphs(article, prepared, source_key(article.source_name, source_url))
     if existing:
-        from annotations.services import annotations_reanchor
-
-        annotations_reanchor(article=article)
-        return ImportOutcome(article, UPDATED)
+        reason = f"fetched from {vouched}" if vouched else "re-imported by an editor"
+        counts = _new_version(article, user=user, reason=reason)
+        return ImportOutcome(article, UPDATED, counts=counts)
+    _record_version(article, user=user, reason="imported")
     return ImportOutcome(article, IMPORTED)
+
+
+def _propose(
+    article: Article,
+    *,
+    prepared: pipeline.Prepared,
+    title: str,
+    published,
+    raw: bytes,
+    filename: str,
+    content_type: str,
+    user,
+) -> ArticleProposal:
+    pending = ArticleProposal.objects.filter(
+        article=article,
+        proposed_by=user,
+        status=ArticleProposal.Status.PENDING,
+        text=prepared.text,
+        title=title,
+    ).first()
+    if pending is not None:
+        return pending
+    return ArticleProposal.objects.create(
+        article=article,
+        proposed_by=user,
+        base_version=article.version,
+        title=title,
+        subtitle=prepared.subtitle,
+        byline=prepared.byline[:500],
+        published=published,
+        source_name=prepared.source_name[:200],
+        body_html=prepared.body_html,
+        text=prepared.text,
+        raw_input=raw,
+        raw_filename=filename[:255],
+        raw_content_type=content_type[:100],
+        raw_kind=prepared.report.get("kind", "text"),
+        cleaning_report=prepared.report,
+    )
+
+
+class NotAllowed(Exception):
+    """The person may not decide on this proposed update."""
+
+
+@transaction.atomic
+def article_proposal_accept(*, proposal: ArticleProposal, user) -> dict[str, int]:
+    """An editor accepts a proposed update: it becomes the article's next version."""
+    article = Article.objects.select_for_update().get(pk=proposal.article_id)
+    proposal = ArticleProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not may_edit_article(user, article):
+        raise NotAllowed("Only the article's importer or staff can accept a proposed update.")
+    if proposal.status != ArticleProposal.Status.PENDING:
+        raise NotAllowed("This proposed update was already decided.")
+    article.title = proposal.title
+    article.subtitle = proposal.subtitle
+    article.byline = proposal.byline
+    article.published = proposal.published
+    article.source_name = proposal.source_name
+    article.set_text(body_html=proposal.body_html, text=proposal.text)
+    article.raw_input = bytes(proposal.raw_input)
+    article.raw_filename = proposal.raw_filename
+    article.raw_content_type = proposal.raw_content_type
+    article.raw_kind = proposal.raw_kind
+    article.cleaning_report = proposal.cleaning_report
+    article.version += 1
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError as error:
+        raise NotAllowed("Another article already has exactly this text.") from error
+    proposal.status = ArticleProposal.Status.ACCEPTED
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    proposer = proposal.proposed_by.get_username()
+    return _new_version(article, user=user, reason=f"update proposed by {proposer}, accepted")
+
+
+@transaction.atomic
+def article_proposal_reject(*, proposal: ArticleProposal, user) -> None:
+    article = Article.objects.get(pk=proposal.article_id)
+    if not may_edit_article(user, article):
+        raise NotAllowed("Only the article's importer or staff can reject a proposed update.")
+    changed = ArticleProposal.objects.filter(
+        pk=proposal.pk, status=ArticleProposal.Status.PENDING
+    ).update(status=ArticleProposal.Status.REJECTED, decided_by=user, decided_at=timezone.now())
+    if not changed:
+        raise NotAllowed("This proposed update was already decided.")
 
 
 def article_import_url(*, url: str, user, restore: Collection[int] = ()) -> ImportOutcome:

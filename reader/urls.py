@@ -13,4 +13,10 @@ urlpatterns = [
     path("articles/import/<int:pk>/save/", views.draft_save, name="draft_save"),
     path("articles/import/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
+    path(
+        "articles/<slug:slug>/versions/<int:number>/", views.article_version, name="article_version"
+    ),
+    path(
+        "articles/<slug:slug>/proposals/<int:pk>/", views.proposal_review, name="proposal_review"
+    ),
 ]

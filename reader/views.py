@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,9 +15,11 @@ from annotations.models import Annotation
 from annotations.reading import page_context
 
 from . import services
+from .diffing import paragraph_diff
 from .forms import ImportForm, RestoreForm
 from .importing.types import CHROME, ImportFailed
-from .models import Article, ImportDraft
+from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
+from .permissions import may_edit_article
 
 FRAGMENT_SLOT = mark_safe("<!-- annotated fragment -->")
 
@@ -192,12 +196,19 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{draft}: {error}")
         return redirect("reader:draft_preview", pk=draft.pk)
     draft.delete()
-    verb = {
-        services.IMPORTED: "Imported",
-        services.UPDATED: "Updated",
-        services.UNCHANGED: "Already in the library:",
-    }[outcome.status]
-    messages.success(request, f"{verb} “{outcome.article.title}”.")
+    if outcome.status == services.PROPOSED:
+        messages.info(
+            request,
+            f"“{outcome.article.title}” is already in the library and only its importer or "
+            "staff can change it: your version waits for their review.",
+        )
+    else:
+        verb = {
+            services.IMPORTED: "Imported",
+            services.UPDATED: "Updated",
+            services.UNCHANGED: "Already in the library:",
+        }[outcome.status]
+        messages.success(request, f"{verb} “{outcome.article.title}”.")
     following = ImportDraft.objects.filter(user=request.user).first()
     if following:
         return redirect("reader:draft_preview", pk=following.pk)
@@ -213,3 +224,68 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     if following:
         return redirect("reader:draft_preview", pk=following.pk)
     return redirect("reader:article_import")
+
+
+@require_GET
+def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """What changed in the article's text from the version before ``number`` to it."""
+    article = get_object_or_404(Article.objects.only("pk", "slug", "title", "version"), slug=slug)
+    version = get_object_or_404(ArticleVersion.objects.filter(article=article), number=number)
+    previous = ArticleVersion.objects.filter(article=article, number__lt=number).last()
+    lines = paragraph_diff(previous.text if previous else "", version.text)
+    return render(
+        request,
+        "reader/article_version.html",
+        {"article": article, "version": version, "previous": previous, "lines": lines},
+    )
+
+
+def _proposal(request: HttpRequest, slug: str, pk: int) -> ArticleProposal:
+    """A proposed update is seen by the person who proposed it and by those who may
+    accept it; to anyone else it does not exist."""
+    proposal = get_object_or_404(
+        ArticleProposal.objects.select_related("article", "proposed_by"), pk=pk, article__slug=slug
+    )
+    if proposal.proposed_by_id != request.user.pk and not may_edit_article(
+        request.user, proposal.article
+    ):
+        raise Http404("No such proposed update.")
+    return proposal
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = _proposal(request, slug, pk)
+    article = proposal.article
+    editor = may_edit_article(request.user, article)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if not editor:
+            raise PermissionDenied("Only the article's importer or staff can decide.")
+        try:
+            if decision == "accept":
+                counts = services.article_proposal_accept(proposal=proposal, user=request.user)
+                messages.success(
+                    request,
+                    f"Updated “{proposal.title}”: {counts['moved']} annotation"
+                    f"{pluralize(counts['moved'])} moved, {counts['orphaned']} orphaned.",
+                )
+                return redirect(article)
+            if decision == "reject":
+                services.article_proposal_reject(proposal=proposal, user=request.user)
+                messages.info(request, "The proposed update was rejected; the article is unchanged.")
+                return redirect(article)
+        except services.NotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("reader:proposal_review", slug=slug, pk=pk)
+        return HttpResponseBadRequest("Choose accept or reject.")
+    return render(
+        request,
+        "reader/proposal_review.html",
+        {
+            "article": article,
+            "proposal": proposal,
+            "editor": editor,
+            "lines": paragraph_diff(article.text, proposal.text),
+        },
+    )

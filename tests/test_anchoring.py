@@ -172,7 +172,7 @@ def test_look_alike_just_above_threshold_is_taken_only_in_agreeing_context(
     article: str,
 ) -> None:
     stored = selector(article, IRAN_ALLY)
-    look_alike = "Iraq has so far been Nouri al-Maliki's main regional ally"
+    look_alike = "Iran has so far stayed Bashar Al-Assad's main regional friend"
     assert FUZZY_THRESHOLD <= Indel.normalized_similarity(IRAN_ALLY, look_alike) < 0.85
 
     in_place = article.replace(IRAN_ALLY, look_alike)
@@ -365,3 +365,49 @@ def test_every_result_is_a_valid_span(article: str) -> None:
     for text in ["", "x", article[:100], article[: stored["start"] + 10], article]:
         anchor = reanchor(text, **stored)
         assert 0 <= anchor.start <= anchor.end <= len(text)
+
+
+def test_look_alike_naming_other_people_is_never_taken(article: str) -> None:
+    stored = selector(article, IRAN_ALLY)
+    other_people = "Iraq has so far been Nouri al-Maliki's main regional ally"
+    assert FUZZY_THRESHOLD <= Indel.normalized_similarity(IRAN_ALLY, other_people)
+
+    assert reanchor(article.replace(IRAN_ALLY, other_people), **stored).status == "orphaned"
+
+
+UNAWARE = "The minister said he was unaware of the deal until last week"
+FULLY_AWARE = "The minister said he was fully aware of the deal until last week"
+
+
+def test_fuzzy_move_never_crosses_a_negation() -> None:
+    old = f"Opening words of the report. {UNAWARE}. Closing words of the report."
+    stored = selector(old, UNAWARE)
+    assert Indel.normalized_similarity(UNAWARE, FULLY_AWARE) >= FUZZY_THRESHOLD
+
+    for edited in (FULLY_AWARE, UNAWARE.replace("was unaware", "was not aware")):
+        anchor = reanchor(old.replace(UNAWARE, edited), **stored)
+        assert anchor.status == "orphaned", edited
+
+    reverse = selector(old.replace(UNAWARE, FULLY_AWARE), FULLY_AWARE)
+    assert reanchor(old, **reverse).status == "orphaned"
+
+
+@pytest.mark.parametrize(
+    ("quote", "figure", "changed"),
+    [
+        ("The fund paid 130,000 pounds to the families who lost homes", "130,000", "150,000"),
+        ("The fund paid a total of 4.5 million to the families in the valley", "4.5", "5.4"),
+        ("The fund paid three million pounds to the families in the valley", "three", "four"),
+    ],
+    ids=["thousands", "decimal", "words"],
+)
+def test_fuzzy_move_never_crosses_a_changed_figure(quote: str, figure: str, changed: str) -> None:
+    old = f"Opening words of the report. {quote}. Closing words of the report."
+    stored = selector(old, quote)
+    edited = quote.replace(figure, changed)
+    assert Indel.normalized_similarity(quote, edited) >= FUZZY_THRESHOLD
+
+    assert reanchor(old.replace(quote, edited), **stored).status == "orphaned"
+    # The same edit without the figure still moves.
+    reworded = quote.replace("the families", "those families")
+    assert reanchor(old.replace(quote, reworded), **stored).status == "moved"

@@ -36,6 +36,7 @@ def fill(route: str, *, annotation: Annotation, draft: ImportDraft) -> str:
         "<uuid:pk>": str(annotation.pk),
         "<int:pk>": str(draft.pk),
         "<slug:slug>": annotation.article.slug,
+        "<int:number>": "1",
     }
     for placeholder, value in values.items():
         route = route.replace(placeholder, value)
