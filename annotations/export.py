@@ -132,7 +132,7 @@ BOOLEAN_CHOICES = {"1": True, "true": True, "yes": True, "0": False, "false": Fa
 class ExportFilterForm(forms.Form):
     """The query parameters of both exports, and the options of both commands."""
 
-    article = forms.IntegerField(required=False, min_value=1)
+    article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     user = forms.CharField(required=False, max_length=150)
     author = forms.CharField(required=False, max_length=150)
     stance = forms.CharField(required=False, max_length=80)
@@ -161,7 +161,7 @@ class ExportFilterForm(forms.Form):
         if not value:
             return None
         stance = Stance.objects.filter(name=value).first()
-        if stance is None and value.isdigit():
+        if stance is None and value.isascii() and value.isdigit() and len(value) <= 18:
             stance = Stance.objects.filter(pk=int(value)).first()
         if stance is None:
             raise forms.ValidationError(f"No stance with id or name “{value}”.")
@@ -189,6 +189,8 @@ class ExportFilterForm(forms.Form):
         else:
             data["author"] = None
         date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_to is not None and date_to >= dt.date.max:
+            self.add_error("date_to", "Give a day before 9999-12-31.")
         if date_from and date_to and date_from > date_to:
             raise forms.ValidationError("“from” is after “to”: no day can be in that range.")
         return data

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -21,6 +22,10 @@ from reader.permissions import may_edit_article
 
 from .models import Annotation, AnnotationStance, Stance
 from .rendering import Span, render_highlights
+
+
+class BadParameter(BadRequest):
+    """A query parameter that cannot be used; the message is shown on the 400 page."""
 
 ROW_FIELDS = (
     "id",
@@ -82,9 +87,11 @@ class Filters:
     @classmethod
     def from_request(cls, request: HttpRequest) -> Filters:
         params = request.GET if request.method == "GET" else request.POST
-        stance = params.get("f_stance", "")
+        stance = params.get("f_stance", "").strip()
+        if stance and not (stance.isascii() and stance.isdigit() and len(stance) <= 18):
+            raise BadParameter("The stance filter (f_stance) must be a stance number.")
         return cls(
-            stance=int(stance) if stance.isdigit() else None,
+            stance=int(stance) if stance else None,
             author=params.get("f_author", "")[:150],
             mine=params.get("f_mine") == "1",
         )

@@ -10,3 +10,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "reader.views.bad_request"

@@ -289,3 +289,11 @@ def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "lines": paragraph_diff(article.text, proposal.text),
         },
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page, saying what was wrong when the message was written for people."""
+    from annotations.reading import BadParameter
+
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    return render(request, "400.html", {"message": message}, status=400)
