@@ -38,6 +38,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _signup_open(settings):
+    # The demo's setting (make run); tests of the closed default set it back.
+    settings.SIGNUP_OPEN = True
+
+
 @pytest.fixture
 def password() -> str:
     return "a-long-test-password-81"

@@ -18,7 +18,31 @@ def is_logged_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_signup_page_is_open_by_default(client):
+def test_signup_is_closed_unless_the_setting_opens_it(client, settings):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "STANCE_SIGNUP_OPEN"}
+    code = "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');from django.conf import settings;print(settings.SIGNUP_OPEN)"
+    printed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert printed.stdout.strip() == "False", printed.stderr
+    opened = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "STANCE_SIGNUP_OPEN": "1"}, capture_output=True, text=True
+    )
+    assert opened.stdout.strip() == "True"
+
+    settings.SIGNUP_OPEN = False
+    assert client.get(reverse("signup")).status_code == 404
+    response = client.post(
+        reverse("signup"),
+        {"username": "mallory", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 404
+    assert not get_user_model().objects.filter(username="mallory").exists()
+
+
+def test_signup_page_is_open_when_the_setting_says_so(client):
     response = client.get(reverse("signup"))
     assert response.status_code == 200
     assert b'name="password1"' in response.content
