@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from reader.caching import private_page
 from reader.models import Article
 
 from . import services
@@ -85,6 +86,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
     annotation = _visible(request, pk)
     annotation.stance_list = list(annotation.stances.all())
@@ -96,6 +98,7 @@ def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def annotation_edit(request: HttpRequest, pk) -> HttpResponse:
     annotation = _owned(request, pk)
     initial = {
@@ -176,6 +179,7 @@ def annotation_confirm(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading(), slug=slug)
     if not request.htmx:
@@ -184,6 +188,7 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def article_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """204 while nothing the user may see has changed; else tells the page to refresh."""
     article = get_object_or_404(Article.objects.only("pk", "slug", "version"), slug=slug)

@@ -15,6 +15,7 @@ from annotations.models import Annotation
 from annotations.reading import page_context
 
 from . import services
+from .caching import private_page
 from .diffing import paragraph_diff
 from .forms import ImportForm, RestoreForm
 from .importing.types import CHROME, ImportFailed
@@ -32,6 +33,7 @@ SORTS = {
 
 
 @require_GET
+@private_page
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     sort = request.GET.get("sort", "published")
@@ -64,6 +66,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.for_reading(), slug=slug)
     context = page_context(request, article)
@@ -153,6 +156,7 @@ def _prepare_draft(draft: ImportDraft, restore=()):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
     restore: list[int] = []
@@ -227,6 +231,7 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@private_page
 def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """What changed in the article's text from the version before ``number`` to it."""
     article = get_object_or_404(Article.objects.only("pk", "slug", "title", "version"), slug=slug)
@@ -254,6 +259,7 @@ def _proposal(request: HttpRequest, slug: str, pk: int) -> ArticleProposal:
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = _proposal(request, slug, pk)
     article = proposal.article

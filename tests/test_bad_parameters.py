@@ -31,3 +31,17 @@ def test_export_filter_that_cannot_apply_is_a_400_with_a_message(alice_client, a
 
 def test_reading_page_stance_filter_by_number_still_filters(alice_client, article, stances):
     assert alice_client.get(article.get_absolute_url(), {"f_stance": stances[0].pk}).status_code == 200
+
+
+def test_reading_pages_are_private_and_vary_on_htmx(alice_client, article):
+    for url in (article.get_absolute_url(), "/"):
+        response = alice_client.get(url)
+        assert response.status_code == 200
+        assert {"private", "no-store"} <= {
+            p.strip() for p in response["Cache-Control"].split(",")
+        }
+        assert "HX-Request" in response["Vary"]
+    fragment = alice_client.get(
+        reverse("annotations:article_annotations", args=[article.slug]), HTTP_HX_REQUEST="true"
+    )
+    assert "no-store" in fragment["Cache-Control"] and "HX-Request" in fragment["Vary"]
