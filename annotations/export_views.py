@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import (
     HttpRequest,
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reader.models import Article
 
-from . import export, jsonld
+from . import export, importing, jsonld
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -69,33 +70,113 @@ def annotations_jsonld(request: HttpRequest) -> HttpResponse:
     )
 
 
+class AnnotationUploadForm(forms.Form):
+    """The upload on the reading page and on the list page."""
+
+    file = forms.FileField()
+    tag_map = forms.CharField(
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "fbi-letter = United States"}),
+        label="Map tags to stances (one tag = Stance per line)",
+    )
+    tags_in_note = forms.BooleanField(
+        required=False, label="Keep tags that are not stances in the note (“Tags: …”)"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size / 1_000_000:.1f} MB; imports are limited to "
+                f"{importing.MAX_UPLOAD_BYTES / 1_000_000:g} MB. Split the file or use "
+                "manage.py import_annotations."
+            )
+        return upload
+
+    def clean_tag_map(self) -> dict[str, str]:
+        try:
+            return importing.parse_tag_map(self.cleaned_data["tag_map"].splitlines())
+        except importing.ImportError_ as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 @require_POST
 def annotations_import(request: HttpRequest) -> HttpResponse:
-    """The reading page's upload: import a JSON-LD file, then back to the article."""
-    article = get_object_or_404(Article.objects.only("id", "slug"), pk=request.POST.get("article"))
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "Choose a Web Annotation (.jsonld or .json) file to import.")
-        return redirect(article)
-    if upload.size > jsonld.MAX_UPLOAD_BYTES:
-        messages.error(
-            request,
-            f"{upload.name} is {upload.size / 1_000_000:.1f} MB; imports are limited to "
-            f"{jsonld.MAX_UPLOAD_BYTES / 1_000_000:g} MB. Split the file or use "
-            "manage.py import_annotations.",
-        )
-        return redirect(article)
+    """Import a Web Annotation or Hypothesis file, then back to the page it came from:
+    the article (the reading page's upload) or the list (annotations of many articles)."""
+    article = None
+    if request.POST.get("article"):
+        article = get_object_or_404(Article.objects.only("id", "slug"), pk=request.POST["article"])
+    back = redirect(article) if article is not None else redirect("reader:article_list")
+    form = AnnotationUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    upload = form.cleaned_data["file"]
     try:
-        report = jsonld.import_collection(
-            jsonld.parse_document(upload.read()),
+        report = importing.import_collection(
+            importing.parse_document(upload.read()),
             importer=request.user,
             base_url=_base_url(request),
+            tag_map=form.cleaned_data["tag_map"],
+            tags_in_note=form.cleaned_data["tags_in_note"],
+            limits=importing.WEB_LIMITS,
+            hourly_quota=importing.hourly_quota(),
         )
-    except jsonld.ImportError_ as error:
+    except importing.ImportError_ as error:
         messages.error(request, f"{upload.name}: {error}")
-        return redirect(article)
-    level = messages.WARNING if report.unplaced or report.problems else messages.SUCCESS
+        return back
+    level = (
+        messages.WARNING
+        if report.unplaced or report.problems or report.no_article or report.unknown_stances
+        else messages.SUCCESS
+    )
     messages.add_message(request, level, f"{upload.name}: {report.summary()}")
     for line in report.details(limit=10):
         messages.add_message(request, level, line)
-    return redirect(article)
+    if report.unknown_stances:
+        messages.add_message(
+            request,
+            level,
+            "To use those tags, map them to stances in the upload form (tag = Stance) and "
+            "import the file again: what is already here gains the mapped stances.",
+        )
+    if report.missing_pages:
+        request.session[MISSING_PAGES_KEY] = report.missing_pages[:MAX_FETCH]
+        messages.add_message(
+            request,
+            level,
+            "Pages not in Stance Reader can be fetched and imported from the list page "
+            "(“Fetch missing pages”); then import the file again.",
+        )
+    return back
+
+
+MISSING_PAGES_KEY = "annotation_import_missing_pages"
+MAX_FETCH = 10
+
+
+@require_POST
+def fetch_missing_pages(request: HttpRequest) -> HttpResponse:
+    """Fetch (through the import's safe fetch) the pages an annotation import did not
+    find, as chosen from the list the import left in the session."""
+    from reader.importing.types import ImportFailed
+    from reader.services import article_import_url
+
+    offered = request.session.get(MISSING_PAGES_KEY, [])
+    chosen = [url for url in request.POST.getlist("url") if url in offered]
+    for url in chosen:
+        try:
+            outcome = article_import_url(url=url, user=request.user)
+        except ImportFailed as error:
+            messages.error(request, f"{url}: {error}")
+            continue
+        messages.success(request, f"Imported “{outcome.article.title}” from {url}.")
+        offered.remove(url)
+    request.session[MISSING_PAGES_KEY] = offered
+    if chosen:
+        messages.info(request, "Import the annotation file again to place its annotations.")
+    return redirect("reader:article_list")

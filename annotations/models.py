@@ -103,6 +103,12 @@ class Annotation(models.Model):
     # The quote the annotation was made on, kept while a fuzzy move that its owner has
     # not confirmed put it on other wording ("" otherwise).
     original_quote = models.TextField(blank=True)
+    # What an imported file said about the annotation: kept as data (shown and
+    # exported), never as the row's own clock, which only the server sets.
+    source_id = models.CharField(max_length=200, blank=True)
+    source_created = models.DateTimeField(null=True, blank=True)
+    source_modified = models.DateTimeField(null=True, blank=True)
+    imported = models.BooleanField(default=False)
 
     objects = AnnotationQuerySet.as_manager()
 

@@ -101,7 +101,10 @@ def creating_too_fast(user) -> bool:
         return False
     now = timezone.now()
     since = {seconds: now - dt.timedelta(seconds=seconds) for seconds, _ in rates}
-    counts = Annotation.objects.filter(user=user, created__gte=min(since.values())).aggregate(
+    # Imports have their own hourly quota (settings.ANNOTATION_IMPORT_PER_HOUR).
+    counts = Annotation.objects.filter(
+        user=user, created__gte=min(since.values()), imported=False
+    ).aggregate(
         **{
             f"s{seconds}": Count("pk", filter=Q(created__gte=since[seconds]))
             for seconds, _ in rates

@@ -195,6 +195,11 @@ AXES_ENABLED = env_bool("STANCE_LOGIN_THROTTLE", True)
 # (seconds, annotations); a save past it is refused with a 429 and a message.
 # An empty tuple turns the limit off.
 ANNOTATION_CREATE_RATES = ((1, 4), (60, 60))
+# Annotation files uploaded through the web (JSON-LD, Hypothesis) have a bulk quota of
+# their own instead: at most this many imported annotations per person per hour.
+# manage.py import_annotations has none. Imported annotations do not count towards
+# ANNOTATION_CREATE_RATES.
+ANNOTATION_IMPORT_PER_HOUR = int(os.environ.get("STANCE_IMPORT_PER_HOUR", "5000"))
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from annotations import jsonld
+from annotations import importing, jsonld
 from annotations.models import Annotation
 from annotations.services import annotation_create
 from reader.models import Article
@@ -151,11 +151,29 @@ def test_round_trip_export_empty_import_export_gives_the_same_annotations(
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(alice_client, annotated, article):
-    document = export(alice_client)
+    document = export(alice_client, user="alice", visibility="mine")
     count = Annotation.objects.count()
     response = upload(alice_client, article, document)
     assert Annotation.objects.count() == count
-    assert "0 annotations imported; 4 already here (skipped)." in messages_of(response)[0]
+    assert "0 annotations imported; 3 already here (skipped)." in messages_of(response)[0]
+
+
+def test_an_id_of_someone_elses_annotation_gets_a_new_id_once(alice_client, annotated, article):
+    """Only alice's own annotations count as already here: bob's shared one in her file
+    becomes hers under a new id, reported, and a second import creates nothing."""
+    document = export(alice_client)
+    count = Annotation.objects.count()
+    response = upload(alice_client, article, document)
+    bob_id = f"urn:uuid:{annotated['bob'].pk}"
+    (copy,) = Annotation.objects.filter(user__username="alice", quote="Switzerland")
+    assert copy.pk != annotated["bob"].pk
+    shown = messages_of(response)
+    assert "1 annotation imported; 3 already here (skipped); 1 given a new id." in shown[0]
+    assert f"New id for {bob_id}: urn:uuid:{copy.pk}" in shown
+    assert Annotation.objects.get(pk=annotated["bob"].pk).user.username == "bob"
+    response = upload(alice_client, article, document)
+    assert Annotation.objects.count() == count + 1
+    assert any("0 annotations imported; 4 already here" in m for m in messages_of(response))
 
 
 def test_import_gives_annotations_to_the_importer(bob_client, alice_client, annotated, article):
@@ -280,7 +298,7 @@ def test_keep_authors_is_for_staff_and_needs_existing_users(alice, bob, staff, a
 
 
 def test_upload_over_the_size_limit_is_refused_with_a_message(alice_client, article, monkeypatch):
-    monkeypatch.setattr(jsonld, "MAX_UPLOAD_BYTES", 1_000)
+    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 1_000)
     response = upload(alice_client, article, b" " * 1_001 + b"[]")
     assert response.status_code == 302
     (message,) = messages_of(response)

@@ -4,15 +4,18 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
-from annotations import jsonld
+from annotations import importing
 
 
 class Command(BaseCommand):
     help = (
-        "Import W3C Web Annotations (JSON-LD: a collection, a page, a list or one annotation). "
-        "Annotations whose target is an article here are placed on its text and created for "
-        "--user; the rest are reported. Importing the same file again creates nothing new."
+        "Import annotations: W3C Web Annotations (JSON-LD: a collection, a page, a list or one "
+        "annotation) or Hypothesis's API JSON (a search response {total, rows} or one "
+        "annotation). Annotations whose page is an article here are placed on its text and "
+        "created for --user; the rest are reported. Importing the same file again creates "
+        "nothing new. No size limit or hourly quota, unlike the web upload."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +32,19 @@ class Command(BaseCommand):
             help="This site's scheme and host; targets on other hosts then match only by the "
             "article's source URL. Default: a reading-page path on any host matches.",
         )
+        parser.add_argument(
+            "--map-tag",
+            action="append",
+            default=[],
+            metavar="TAG=STANCE",
+            help='Map a tag to a stance, e.g. --map-tag "fbi-letter=United States" (repeatable).',
+        )
+        parser.add_argument(
+            "--tags-in-note",
+            action="store_true",
+            help="Write tags that are not stances into the note as “Tags: …”.",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, file: Path, user: str, keep_authors: bool, base_url: str, **options):
         importer = get_user_model().objects.filter(username=user).first()
@@ -38,15 +54,37 @@ class Command(BaseCommand):
             raw = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+        bar = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if options["no_progress"]:
+                return
+            if bar is None:
+                bar = tqdm(total=total, unit="annotation", file=self.stderr._out)
+            bar.update(done - bar.n)
+
         try:
-            report = jsonld.import_collection(
-                jsonld.parse_document(raw),
+            report = importing.import_collection(
+                importing.parse_document(raw),
                 importer=importer,
                 keep_authors=keep_authors,
                 base_url=base_url,
+                tag_map=importing.parse_tag_map(options["map_tag"]),
+                tags_in_note=options["tags_in_note"],
+                progress=progress,
             )
-        except jsonld.ImportError_ as error:
+        except importing.ImportError_ as error:
             raise CommandError(f"{file}: {error}") from error
+        finally:
+            if bar is not None:
+                bar.close()
         for line in report.details():
             self.stderr.write(line)
+        if report.unknown_stances:
+            self.stderr.write(
+                "Unknown tags: "
+                + ", ".join(f"{t} ({n})" for t, n in report.unknown_stances.most_common())
+                + '. Map them with --map-tag "tag=Stance" and import again.'
+            )
         self.stdout.write(f"{file}: {report.summary()}")
