@@ -160,11 +160,17 @@ class ExportFilterForm(forms.Form):
         value = self.cleaned_data["stance"].strip()
         if not value:
             return None
-        stance = Stance.objects.filter(name=value).first()
+        codebook = list(Stance.objects.all())
+        stance = next((s for s in codebook if s.name == value), None) or next(
+            (s for s in codebook if s.name.casefold() == value.casefold()), None
+        )
         if stance is None and value.isascii() and value.isdigit() and len(value) <= 18:
-            stance = Stance.objects.filter(pk=int(value)).first()
+            stance = next((s for s in codebook if s.pk == int(value)), None)
         if stance is None:
-            raise forms.ValidationError(f"No stance with id or name “{value}”.")
+            known = ", ".join(s.name for s in codebook)
+            raise forms.ValidationError(
+                f"No stance with id or name “{value}”. The stances are: {known}."
+            )
         return stance
 
     def clean_bom(self) -> bool:
@@ -630,6 +636,11 @@ def copy_sql(
 
 
 def export_filename(options: ExportOptions, extension: str, today: dt.date | None = None) -> str:
-    subject = options.article.slug if options.article is not None else "all"
+    """``stance-reader-annotations[-<article slug>]-<date>[-long|-excel].<ext>``: each
+    variant under its own name, so two downloads never overwrite each other."""
+    subject = f"-{options.article.slug}" if options.article is not None else ""
     day = today or timezone.now().astimezone(dt.UTC).date()
-    return f"stance-reader-{subject}-{day.isoformat()}.{extension}"
+    variant = ""
+    if extension == "csv":
+        variant = ("-long" if options.layout == LONG else "") + ("-excel" if options.bom else "")
+    return f"stance-reader-annotations{subject}-{day.isoformat()}{variant}.{extension}"

@@ -338,17 +338,18 @@ def test_utf8_without_bom_by_default_and_with_bom_on_request(alice_client, alice
     assert body(alice_client.get(URL, {"bom": "0"})) == plain
 
 
-def test_file_name_says_article_or_all_and_the_day(alice_client, annotated, article):
+def test_file_name_says_article_variant_and_the_day(alice_client, annotated, article):
     today = timezone.now().date().isoformat()
-    response = alice_client.get(URL, {"article": article.pk})
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="stance-reader-{article.slug}-{today}.csv"'
-    )
-    response = alice_client.get(URL)
-    assert (
-        response["Content-Disposition"] == f'attachment; filename="stance-reader-all-{today}.csv"'
-    )
+
+    def name(url, **params):
+        disposition = alice_client.get(url, params)["Content-Disposition"]
+        return disposition.removeprefix('attachment; filename="').removesuffix('"')
+
+    assert name(URL, article=article.pk) == f"stance-reader-annotations-{article.slug}-{today}.csv"
+    assert name(URL) == f"stance-reader-annotations-{today}.csv"
+    assert name(URL, layout="long") == f"stance-reader-annotations-{today}-long.csv"
+    assert name(URL, bom="1") == f"stance-reader-annotations-{today}-excel.csv"
+    assert name("/export/annotations.jsonld") == f"stance-reader-annotations-{today}.jsonld"
 
 
 # -- streaming and queries -----------------------------------------------------------------
@@ -508,3 +509,15 @@ def test_export_stopped_midway_leaves_the_connection_usable(alice, article, stan
     chunks.close()  # as when the person cancels the download
     assert first.startswith(b"annotation_id,")
     assert Annotation.objects.filter(user=alice).count() == 3000
+
+
+def test_stance_filter_ignores_case_and_an_unknown_one_lists_the_stances(
+    alice_client, annotated, stances
+):
+    exact = alice_client.get(URL, {"stance": stances[0].name})
+    folded = alice_client.get(URL, {"stance": stances[0].name.upper()})
+    assert exact.status_code == folded.status_code == 200
+    assert b"".join(folded.streaming_content) == b"".join(exact.streaming_content)
+    unknown = alice_client.get(URL, {"stance": "Atlantis"})
+    assert unknown.status_code == 400
+    assert all(s.name in unknown.content.decode() for s in stances)
