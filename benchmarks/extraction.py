@@ -1,14 +1,19 @@
 """Score the HTML import pipeline against plain trafilatura on the extraction bench.
 
 Usage (from the project root):
-    .venv/bin/python -m benchmarks.extraction [FOLDER] [--limit N]
+    .venv/bin/python -m benchmarks.extraction [SET ...] [--limit N] [--worst N] [--ablate]
 
-FOLDER defaults to ../shared/extraction-bench/dev. The pipeline's text is what
-the reader sees as the article: the subtitle (if any) and the kept blocks,
-joined by blank lines. Plain trafilatura is `trafilatura.extract(html,
-include_comments=False)` for the body and `bare_extraction(with_metadata=True)`
-for the metadata, as in ../shared/tools/score_extraction.py. Speed counts the
-extraction call only, with the page already in memory.
+SET is ``dev`` or ``dev-dragnet`` (../shared/extraction-bench/, see
+benchmarks/extraction_sets.py) or a folder of NAME.html pages with its
+ground-truth.json; default: both sets. The pipeline's text is what the reader
+sees as the article: the subtitle (if any) and the kept blocks, joined by blank
+lines; on dev-dragnet, whose truth holds the headline, each system's title goes
+first. Plain trafilatura is `trafilatura.extract(html, include_comments=False)`
+for the body and `bare_extraction(with_metadata=True)` for the metadata, as in
+../shared/tools/score_extraction.py. Speed counts the extraction call only,
+with the page already in memory. --ablate prints the figure with each of the
+pipeline's own rules turned off (the blocks it dropped from trafilatura's
+text put back).
 """
 
 from __future__ import annotations
@@ -23,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FOLDER = PROJECT_ROOT.parent / "shared" / "extraction-bench" / "dev"
 
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks import extraction_sets as sets  # noqa: E402
 from benchmarks import scoring  # noqa: E402
 
 
@@ -37,6 +42,9 @@ class Found:
     title: str | None = None
     byline: str | None = None
     date: str | None = None
+    subtitle: str = ""
+    body: str = ""
+    segments: list = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +77,9 @@ def pipeline_extractor() -> tuple[str, Callable[[str, str], Found]]:
                 title=getattr(prepared, "title", None),
                 byline=getattr(prepared, "byline", None),
                 date=_iso(getattr(prepared, "published", None)),
+                subtitle=subtitle,
+                body=prepared.text,
+                segments=prepared.extracted.segments,
             )
 
         return "pipeline (prepare_html)", run_prepared
@@ -116,6 +127,7 @@ def run_both(pages: dict[str, str], truth: dict[str, dict]) -> tuple[Run, Run, R
         document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
         plain.found[name] = Found(
             text=text,
+            body=text,
             title=getattr(document, "title", None),
             byline=getattr(document, "author", None),
             date=getattr(document, "date", None),
@@ -145,18 +157,13 @@ def run_both(pages: dict[str, str], truth: dict[str, dict]) -> tuple[Run, Run, R
     return pipeline, plain, (extractor_only if extractor_only.found else None)
 
 
-def body_rows(run: Run, truth: dict[str, dict]) -> list[tuple[str, dict]]:
-    subsets = {"all": sorted(truth)}
-    for source in sorted({v.get("source", "?") for v in truth.values()}):
-        subsets[source] = sorted(n for n, v in truth.items() if v.get("source", "?") == source)
-    rows = []
-    for subset, names in subsets.items():
-        figures = scoring.score_bodies(
-            {n: truth[n].get("articleBody", "") for n in names},
-            {n: run.found[n].text for n in names},
-        )
-        rows.append((subset, figures))
-    return rows
+def body_rows(run: Run, truth: dict[str, dict], bench: sets.BenchSet) -> list[tuple[str, dict]]:
+    preds = scored_texts(run, bench)
+    return [(subset, sets.score(truth, preds, names)) for subset, names in sets.subsets(truth).items()]
+
+
+def scored_texts(run: Run, bench: sets.BenchSet) -> dict[str, str]:
+    return {n: sets.scored(bench, f.title, f.subtitle, f.body) for n, f in run.found.items()}
 
 
 def metadata_row(run: Run, truth: dict[str, dict]) -> dict[str, tuple[float, int]]:
@@ -174,28 +181,30 @@ def metadata_row(run: Run, truth: dict[str, dict]) -> dict[str, tuple[float, int
     return row
 
 
-def print_report(runs: list[Run], truth: dict[str, dict], folder: Path) -> None:
-    print(f"extraction bench: {folder} ({len(truth)} pages)")
-    print()
-    print(f"{'system':<34} {'subset':<7} {'n':>4} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
+def print_report(runs: list[Run], truth: dict[str, dict], bench: sets.BenchSet) -> None:
+    print(f"== html/{bench.name}: {bench.html} ({len(truth)} pages)")
+    if bench.titled_truth:
+        print("   scored as title + standfirst + text: this set's truth holds the headline")
+    print(f"  {'system':<34} {'subset':<7} {'n':>4} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6}")
     for run in runs:
-        for subset, m in body_rows(run, truth):
+        for subset, m in body_rows(run, truth, bench):
             print(
-                f"{run.label:<34} {subset:<7} {m['n']:>4} {m['f1']:>6.3f} "
+                f"  {run.label:<34} {subset:<7} {m['n']:>4} {m['f1']:>6.3f} "
                 f"{m['precision']:>6.3f} {m['recall']:>6.3f} {m['accuracy']:>6.3f}"
             )
+    if len(runs) == 2:
+        gain = body_rows(runs[0], truth, bench)[0][1]["f1"] - body_rows(runs[1], truth, bench)[0][1]["f1"]
+        print(f"  pipeline - trafilatura on the same pages: {gain:+.3f}")
     print()
-    print(f"{'system':<34} {'title':>12} {'byline':>12} {'date':>12} {'pages/s':>8}")
-    base_speed = None
+    print(f"  {'system':<34} {'title':>12} {'byline':>12} {'date':>12} {'pages/s':>8}")
     for run in runs:
         meta = metadata_row(run, truth)
         speed = len(run.found) / run.seconds if run.seconds else 0.0
-        base_speed = base_speed or speed
-        cells = " ".join(f"{v:>6.3f} (n={n:>2})" for v, n in meta.values())
-        print(f"{run.label:<34} {cells} {speed:>8.1f}")
+        cells = " ".join(f"{v:>6.3f} (n={n:>3})" for v, n in meta.values())
+        print(f"  {run.label:<34} {cells} {speed:>8.1f}")
     if len(runs) == 2 and runs[1].seconds:
         ratio = (len(runs[0].found) / runs[0].seconds) / (len(runs[1].found) / runs[1].seconds)
-        print(f"\npipeline speed / plain trafilatura speed: {ratio:.2f}")
+        print(f"\n  pipeline speed / plain trafilatura speed: {ratio:.2f}")
     for run in runs:
         for failure in run.failures:
             print(f"  {run.label} refused {failure}")
@@ -213,23 +222,73 @@ def load(folder: Path, limit: int | None) -> tuple[dict[str, dict], dict[str, st
     return truth, pages
 
 
+# Blocks the cleaning report lists without having taken them out of the article:
+# putting them "back" measures nothing about a rule.
+REPORT_ONLY_RULES = frozenset({"navigation", "not-main-content", "standfirst", "headline", "byline"})
+
+
+def ablation_rows(pipeline: Run, truth: dict[str, dict], bench: sets.BenchSet) -> tuple[float, dict]:
+    """F1 with each of the pipeline's own rules off: the blocks it took out of
+    trafilatura's text put back where they stood."""
+    from reader.importing.html import segment_text
+
+    def text_with(found: Found, rule: str | None) -> str:
+        kept = [
+            segment_text(s)
+            for s in found.segments
+            if s.kept or (rule is not None and s.rule == rule)
+        ]
+        return sets.scored(bench, found.title, found.subtitle, "\n\n".join(kept))
+
+    base = sets.score(truth, {n: text_with(f, None) for n, f in pipeline.found.items()})["f1"]
+    rules = sorted(
+        {s.rule for f in pipeline.found.values() for s in f.segments if s.rule and not s.kept}
+        - REPORT_ONLY_RULES
+    )
+    rows = {}
+    for rule in rules:
+        preds = {n: text_with(f, rule) for n, f in pipeline.found.items()}
+        rows[rule] = sets.score(truth, preds)["f1"]
+    return base, rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
+    parser.add_argument("sets", nargs="*", default=list(sets.HTML_SETS))
     parser.add_argument("--limit", type=int, help="score only N pages, spread over the bench")
+    parser.add_argument("--worst", type=int, default=10, help="list the N pages with lowest F1")
+    parser.add_argument("--ablate", action="store_true", help="the figure with each rule off")
     parser.add_argument("--dump", type=Path, help="write each page's pipeline text as JSON")
     args = parser.parse_args(argv)
-    truth, pages = load(args.folder, args.limit)
-    pipeline, plain, extractor_only = run_both(pages, truth)
-    print_report([pipeline, plain], truth, args.folder)
-    if extractor_only is not None and extractor_only.seconds:
-        speed = len(extractor_only.found) / extractor_only.seconds
-        ratio = (len(plain.found) / plain.seconds) / speed
-        print(f"extract_html alone: {speed:.1f} pages/s ({1 / ratio:.2f} of plain trafilatura)")
+    dump = {}
+    bases: dict[str, float] = {}
+    ablations: dict[str, dict[str, float]] = {}
+    for name in args.sets:
+        bench = sets.resolve(name)
+        truth, pages = load(bench.html, args.limit)
+        pipeline, plain, extractor_only = run_both(pages, truth)
+        print_report([pipeline, plain], truth, bench)
+        if extractor_only is not None and extractor_only.seconds:
+            speed = len(extractor_only.found) / extractor_only.seconds
+            ratio = (len(plain.found) / plain.seconds) / speed
+            print(f"  extract_html alone: {speed:.1f} pages/s ({1 / ratio:.2f} of plain trafilatura)")
+        if args.worst:
+            sets.print_worst(truth, scored_texts(pipeline, bench), args.worst)
+        print()
+        if args.ablate:
+            bases[bench.name], rows = ablation_rows(pipeline, truth, bench)
+            for rule, figure in rows.items():
+                ablations.setdefault(rule, {})[bench.name] = figure
+        dump[bench.name] = {
+            n: {k: v for k, v in f.__dict__.items() if k != "segments"}
+            for n, f in pipeline.found.items()
+        }
+    if args.ablate:
+        labels = list(bases)
+        rows = [(rule, {s: figures.get(s, bases[s]) for s in labels}) for rule, figures in ablations.items()]
+        sets.print_ablation(rows, bases, labels)
     if args.dump:
-        args.dump.write_text(
-            json.dumps({n: f.__dict__ for n, f in pipeline.found.items()}, indent=1)
-        )
+        args.dump.write_text(json.dumps(dump, indent=1))
 
 
 if __name__ == "__main__":

