@@ -613,8 +613,6 @@ def _gain(p: Para) -> float:
         return -SECTION_HEADING_COST
     if p.rule == "duplicate-paragraph" or p.row:
         return 0.0
-    if p.rule == "headline-list":
-        return -SHORT_LINE_COST  # what the lines cost before they were named
     if p.role == CHROME or p.role == "credit":
         return -FURNITURE_COST
     if p.role == CAPTION:
