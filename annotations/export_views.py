@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -9,7 +12,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.cache import quote_etag
+from django.views.decorators.http import require_http_methods, require_POST
 
 from reader.models import Article
 
@@ -39,12 +43,54 @@ def _download(chunks, *, content_type: str, filename: str) -> StreamingHttpRespo
     return response
 
 
-@require_GET
-def annotations_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        options = _options(request)
-    except export.FilterError as error:
-        return _bad_filter(error)
+# The Web Annotation Protocol's container types, sent on every export response.
+CONTAINER_LINK = (
+    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", '
+    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"'
+)
+ALLOW = "GET, HEAD, OPTIONS"
+
+
+def _container(view):
+    """OPTIONS answered with what the container allows; GET and HEAD with an ETag made
+    from the change token of what the filters select (the server's save times and the
+    count, which no file can set), and a 304 when the client holds that version."""
+
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOW
+            response["Link"] = CONTAINER_LINK
+            return response
+        try:
+            options = _options(request)
+        except export.FilterError as error:
+            return _bad_filter(error)
+        summary = export.annotations_for(viewer=request.user, options=options).aggregate(
+            n=Count("pk"), latest=Max("updated")
+        )
+        day = export.export_filename(options, "")
+        digest = hashlib.sha256(
+            f"{request.user.pk}|{request.get_full_path()}|{summary['n']}|{summary['latest']}|{day}".encode()
+        ).hexdigest()[:32]
+        etag = quote_etag(digest)
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponse(status=304)
+        else:
+            response = view(request, options)
+        response["ETag"] = etag
+        response["Link"] = CONTAINER_LINK
+        response["Allow"] = ALLOW
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return require_http_methods(["GET", "HEAD", "OPTIONS"])(wrapped)
+
+
+@_container
+def annotations_csv(request: HttpRequest, options: export.ExportOptions) -> HttpResponse:
     return _download(
         export.csv_chunks(viewer=request.user, options=options, base_url=_base_url(request)),
         content_type="text/csv; charset=utf-8",
@@ -52,12 +98,8 @@ def annotations_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def annotations_jsonld(request: HttpRequest) -> HttpResponse:
-    try:
-        options = _options(request)
-    except export.FilterError as error:
-        return _bad_filter(error)
+@_container
+def annotations_jsonld(request: HttpRequest, options: export.ExportOptions) -> HttpResponse:
     return _download(
         jsonld.collection_chunks(
             viewer=request.user,

@@ -90,7 +90,17 @@ def collection_chunks(
         head["id"] = collection_id
     head |= {"type": "AnnotationCollection", "label": "Stance Reader annotations"}
     opening = json.dumps(head, ensure_ascii=False)[:-1]
-    parts = [opening, ',\n "first": {"type": "AnnotationPage", "startIndex": 0, "items": [']
+    page_head = '{"type": "AnnotationPage", "startIndex": 0, "items": ['
+    last = ""
+    if collection_id:
+        # One page holds every item: it is the collection's first and last page.
+        page_id = json.dumps(f"{collection_id}#page1")
+        page_head = (
+            f'{{"id": {page_id}, "type": "AnnotationPage", '
+            f'"partOf": {json.dumps(collection_id)}, "startIndex": 0, "items": ['
+        )
+        last = f',\n "last": {page_id}'
+    parts = [opening, ',\n "first": ' + page_head]
     size = sum(map(len, parts))
     total = 0
     imported = {
@@ -108,5 +118,5 @@ def collection_chunks(
         if size >= export.FLUSH_CHARS:
             yield "".join(parts).encode("utf-8")
             parts, size = [], 0
-    parts.append(f'\n ]}},\n "total": {total}\n}}\n')
+    parts.append(f'\n ]}}{last},\n "total": {total}\n}}\n')
     yield "".join(parts).encode("utf-8")

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 def article(db, alice) -> Article:
     """The seed article's expected text, stored directly (no import pipeline needed)."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
-    return stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
+    return stored_article(
+        expected["title"], expected["body_paragraphs"], "https://news.example/seed"
+    )
 
 
 @pytest.fixture
@@ -316,3 +318,28 @@ def test_upload_needs_post_and_a_login(alice_client, article):
     assert alice_client.get(IMPORT_URL).status_code == 405
     response = Client().post(IMPORT_URL, {"article": article.pk})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_page_has_an_id_and_is_part_of_the_collection_which_names_first_and_last(
+    alice_client, annotated
+):
+    document = export(alice_client)
+    page = document["first"]
+    assert page["id"] and page["partOf"] == document["id"]
+    assert document["last"] == page["id"]
+    assert len(page["items"]) == document["total"] == 4
+
+
+def test_export_answers_head_options_and_if_none_match(
+    alice_client, annotated, make_annotation, article, alice
+):
+    options = alice_client.options(URL)
+    assert options.status_code == 204 and "OPTIONS" in options["Allow"]
+    assert "ldp#BasicContainer" in options["Link"]
+    head = alice_client.head(URL)
+    assert head.status_code == 200 and head["ETag"] and "ldp#BasicContainer" in head["Link"]
+    again = alice_client.get(URL, HTTP_IF_NONE_MATCH=head["ETag"])
+    assert again.status_code == 304
+    make_annotation(alice, article, "Montreux")
+    changed = alice_client.get(URL, HTTP_IF_NONE_MATCH=head["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != head["ETag"]
