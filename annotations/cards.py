@@ -34,7 +34,8 @@ def render_card(a, *, user_id: int | None, edit_url: str = "", delete_url: str =
     mine = a.user_id == user_id
     updated = a.updated.replace(microsecond=0).isoformat().replace("+00:00", "Z")
     parts = [
-        f'<li class="card{" mine" if mine else ""}" id="ann-{pk}" tabindex="-1">',
+        f'<li class="card{" mine" if mine else ""}" id="ann-{pk}" tabindex="-1" '
+        f'data-start="{a.start}" data-end="{a.end}">',
         f'<blockquote class="quote">{escape(_shorten(a.quote))}</blockquote>',
     ]
     if a.stance_list:

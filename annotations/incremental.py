@@ -23,7 +23,7 @@ from reader.models import Article
 from .cards import render_card
 from .models import Annotation, AnnotationStance, Stance
 from .reading import Filters, load_rows, spans_of, token_of
-from .rendering import render_highlights
+from .rendering import highlight_css, render_highlights, stance_combinations
 
 READING = "reader/article_detail.html"
 
@@ -75,6 +75,10 @@ def annotation_added(
     spans = spans_of(rows.values(), user_id=user.pk)
     colours = {s.pk: s.colour for s in stances}
     parts = []
+    css = highlight_css(stance_combinations(spans, colours), colours)
+    if css:
+        # Rules for the combinations these blocks use; a repeat of a rule already there is harmless.
+        parts.append(f'<div hx-swap-oob="beforeend:#hl-styles"><style>{css}</style></div>')
     for first, _, block_html in blocks:
         marked = render_highlights(block_html, spans, colours)
         target = f"outerHTML:#article-body [data-offset=&quot;{first}&quot;]"

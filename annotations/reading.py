@@ -21,7 +21,7 @@ from reader.models import Article, ArticleProposal, ArticleVersion
 from reader.permissions import may_edit_article
 
 from .models import Annotation, AnnotationStance, Stance
-from .rendering import Span, render_highlights
+from .rendering import Span, highlight_css, render_highlights, stance_combinations
 
 
 class BadParameter(BadRequest):
@@ -183,6 +183,7 @@ def reading_context(
     return {
         "article": article,
         "body": render_highlights(article.body_html, spans, colours),
+        "highlight_css": highlight_css(stance_combinations(spans, colours), colours),
         "annotations": placed,
         "orphaned": orphaned,
         "total": len(annotations),

@@ -2,20 +2,29 @@
 
 Marks never cross an element boundary: every text node of the body is cut at
 each annotation boundary, and each piece covered by at least one annotation
-becomes one <mark> naming every annotation that covers it. Overlaps therefore
-need no special case, and the text content of every block is unchanged.
+becomes one <mark>. A mark names no annotation: it carries its own place in the
+canonical text (``data-start``/``data-end``), how many annotations cover it
+(``data-n``) and a class for the combination of stances that cover it. Which
+annotations those are follows from the cards, which carry their offsets once.
+So the page grows with the number of annotations, not with the square of their
+overlaps, and the colours come from one CSS rule per stance combination
+(``highlight_css``), not from a gradient written into every segment.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import lxml.html
+from django.utils.html import escape
 from lxml import etree
 
 from reader.importing.sanitize import BLOCK_TAGS
+
+UNDERLINE_PX = 3
 
 
 @dataclass(frozen=True)
@@ -27,50 +36,104 @@ class Span:
     mine: bool
 
 
-def _mark_attributes(covering: Sequence[Span], colours: dict[int, str], memo: dict) -> dict[str, str]:
-    key = tuple(span.id for span in covering)
-    attributes = memo.get(key)
-    if attributes is None:
-        attributes = memo[key] = _build_mark_attributes(covering, colours)
-    return attributes
+@dataclass(frozen=True)
+class _Cover:
+    """What covers one stretch between two consecutive annotation boundaries."""
+
+    classes: str
+    n: int
 
 
-def _build_mark_attributes(covering: Sequence[Span], colours: dict[int, str]) -> dict[str, str]:
-    stance_ids = sorted({s for span in covering for s in span.stance_ids})
-    classes = ["hl"]
-    if any(span.mine for span in covering):
-        classes.append("hl-mine")
-    if not all(span.mine for span in covering):
-        classes.append("hl-others")
-    if len(covering) > 1:
-        classes.append("hl-overlap")
-    attributes = {
-        "class": " ".join(classes),
-        "data-annotations": " ".join(span.id for span in covering),
-    }
-    palette = [colours[s] for s in stance_ids if s in colours]
-    if len(palette) == 1:
-        attributes["style"] = f"--hl:{palette[0]}"
-    elif palette:
-        # Hard stops, written short (a stop at 0 starts where the last one ended):
-        # a thousand overlapping marks each carry one.
-        step = 100 / len(palette)
-        stops = "".join(f"{c} 0 {(i + 1) * step:.3g}%," for i, c in enumerate(palette[:-1]))
-        attributes["style"] = (
-            f"--hl:{palette[0]};--hl-stripes:linear-gradient(90deg,{stops}{palette[-1]} 0)"
+def combination_class(stance_ids: Sequence[int]) -> str:
+    return "s-" + "-".join(map(str, stance_ids))
+
+
+def _layout(
+    spans: Sequence[Span], colours: Mapping[int, str]
+) -> tuple[list[int], list[_Cover | None], set[tuple[int, ...]]]:
+    """Boundaries, the cover of each stretch between them, and the stance combinations used.
+
+    One sweep over the boundaries: each annotation is added where it starts and
+    removed where it ends, so the work is linear in the annotations (plus a sort).
+    """
+    order = {pk: i for i, pk in enumerate(colours)}
+    changes: dict[int, list[tuple[int, Span]]] = defaultdict(list)
+    for span in spans:
+        changes[span.start].append((1, span))
+        changes[span.end].append((-1, span))
+    boundaries = sorted(changes)
+    covers: list[_Cover | None] = []
+    combinations: set[tuple[int, ...]] = set()
+    stances: Counter[int] = Counter()
+    mine = others = 0
+    memo: dict[tuple, str] = {}
+    for position in boundaries[:-1]:
+        for delta, span in changes[position]:
+            if span.mine:
+                mine += delta
+            else:
+                others += delta
+            for stance in set(span.stance_ids):
+                if stance in order:
+                    stances[stance] += delta
+        n = mine + others
+        if not n:
+            covers.append(None)
+            continue
+        combination = tuple(sorted((s for s, c in stances.items() if c > 0), key=order.get))
+        key = (combination, mine > 0, others > 0, n > 1)
+        classes = memo.get(key)
+        if classes is None:
+            names = ["hl"]
+            if mine:
+                names.append("hl-mine")
+            if others:
+                names.append("hl-others")
+            if n > 1:
+                names.append("hl-overlap")
+            if combination:
+                names.append(combination_class(combination))
+                combinations.add(combination)
+            classes = memo[key] = " ".join(names)
+        covers.append(_Cover(classes, n))
+    return boundaries, covers, combinations
+
+
+def highlight_css(combinations, colours: Mapping[int, str]) -> str:
+    """One rule per stance combination: a tint of the first stance and one
+    underline per stance, stacked in codebook order (the first on top)."""
+    rules = []
+    for combination in sorted(combinations):
+        palette = [colours[s] for s in combination if s in colours]
+        if not palette:
+            continue
+        layers = ",".join(
+            f"linear-gradient(90deg,{escape(c)} var(--dash),transparent 0)" for c in palette
         )
-    return attributes
+        positions = ",".join(
+            f"0 calc(100% - {(len(palette) - 1 - i) * UNDERLINE_PX}px)" for i in range(len(palette))
+        )
+        rules.append(
+            f"#article-body mark.{combination_class(combination)}"
+            f"{{--hl:{escape(palette[0])};background-image:{layers};background-position:{positions}}}"
+        )
+    return "\n".join(rules)
 
 
-def render_highlights(body_html: str, spans: Sequence[Span], colours: dict[int, str]) -> str:
-    """Return ``body_html`` with every span rendered as <mark> segments."""
+def stance_combinations(spans: Sequence[Span], colours: Mapping[int, str]) -> set[tuple[int, ...]]:
+    return _layout(spans, colours)[2] if spans else set()
+
+
+def render_highlights(body_html: str, spans: Sequence[Span], colours: Mapping[int, str]) -> str:
+    """Return ``body_html`` with every span rendered as <mark> segments.
+
+    ``colours`` maps stance ids to colours in codebook order: that order is the
+    order of the stacked underlines.
+    """
     if not spans or not body_html:
         return body_html
     root = lxml.html.fragment_fromstring(f"<div>{body_html}</div>")
-    boundaries = sorted({p for span in spans for p in (span.start, span.end)})
-    starts = sorted(spans, key=lambda s: s.start)
-    start_keys = [s.start for s in starts]
-    memo: dict = {}
+    boundaries, covers, _ = _layout(spans, colours)
     for block in root.iter(*BLOCK_TAGS):
         offset = block.get("data-offset")
         if offset is None:
@@ -80,9 +143,7 @@ def render_highlights(body_html: str, spans: Sequence[Span], colours: dict[int, 
             value = getattr(node, attr)
             if not value:
                 continue
-            position = _mark_text(
-                node, attr, value, position, boundaries, starts, start_keys, colours, memo
-            )
+            position = _mark_text(node, attr, value, position, boundaries, covers)
     inner = etree.tostring(root, encoding="unicode", method="html")
     return inner[len("<div>") : -len("</div>")]
 
@@ -94,31 +155,36 @@ def _text_slots(element):
         yield child, "tail"
 
 
-def _mark_text(node, attr, value, position, boundaries, starts, start_keys, colours, memo) -> int:
+def _mark_text(node, attr, value, position, boundaries, covers) -> int:
     begin, finish = position, position + len(value)
-    cuts = [begin]
     i = bisect.bisect_right(boundaries, begin)
+    if i == 0 and (not boundaries or boundaries[0] >= finish):
+        return finish
+    cuts = [begin]
     while i < len(boundaries) and boundaries[i] < finish:
         cuts.append(boundaries[i])
         i += 1
     cuts.append(finish)
-    # Spans that could cover any piece of this text node.
-    candidates = [s for s in starts[: bisect.bisect_left(start_keys, finish)] if s.end > begin]
-    if not candidates:
-        return finish
-    pieces: list[tuple[str, list[Span]]] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        if a == b:
-            continue
-        covering = [s for s in candidates if s.start <= a and s.end >= b]
-        pieces.append((value[a - begin : b - begin], covering))
     # Rebuild: the first plain piece stays as text/tail, the rest become marks
     # (each followed by the plain text up to the next mark as its tail).
     lead = []
     marks = []
-    for text, covering in pieces:
-        if covering:
-            mark = etree.Element("mark", _mark_attributes(covering, colours, memo))
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a == b:
+            continue
+        text = value[a - begin : b - begin]
+        k = bisect.bisect_right(boundaries, a) - 1
+        cover = covers[k] if 0 <= k < len(covers) else None
+        if cover is not None:
+            mark = etree.Element(
+                "mark",
+                {
+                    "class": cover.classes,
+                    "data-start": str(a),
+                    "data-end": str(b),
+                    "data-n": str(cover.n),
+                },
+            )
             mark.text = text
             marks.append(mark)
         elif marks:

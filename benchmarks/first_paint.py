@@ -50,15 +50,15 @@ async () => {
 }
 """
 
-# A new highlight is a <mark> carrying an annotation id no mark carried before the key
-# press (counting marks is not enough: on a crowded article a new span may only re-split).
+# A new highlight is a <mark> over a stretch no mark covered before the key press
+# (counting marks is not enough: on a crowded article a new span may only re-split).
 WATCH = """
 () => {
   window.__timing = {};
   const ids = () => new Set(Array.from(
-    document.querySelectorAll("#article-body mark[data-annotations]"),
-    (mark) => mark.dataset.annotations.split(" "),
-  ).flat());
+    document.querySelectorAll("#article-body mark[data-start]"),
+    (mark) => `${mark.dataset.start}-${mark.dataset.end}`,
+  ));
   const seen = ids();
   document.addEventListener("keydown", (event) => {
     if (event.key === "1" && !("pressed" in window.__timing)) window.__timing.pressed = performance.now();

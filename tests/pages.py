@@ -85,3 +85,24 @@ def article_body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 def text_of(element: lxml.html.HtmlElement) -> str:
     return element.text_content()
+
+
+def covering_ids(mark, annotations) -> str:
+    """The ids of the annotations around a <mark> (what the page's script offers on a click)."""
+    start, end = int(mark.get("data-start")), int(mark.get("data-end"))
+    return " ".join(
+        str(getattr(a, "id", None) or a.pk)
+        for a in annotations
+        if a.start <= start and a.end >= end
+    )
+
+
+def marks_of(root, annotation) -> list:
+    """The <mark> segments of the article body that an annotation covers."""
+    return [
+        m
+        for m in root.iter("mark")
+        if m.get("data-start") is not None
+        and annotation.start <= int(m.get("data-start"))
+        and int(m.get("data-end")) <= annotation.end
+    ]

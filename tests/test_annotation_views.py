@@ -66,7 +66,7 @@ def test_create_with_htmx_returns_the_annotated_fragment(alice_client, article, 
     assert annotation.visibility == "shared"
     found = marks(html)
     assert "".join(m.text_content() for m in found) == QUOTE
-    assert all(m.get("data-annotations") == str(annotation.pk) for m in found)
+    assert all(pages.covering_ids(m, [annotation]) == str(annotation.pk) for m in found)
     card = pages.parse(html).xpath(f'//li[@id="ann-{annotation.pk}"]')[0]
     assert "check" in card.text_content() and "United States" in card.text_content()
 
@@ -85,7 +85,7 @@ def test_selection_across_paragraphs(alice_client, article):
     annotation = Annotation.objects.get()
     found = marks(response.content.decode())
     assert [m.text_content() for m in found] == ["abuse.", "Additional reporting"]
-    assert {m.get("data-annotations") for m in found} == {str(annotation.pk)}
+    assert {pages.covering_ids(m, [annotation]) for m in found} == {str(annotation.pk)}
 
 
 def bad_offsets(article) -> dict[str, tuple[dict, str]]:
@@ -250,7 +250,8 @@ def test_highlights_tell_mine_from_others(alice_client, alice, bob, article, mak
     mine = make_annotation(alice, article, "Damascus has denied")
     theirs = make_annotation(bob, article, "Additional reporting")
     root = pages.page(alice_client.get(article.get_absolute_url()))
-    by_id = {m.get("data-annotations"): m for m in root.xpath('//*[@id="article-body"]//mark')}
+    body_marks = root.xpath('//*[@id="article-body"]//mark')
+    by_id = {pages.covering_ids(m, [mine, theirs]): m for m in body_marks}
     assert "hl-mine" in by_id[str(mine.pk)].get("class").split()
     assert "hl-others" not in by_id[str(mine.pk)].get("class").split()
     assert "hl-others" in by_id[str(theirs.pk)].get("class").split()

@@ -94,8 +94,98 @@ function cards() {
   return Array.from(document.querySelectorAll("#annotation-list .card"));
 }
 
+// Marks carry their own offsets, cards their annotation's: an annotation's
+// marks are those inside its range, and a mark's annotations those around it.
+function rangeOf(element) {
+  return [Number(element.dataset.start), Number(element.dataset.end)];
+}
+
 function marksFor(id) {
-  return Array.from(document.querySelectorAll(`#article-body mark[data-annotations~="${CSS.escape(id)}"]`));
+  const card = document.getElementById(`ann-${id}`);
+  if (!card) return [];
+  const [start, end] = rangeOf(card);
+  return Array.from(document.querySelectorAll("#article-body mark[data-start]")).filter((mark) => {
+    const [a, b] = rangeOf(mark);
+    return a >= start && b <= end;
+  });
+}
+
+function annotationsAt(mark) {
+  const [a, b] = rangeOf(mark);
+  return cards().filter((card) => {
+    const [start, end] = rangeOf(card);
+    return start <= a && end >= b;
+  });
+}
+
+const chooser = () => document.getElementById("chooser");
+let chooserReturn = null;
+
+function chooserOpen() {
+  const box = chooser();
+  return Boolean(box && !box.hidden);
+}
+
+function shorten(text, limit) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= limit ? flat : `${flat.slice(0, limit - 1).trimEnd()}…`;
+}
+
+// A click on an overlap offers every annotation there, as buttons a keyboard can reach.
+function openChooser(mark, covering) {
+  const box = chooser();
+  const list = box.querySelector("ul");
+  list.replaceChildren();
+  for (const card of covering) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.id = annotationOf(card);
+    for (const chip of card.querySelectorAll(".chips .chip")) {
+      const clone = chip.cloneNode(true);
+      button.append(clone, " ");
+    }
+    const who = card.querySelector(".author")?.textContent ?? "";
+    const quote = card.querySelector(".quote")?.textContent ?? "";
+    const text = document.createElement("span");
+    text.className = "chooser-text";
+    text.textContent = `${who}: “${shorten(quote, 70)}”`;
+    button.append(text);
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  }
+  box.querySelector(".chooser-count").textContent = `${covering.length} annotations here`;
+  chooserReturn = document.activeElement;
+  box.hidden = false;
+  const rect = mark.getBoundingClientRect();
+  if (!window.matchMedia("(max-width: 700px)").matches) {
+    const maxLeft = window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8;
+    box.style.top = `${window.scrollY + rect.bottom + 6}px`;
+    box.style.left = `${Math.max(8, Math.min(window.scrollX + rect.left, maxLeft))}px`;
+  }
+  list.querySelector("button")?.focus();
+}
+
+function closeChooser({ restoreFocus = true } = {}) {
+  const box = chooser();
+  if (!box || box.hidden) return;
+  box.hidden = true;
+  if (restoreFocus && chooserReturn && document.contains(chooserReturn)) chooserReturn.focus({ preventScroll: true });
+  chooserReturn = null;
+}
+
+function onChooserKey(event) {
+  const buttons = Array.from(chooser().querySelectorAll("button"));
+  const at = buttons.indexOf(document.activeElement);
+  if (event.key === "Escape") {
+    event.preventDefault();
+    closeChooser();
+  } else if (event.key === "ArrowDown" || event.key === "ArrowUp" || event.key === "Tab") {
+    // Focus stays inside the list: Tab and the arrows cycle through it.
+    event.preventDefault();
+    const back = event.key === "ArrowUp" || (event.key === "Tab" && event.shiftKey);
+    buttons[(at + (back ? -1 : 1) + buttons.length) % buttons.length]?.focus();
+  }
 }
 
 // A card's id is "ann-" and its annotation's id.
@@ -216,6 +306,10 @@ document.addEventListener("keyup", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
+  if (chooserOpen()) {
+    onChooserKey(event);
+    return;
+  }
   const bar = toolbar();
   if (!bar || extendSelection(event)) return;
   if (toolbarOpen()) {
@@ -240,9 +334,18 @@ document.addEventListener("click", (event) => {
     setTimeout(() => save(bar), 0);
     return;
   }
-  const mark = event.target.closest("#article-body mark[data-annotations]");
+  const choice = event.target.closest("#chooser button[data-id]");
+  if (choice) {
+    closeChooser({ restoreFocus: false });
+    focusAnnotation(choice.dataset.id, { fromText: true });
+    return;
+  }
+  if (chooserOpen() && !chooser().contains(event.target)) closeChooser({ restoreFocus: false });
+  const mark = event.target.closest("#article-body mark[data-start]");
   if (mark && window.getSelection()?.isCollapsed) {
-    focusAnnotation(mark.dataset.annotations.split(" ")[0], { fromText: true });
+    const covering = annotationsAt(mark);
+    if (covering.length > 1) openChooser(mark, covering);
+    else if (covering.length === 1) focusAnnotation(annotationOf(covering[0]), { fromText: true });
     return;
   }
   const quote = event.target.closest("#annotation-list .card .quote");

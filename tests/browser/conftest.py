@@ -29,6 +29,23 @@ BENCH_OUT = ROOT / "benchmarks" / "out"
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# ``highlight=START:END`` finds the marks inside that range of the canonical text
+# (tests/browser/helpers.highlight).
+HIGHLIGHT_ENGINE = """
+{
+  queryAll(root, range) {
+    const [start, end] = range.split(":").map(Number);
+    return Array.from(root.querySelectorAll("#article-body mark[data-start]")).filter(
+      (m) => Number(m.dataset.start) >= start && Number(m.dataset.end) <= end,
+    );
+  },
+  query(root, range) {
+    return this.queryAll(root, range)[0] ?? null;
+  },
+}
+"""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
@@ -45,6 +62,7 @@ def browser() -> Iterator[Browser]:
             "(the browser tests never skip silently)."
         )
     with sync_playwright() as playwright:
+        playwright.selectors.register("highlight", HIGHLIGHT_ENGINE)
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

@@ -89,3 +89,11 @@ def selected_text(page: Page) -> str:
 
 def toolbar_open(page: Page) -> bool:
     return page.locator("#toolbar").is_visible()
+
+
+def highlight(annotation) -> str:
+    """A Playwright selector for the <mark> segments inside an annotation's range.
+
+    Marks carry their own offsets, not annotation ids (see annotations/rendering.py);
+    the ``highlight`` engine is registered in conftest.py."""
+    return f"highlight={annotation.start}:{annotation.end}"

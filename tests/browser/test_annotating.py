@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Annotation
 
-from .helpers import drag_select, selected_text
+from .helpers import drag_select, highlight, selected_text
 
 CLAIM = "Russia has been a key ally to Syria during the crisis"
 PRIVATE_CLAIM = "Damascus has denied all the claims of abuse."
@@ -14,7 +14,7 @@ PRIVATE_NOTE = "Check against the UN report before citing."
 
 
 def mark_of(page: Page, annotation: Annotation):
-    return page.locator(f'#article-body mark[data-annotations~="{annotation.pk}"]')
+    return page.locator(highlight(annotation))
 
 
 def test_alice_tags_a_mouse_selection_and_bob_sees_only_her_shared_highlight_live(

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation
 
-from .helpers import drag_select
+from .helpers import drag_select, highlight
 
 CLAIM = (
     "The unease over the offer highlights the different views over Syria held by the US and Russia."
@@ -30,7 +30,7 @@ def test_a_save_on_an_annotated_article_is_patched_in_and_matches_a_reload(
         page.keyboard.press("2")
     assert saved.value.headers.get("hx-reswap") == "none"
     new = Annotation.objects.get(user=alice)
-    expect(page.locator(f'#article-body mark[data-annotations~="{new.pk}"]')).to_have_text(CLAIM)
+    expect(page.locator(highlight(new))).to_have_text(CLAIM)
     cards = page.locator("#annotation-list .card")
     expect(cards).to_have_count(3)
     # In document order: the new card sits before the later one.
@@ -40,7 +40,7 @@ def test_a_save_on_an_annotated_article_is_patched_in_and_matches_a_reload(
     expect(page.locator("#stance-legend")).to_contain_text("United States 2")
     patched = page.locator("#annotated").inner_html()
     assert "hx-swap-oob" not in patched
-    marks_script = "marks => marks.map(m => [m.textContent, m.dataset.annotations, m.className])"
+    marks_script = "marks => marks.map(m => [m.textContent, `${m.dataset.start}-${m.dataset.end}`, m.className])"
     patched_marks = page.locator("#article-body mark").evaluate_all(marks_script)
     patched_ids = [c.get_attribute("id") for c in cards.all()]
 
@@ -48,4 +48,4 @@ def test_a_save_on_an_annotated_article_is_patched_in_and_matches_a_reload(
     expect(page.locator("#annotation-list .card")).to_have_count(3)
     assert page.locator("#article-body mark").evaluate_all(marks_script) == patched_marks
     assert [c.get_attribute("id") for c in cards.all()] == patched_ids
-    assert [CLAIM, str(new.pk), "hl hl-mine"] in patched_marks
+    assert [CLAIM, f"{new.start}-{new.end}", f"hl hl-mine s-{stances[1].pk}"] in patched_marks

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Annotation
 
-from .helpers import click_before, selected_text
+from .helpers import click_before, highlight, selected_text
 
 QUOTES = [
     "Russia’s Foreign Minister has called the decision",
@@ -61,7 +61,7 @@ def test_j_and_k_move_between_annotation_cards_and_their_highlights(
     page.keyboard.press("j")
     assert current_card_ids(page) == [ids[0]]
     expect(page.locator(f"#ann-{ids[0]}")).to_be_focused()
-    expect(page.locator(f'mark[data-annotations~="{ids[0]}"]')).to_contain_class("is-current")
+    expect(page.locator(highlight(made[0]))).to_contain_class("is-current")
     page.keyboard.press("j")
     page.keyboard.press("j")
     assert current_card_ids(page) == [ids[2]]
@@ -69,7 +69,7 @@ def test_j_and_k_move_between_annotation_cards_and_their_highlights(
     assert current_card_ids(page) == [ids[2]]
     page.keyboard.press("k")
     assert current_card_ids(page) == [ids[1]]
-    mark = page.locator(f'#article-body mark[data-annotations~="{ids[1]}"]')
+    mark = page.locator(highlight(made[1]))
     expect(mark).to_contain_class("is-current")
     expect(mark).to_be_in_viewport()
 
@@ -81,13 +81,13 @@ def test_clicking_a_highlight_brings_its_card_and_the_card_brings_the_highlight(
     page = user_page(alice, viewport={"width": 1280, "height": 500})
     page.goto(seed_article.get_absolute_url())
 
-    page.locator(f'#article-body mark[data-annotations~="{last.pk}"]').click()
+    page.locator(highlight(last)).click()
     assert current_card_ids(page) == [str(last.pk)]
     expect(page.locator(f"#ann-{last.pk}")).to_be_in_viewport()
     expect(page.locator("#toolbar")).to_be_hidden()
 
     page.locator(f"#ann-{first.pk} .quote").click()
     assert current_card_ids(page) == [str(first.pk)]
-    mark = page.locator(f'#article-body mark[data-annotations~="{first.pk}"]')
+    mark = page.locator(highlight(first))
     expect(mark).to_contain_class("is-current")
     expect(mark).to_be_in_viewport()

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from annotations.models import Annotation
 from reader import services
 
-from .helpers import click_before, drag_select, selected_text
+from .helpers import click_before, drag_select, highlight, selected_text
 
 TEXT = """Émoji and accents: a test of offsets
 
@@ -63,9 +63,7 @@ def test_mouse_selection_is_stored_at_code_point_offsets(alice_reading, emoji_ar
     assert selected_text(alice_reading) == phrase
     stored = save_with_hotkey(alice_reading)
     assert (stored.start, stored.end, stored.quote) == expected_span(emoji_article.text, phrase)
-    expect(
-        alice_reading.locator(f'#article-body mark[data-annotations~="{stored.pk}"]')
-    ).to_have_text(phrase)
+    expect(alice_reading.locator(highlight(stored))).to_have_text(phrase)
 
 
 def test_keyboard_selection_ending_on_an_emoji_is_stored_at_code_point_offsets(
@@ -90,7 +88,7 @@ def test_selection_across_two_paragraphs_keeps_the_blank_line_between_them(
     assert (stored.start, stored.end) == (start, end)
     assert stored.quote == emoji_article.text[start:end]
     assert "Tuesday.\n\nA third" in stored.quote
-    marks = alice_reading.locator(f'#article-body mark[data-annotations~="{stored.pk}"]')
+    marks = alice_reading.locator(highlight(stored))
     expect(marks).to_have_count(2)
 
 
