@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import lxml.html
 import pytest
+from lxml import etree
 
 from reader.importing import pipeline, sanitize
 from reader.importing.types import ImportFailed
@@ -292,3 +294,17 @@ def test_a_batch_result_that_does_not_split_cleanly_is_cleaned_block_by_block(
     blocks = ["one", "<em>two</em>", "three"]
     assert sanitize.clean_blocks(blocks) == [real.clean(b) for b in blocks]
     assert len(calls) == 1 + len(blocks)
+
+
+def test_a_space_that_opens_a_link_or_emphasis_goes_before_it_and_the_text_is_unchanged():
+    built = sanitize.build_body(
+        [
+            ("p", 'pay for<a href="https://e.org/"> walls </a>now and <em> here</em>.'),
+            ("p", 'see <em><a href="https://e.org/"> deep</a></em> end'),
+        ]
+    )
+    assert built.text == "pay for walls now and here.\n\nsee deep end"
+    root = lxml.html.fragment_fromstring(f"<div>{built.html}</div>")
+    for element in root.iter("a", "em"):
+        assert not element.text_content().startswith(" "), etree.tostring(element)
+        assert not element.text_content().endswith(" "), etree.tostring(element)

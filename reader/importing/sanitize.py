@@ -128,6 +128,7 @@ def _collapse(root: etree._Element) -> None:
     slots = list(_text_slots(root))
     pending_space = False
     seen_text = False
+    last_written: tuple[etree._Element, str] | None = None
     for node, attr in slots:
         value = getattr(node, attr)
         if not value:
@@ -139,11 +140,19 @@ def _collapse(root: etree._Element) -> None:
                 pending_space = True
             if piece:
                 if pending_space and seen_text:
-                    out.append(" ")
+                    if not out and attr == "text" and node is not root and last_written:
+                        # A space that opens an element goes before it instead, so a
+                        # link's underline does not start with a space (same text).
+                        held, held_attr = last_written
+                        setattr(held, held_attr, (getattr(held, held_attr) or "") + " ")
+                    else:
+                        out.append(" ")
                 out.append(piece)
                 pending_space = False
                 seen_text = True
         setattr(node, attr, "".join(out) or None)
+        if out:
+            last_written = (node, attr)
 
 
 @dataclass(frozen=True)

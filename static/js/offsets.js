@@ -38,7 +38,7 @@ export function canonical(body) {
 
 // UTF-16 position in the canonical text of a DOM boundary point; points that
 // fall outside every block snap forward (start) or backward (end).
-function position(canon, node, offset, isEnd) {
+export function position(canon, node, offset, isEnd) {
   const { blocks, starts } = canon;
   const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
   const block = element && element.closest("[data-offset]");
@@ -87,4 +87,22 @@ export function selectorFor(body, range, context = 32) {
     prefix: before.slice(Math.max(0, before.length - context)).join(""),
     suffix: after.slice(0, context).join(""),
   };
+}
+
+// The DOM boundary point at a UTF-16 position of the canonical text (the
+// inverse of position()): inside the block that holds it, else at the next block.
+export function pointAt(canon, index) {
+  const { blocks, starts } = canon;
+  let i = blocks.length - 1;
+  while (i > 0 && starts[i] > index) i--;
+  const block = blocks[i];
+  let rest = Math.max(0, index - starts[i]);
+  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  let last = null;
+  while (walker.nextNode()) {
+    last = walker.currentNode;
+    if (rest <= last.data.length) return [last, rest];
+    rest -= last.data.length;
+  }
+  return last ? [last, last.data.length] : [block, 0];
 }

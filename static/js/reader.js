@@ -1,17 +1,22 @@
 // The reading page: selection → toolbar → htmx save, hotkeys, and moving
 // between highlights and their cards. Everything else is server-rendered.
-import { selectorFor } from "./offsets.js";
+import { canonical, pointAt, position, selectorFor } from "./offsets.js";
 
+// The form is #toolbar; the dialog around it (role="dialog" may not sit on a form) is #toolbar-dialog.
 const toolbar = () => document.getElementById("toolbar");
+const dialog = () => document.getElementById("toolbar-dialog");
 const body = () => document.getElementById("article-body");
 let pendingRefresh = false;
 let pointerDown = false;
 let lastPointer = "mouse";
 let touchTimer = 0;
 
+let toolbarReturn = null;
+let lastSaved = null;
+
 function toolbarOpen() {
-  const bar = toolbar();
-  return Boolean(bar && !bar.hidden);
+  const box = dialog();
+  return Boolean(box && !box.hidden);
 }
 
 function currentRange() {
@@ -54,24 +59,233 @@ function place(bar, range) {
   bar.style.left = `${left}px`;
 }
 
+function shortQuote(quote, limit = 120) {
+  const flat = quote.replace(/\s+/g, " ").trim();
+  if (flat.length <= limit) return flat;
+  const half = Math.floor((limit - 3) / 2);
+  return `${flat.slice(0, half).trimEnd()} … ${flat.slice(-half).trimStart()}`;
+}
+
+// Opening moves focus into the toolbar (its first stance); a later call for an
+// adjusted selection only refreshes what it shows.
 function openToolbar(range) {
   const selector = selectorFor(body(), range);
   const bar = toolbar();
-  if (!selector || !bar) return;
+  const box = dialog();
+  if (!selector || !bar || !box) return;
   for (const name of ["start", "end", "quote"]) bar.elements[name].value = selector[name];
-  document.getElementById("toolbar-error").textContent = "";
-  bar.hidden = false;
-  place(bar, range);
+  document.getElementById("toolbar-quote").textContent = shortQuote(selector.quote);
+  const opening = box.hidden;
+  if (opening) {
+    document.getElementById("toolbar-error").textContent = "";
+    toolbarReturn = document.activeElement;
+    box.hidden = false;
+  }
+  place(box, range);
+  if (opening) focusables()[0]?.focus({ preventScroll: true });
 }
 
-function closeToolbar({ keepSelection = false } = {}) {
+function focusables() {
+  return Array.from(dialog().querySelectorAll("input:not([type=hidden]), textarea, button"));
+}
+
+function closeToolbar({ keepSelection = false, caretAt = null } = {}) {
   const bar = toolbar();
-  if (!bar) return;
-  bar.hidden = true;
+  const box = dialog();
+  if (!bar || !box) return;
+  const start = Number(bar.elements.start.value);
+  box.hidden = true;
   bar.reset();
   document.getElementById("toolbar-error").textContent = "";
   if (!keepSelection) window.getSelection()?.removeAllRanges();
+  // Focus goes back where the selection was made: the article (with the caret
+  // where the selection began, or after what was saved), or wherever it was.
+  const back = toolbarReturn;
+  toolbarReturn = null;
+  if (back && back.id === "article-body") {
+    const root = body();
+    root.focus({ preventScroll: true });
+    if (!keepSelection) placeCaret(caretAt ?? start);
+  } else if (back && document.contains(back) && back !== document.body) {
+    back.focus({ preventScroll: true });
+  }
   replayRefresh();
+}
+
+// ------------------------------------------------------------ the keyboard caret
+// Nothing in a page that is not editable shows a caret (unless the browser's caret
+// browsing is on), so the article draws its own: a collapsed selection that the
+// arrows move, shown by #caret. `s` selects the sentence around it, `{`/`}` the
+// sentence before or after, `[`/`]` shrink or grow by a word.
+
+const caretMark = () => document.getElementById("caret");
+
+function canonicalIndexOf(node, offset) {
+  return position(canonical(body()), node, offset, false);
+}
+
+// Canonical UTF-16 index → a collapsed selection there.
+function placeCaret(index) {
+  const root = body();
+  if (!root || !root.querySelector("[data-offset]")) return;
+  const [node, offset] = pointAt(canonical(root), index);
+  window.getSelection()?.collapse(node, offset);
+  drawCaret();
+}
+
+function drawCaret() {
+  const mark = caretMark();
+  const selection = window.getSelection();
+  if (!mark) return;
+  const root = body();
+  if (!root || document.activeElement !== root || !selection || selection.rangeCount === 0 || !root.contains(selection.focusNode)) {
+    mark.hidden = true;
+    return;
+  }
+  const range = document.createRange();
+  range.setStart(selection.focusNode, selection.focusOffset);
+  let rect = range.getClientRects()[0] ?? range.getBoundingClientRect();
+  if (!rect.height) {
+    const holder = selection.focusNode.nodeType === Node.TEXT_NODE ? selection.focusNode.parentElement : selection.focusNode;
+    const box = holder.getBoundingClientRect();
+    rect = { left: box.left, top: box.top, height: parseFloat(getComputedStyle(holder).lineHeight) || 20 };
+  }
+  mark.hidden = false;
+  mark.style.left = `${window.scrollX + rect.left}px`;
+  mark.style.top = `${window.scrollY + rect.top}px`;
+  mark.style.height = `${rect.height}px`;
+}
+
+function firstVisibleBlockIndex(canon) {
+  const index = canon.blocks.findIndex((block) => block.getBoundingClientRect().bottom > 0);
+  return Math.max(0, index);
+}
+
+function caretIndex() {
+  const selection = window.getSelection();
+  const root = body();
+  if (selection && selection.rangeCount && root.contains(selection.focusNode)) {
+    const range = selection.getRangeAt(0);
+    return canonicalIndexOf(range.startContainer, range.startOffset);
+  }
+  const canon = canonical(root);
+  return canon.starts[firstVisibleBlockIndex(canon)] ?? 0;
+}
+
+// [start, end) of every sentence of the canonical text, in UTF-16 units, trimmed.
+function sentences(text) {
+  const found = [];
+  const push = (start, end) => {
+    while (start < end && /\s/.test(text[start])) start++;
+    while (end > start && /\s/.test(text[end - 1])) end--;
+    if (start < end) found.push([start, end]);
+  };
+  let offset = 0;
+  for (const block of text.split("\n\n")) {
+    if (typeof Intl !== "undefined" && Intl.Segmenter) {
+      for (const part of new Intl.Segmenter(undefined, { granularity: "sentence" }).segment(block)) {
+        push(offset + part.index, offset + part.index + part.segment.length);
+      }
+    } else {
+      const pattern = /[^.!?]+(?:[.!?]+["'”’)\]]*|$)/g;
+      let match;
+      while ((match = pattern.exec(block))) push(offset + match.index, offset + match.index + match[0].length);
+    }
+    offset += block.length + 2;
+  }
+  return found;
+}
+
+function selectCanonical(start, end) {
+  const canon = canonical(body());
+  const [startNode, startOffset] = pointAt(canon, start);
+  const [endNode, endOffset] = pointAt(canon, end);
+  window.getSelection().setBaseAndExtent(startNode, startOffset, endNode, endOffset);
+}
+
+function selectSentence(move) {
+  const canon = canonical(body());
+  const all = sentences(canon.text);
+  if (!all.length) return;
+  const at = caretIndex();
+  let index = all.findIndex(([, end]) => end > at);
+  if (index < 0) index = all.length - 1;
+  const range = currentRange();
+  if (move && range) {
+    // From a selection, `{`/`}` go to the sentence before its start or after its end.
+    const start = canonicalIndexOf(range.startContainer, range.startOffset);
+    const end = position(canon, range.endContainer, range.endOffset, true);
+    index = move > 0 ? all.findIndex(([s]) => s >= end) : all.findLastIndex(([, e]) => e <= start);
+    if (index < 0) return;
+  } else if (move) {
+    index = Math.min(all.length - 1, Math.max(0, index + (move > 0 ? 0 : -1)));
+  }
+  const [start, end] = all[index];
+  selectCanonical(start, end);
+  caretMark() && (caretMark().hidden = true);
+  const chosen = currentRange();
+  if (chosen) {
+    openToolbar(chosen);
+    chosen.startContainer.parentElement?.scrollIntoView({ block: "nearest" });
+  }
+}
+
+function growByWord(direction) {
+  const selection = window.getSelection();
+  const range = currentRange();
+  if (!range) return;
+  // Keep the start fixed: the selection runs forward from it.
+  selection.setBaseAndExtent(range.startContainer, range.startOffset, range.endContainer, range.endOffset);
+  const before = selection.toString();
+  selection.modify("extend", direction > 0 ? "forward" : "backward", "word");
+  if (selection.isCollapsed || !selection.toString().trim()) {
+    selection.setBaseAndExtent(range.startContainer, range.startOffset, range.endContainer, range.endOffset);
+  } else if (direction < 0 && selection.toString() === before) {
+    return;
+  }
+  const adjusted = currentRange();
+  if (adjusted) openToolbar(adjusted);
+}
+
+function moveCaret(event) {
+  const how = EXTEND[event.key];
+  if (!how) return false;
+  const selection = window.getSelection();
+  if (!selection.rangeCount || !body().contains(selection.focusNode)) placeCaret(caretIndex());
+  const [direction, unit] = how;
+  const wordwise = (event.ctrlKey || event.altKey) && unit === "character";
+  selection.collapse(selection.focusNode, selection.focusOffset);
+  selection.modify("move", direction, wordwise ? "word" : unit);
+  drawCaret();
+  return true;
+}
+
+function onArticleKey(event) {
+  if (event.ctrlKey && !["ArrowLeft", "ArrowRight"].includes(event.key)) return false;
+  if (event.metaKey) return false;
+  if (!event.shiftKey && moveCaret(event)) {
+    event.preventDefault();
+    return true;
+  }
+  const actions = {
+    s: () => selectSentence(0),
+    "{": () => selectSentence(-1),
+    "}": () => selectSentence(1),
+    "]": () => growByWord(1),
+    "[": () => growByWord(-1),
+  };
+  const action = actions[event.key];
+  if (!action) return false;
+  event.preventDefault();
+  action();
+  return true;
+}
+
+// ------------------------------------------------------------ the shortcuts overlay
+
+function openShortcuts() {
+  const help = document.getElementById("shortcuts");
+  if (help && !help.open) help.showModal();
 }
 
 function save(bar) {
@@ -81,13 +295,18 @@ function save(bar) {
 function onSelectionSettled() {
   const range = currentRange();
   if (range) openToolbar(range);
-  else if (toolbarOpen() && !toolbar().contains(document.activeElement)) {
+  else if (toolbarOpen() && !dialog().contains(document.activeElement)) {
     closeToolbar({ keepSelection: true });
   }
 }
 
 function typing(target) {
   return target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+// Typing text, as opposed to standing on a checkbox or a button.
+function typingText(target) {
+  return typing(target) && !(target.tagName === "INPUT" && ["checkbox", "radio", "button", "submit"].includes(target.type));
 }
 
 function cards() {
@@ -232,7 +451,7 @@ function extendSelection(event) {
   const how = EXTEND[event.key];
   const selection = window.getSelection();
   if (!how || !event.shiftKey || event.metaKey || !selection || selection.rangeCount === 0) return false;
-  if (typing(event.target) || !body()?.contains(selection.focusNode)) return false;
+  if (typingText(event.target) || !body()?.contains(selection.focusNode)) return false;
   const [direction, unit] = how;
   const wordwise = (event.ctrlKey || event.altKey) && unit === "character";
   event.preventDefault();
@@ -244,6 +463,14 @@ function onToolbarKey(event, bar) {
   if (event.key === "Escape") {
     event.preventDefault();
     closeToolbar();
+    return;
+  }
+  if (event.key === "Tab") {
+    // Focus stays inside the open toolbar.
+    const items = focusables();
+    const at = items.indexOf(document.activeElement);
+    event.preventDefault();
+    items[(at + (event.shiftKey ? -1 : 1) + items.length) % items.length]?.focus();
     return;
   }
   if (event.target === bar.elements.note) {
@@ -270,6 +497,12 @@ function onToolbarKey(event, bar) {
     bar.elements.note.focus();
     return;
   }
+  if (["[", "]", "{", "}"].includes(event.key)) {
+    event.preventDefault();
+    if (event.key === "[" || event.key === "]") growByWord(event.key === "]" ? 1 : -1);
+    else selectSentence(event.key === "}" ? 1 : -1);
+    return;
+  }
   if (event.key === "Enter" && event.target.tagName !== "BUTTON") {
     event.preventDefault();
     save(bar);
@@ -278,7 +511,7 @@ function onToolbarKey(event, bar) {
 
 document.addEventListener("pointerdown", (event) => {
   lastPointer = event.pointerType || "mouse";
-  if (!toolbar()?.contains(event.target)) pointerDown = true;
+  if (!dialog()?.contains(event.target)) pointerDown = true;
 });
 document.addEventListener("pointerup", () => {
   pointerDown = false;
@@ -288,7 +521,7 @@ document.addEventListener("pointercancel", () => {
 });
 document.addEventListener("mouseup", (event) => {
   pointerDown = false;
-  if (toolbar()?.contains(event.target)) return;
+  if (dialog()?.contains(event.target) || chooser()?.contains(event.target)) return;
   setTimeout(onSelectionSettled, 0);
 });
 document.addEventListener("selectionchange", () => {
@@ -300,8 +533,13 @@ document.addEventListener("selectionchange", () => {
   if (!toolbarOpen()) replayRefresh();
 });
 document.addEventListener("keyup", (event) => {
-  if (toolbar()?.contains(event.target)) return;
   const extends_ = event.shiftKey && /^(Arrow|Home|End|Page)/.test(event.key);
+  if (dialog()?.contains(event.target)) {
+    // Shift+arrows from inside the toolbar adjust the selection it shows.
+    const range = currentRange();
+    if (extends_ && range) openToolbar(range);
+    return;
+  }
   if (extends_ || event.key === "Shift") onSelectionSettled();
 });
 
@@ -310,20 +548,64 @@ document.addEventListener("keydown", (event) => {
     onChooserKey(event);
     return;
   }
+  if (document.getElementById("shortcuts")?.open) return;
   const bar = toolbar();
   if (!bar || extendSelection(event)) return;
   if (toolbarOpen()) {
     onToolbarKey(event, bar);
     return;
   }
-  if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.key === "j") step(1);
-  if (event.key === "k") step(-1);
+  if (typing(event.target) || event.metaKey || event.altKey) return;
+  if (event.target === body() && onArticleKey(event)) return;
+  if (event.ctrlKey) return;
+  if (event.key === "?") {
+    event.preventDefault();
+    openShortcuts();
+  } else if (event.key === "j" || event.key === "k") {
+    step(event.key === "j" ? 1 : -1);
+  } else if (event.key === "n" && lastSaved) {
+    // `n` right after a save opens the note of the annotation just saved.
+    const card = cards().findLast((c) => c.classList.contains("mine") && c.dataset.start === lastSaved[0] && c.dataset.end === lastSaved[1]);
+    lastSaved = null;
+    if (card) {
+      event.preventDefault();
+      editCard(card);
+    }
+  } else if (event.key === "e") {
+    const card = document.activeElement?.closest?.("#annotation-list .card") ?? document.querySelector("#annotation-list .card.is-current");
+    if (card) {
+      event.preventDefault();
+      editCard(card);
+    }
+  }
+  if (event.key !== "n" && event.key !== "Shift") lastSaved = null;
+});
+
+function editCard(card) {
+  const edit = card.querySelector(".card-actions a[hx-get]");
+  if (!edit) return;
+  focusAnnotation(annotationOf(card));
+  edit.click();
+}
+
+document.addEventListener("focusin", (event) => {
+  if (event.target === body()) {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !body().contains(selection.focusNode)) placeCaret(caretIndex());
+    else drawCaret();
+  }
+});
+document.addEventListener("focusout", (event) => {
+  if (event.target === body() && caretMark()) caretMark().hidden = true;
 });
 
 document.addEventListener("click", (event) => {
   const bar = toolbar();
   if (!bar) return;
+  if (event.target.closest("[data-action=shortcuts]")) {
+    openShortcuts();
+    return;
+  }
   if (event.target.closest("[data-action=cancel]")) {
     closeToolbar();
     return;
@@ -363,6 +645,9 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
 document.body.addEventListener("htmx:afterSwap", (event) => {
   // Whatever replaced the fragment rendered it afresh.
   if (event.detail.target?.id === "annotated") pendingRefresh = false;
+  // An edit form swapped into its card takes focus at its note.
+  const note = event.detail.target?.querySelector?.(".edit-form textarea[name=note]");
+  if (note && event.detail.target.classList.contains("card")) note.focus();
 });
 
 document.body.addEventListener("htmx:afterRequest", (event) => {
@@ -371,11 +656,14 @@ document.body.addEventListener("htmx:afterRequest", (event) => {
   // A refused save (400, 429) keeps the toolbar open with the server's message.
   if (status >= 200 && status < 300) {
     pendingRefresh = false;
-    closeToolbar();
+    const bar = toolbar();
+    lastSaved = [bar.elements.start.value, bar.elements.end.value];
+    closeToolbar({ caretAt: Number(bar.elements.end.value) });
   }
 });
 
 window.addEventListener("resize", () => {
   const range = currentRange();
-  if (range && toolbarOpen()) place(toolbar(), range);
+  if (range && toolbarOpen()) place(dialog(), range);
+  drawCaret();
 });
