@@ -3,15 +3,29 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from projects.services import codebook_version_record
+
 from . import services
 from .models import Annotation, AnnotationStance, Stance
 
 
 @admin.register(Stance)
 class StanceAdmin(admin.ModelAdmin):
-    list_display = ["name", "colour", "hotkey", "order", "active"]
+    list_display = ["name", "project", "colour", "hotkey", "order", "active"]
     list_editable = ["colour", "hotkey", "order", "active"]
+    list_filter = ["project"]
+    list_select_related = ["project"]
     search_fields = ["name"]
+
+    # A change made here is a codebook change like any other: it makes a new version.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        codebook_version_record(project=obj.project, user=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        project = obj.project
+        super().delete_model(request, obj)
+        codebook_version_record(project=project, user=request.user)
 
 
 def _is_owner(request: HttpRequest, annotation: Annotation | None) -> bool:

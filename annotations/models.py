@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
+from projects.models import Project, default_project_pk
+
 NOTE_MAX_LENGTH = 10_000
 CONTEXT_LENGTH = 32
 
@@ -15,9 +17,16 @@ class StanceQuerySet(models.QuerySet):
     def active(self) -> StanceQuerySet:
         return self.filter(active=True)
 
+    def of_project(self, project: Project | int) -> StanceQuerySet:
+        return self.filter(project=project)
+
 
 class Stance(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    # The codebook belongs to a project; stances made without one join the default project's.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="stances", default=default_project_pk
+    )
+    name = models.CharField(max_length=80)
     description = models.TextField(blank=True)
     colour = models.CharField(
         max_length=7,
@@ -26,7 +35,6 @@ class Stance(models.Model):
     hotkey = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        unique=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
         help_text="Key 1–9 that tags a selection with this stance.",
     )
@@ -34,12 +42,19 @@ class Stance(models.Model):
     active = models.BooleanField(
         default=True, help_text="Retired stances stay on the annotations that carry them."
     )
+    # The coding guide: plain text or Markdown, rendered safely.
+    definition = models.TextField(blank=True)
+    when_to_use = models.TextField(blank=True)
+    example = models.TextField(blank=True)
+    counter_example = models.TextField(blank=True)
 
     objects = StanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="stance_name_once_per_project"),
+            models.UniqueConstraint(fields=["project", "hotkey"], name="stance_hotkey_once_per_project"),
             models.CheckConstraint(
                 condition=Q(hotkey__isnull=True) | Q(hotkey__gte=1, hotkey__lte=9),
                 name="stance_hotkey_1_to_9",
@@ -52,9 +67,13 @@ class Stance(models.Model):
 
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user) -> AnnotationQuerySet:
+        """Shared annotations in the user's projects, and the user's own private ones there."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(visibility=Annotation.Visibility.SHARED) | Q(user=user))
+        return self.filter(
+            Q(visibility=Annotation.Visibility.SHARED) | Q(user=user),
+            article__project_id__in=Project.objects.for_member(user).values("pk"),
+        )
 
     def owned_by(self, user) -> AnnotationQuerySet:
         if not user.is_authenticated:
@@ -109,6 +128,8 @@ class Annotation(models.Model):
     source_created = models.DateTimeField(null=True, blank=True)
     source_modified = models.DateTimeField(null=True, blank=True)
     imported = models.BooleanField(default=False)
+    # The number of the project's codebook version this annotation was made under.
+    codebook_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = AnnotationQuerySet.as_manager()
 

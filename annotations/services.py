@@ -158,6 +158,8 @@ def annotation_create(
         suffix=suffix,
         note=note,
         visibility=visibility,
+        # The article comes from Article.objects.for_reading(), which brings its project along.
+        codebook_version=article.project.codebook_version or None,
     )
     _add_stances(annotation, stances)
     return annotation

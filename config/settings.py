@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "annotations",
     "accounts",
     "studies",
+    "projects",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ from django.db.models import Value
 from django.urls import reverse
 from django.utils.text import slugify
 
+from projects.models import Project, default_project_pk
+
 from . import search as fulltext
 
 # A word is a run of non-space characters with a letter or digit in it, so
@@ -21,9 +23,16 @@ def text_digest(text: str) -> str:
 
 
 class ArticleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ArticleQuerySet:
+        """Articles of the projects the user is a member of (staff get no more)."""
+        return self.filter(project_id__in=Project.objects.for_member(user).values("pk"))
+
+    def in_project(self, project: Project) -> ArticleQuerySet:
+        return self.filter(project=project)
+
     def for_reading(self) -> ArticleQuerySet:
         # The raw input (up to 5 MB) and the cleaning report are for the admin and re-cleaning.
-        return self.defer("raw_input", "cleaning_report")
+        return self.defer("raw_input", "cleaning_report").select_related("project")
 
     def for_listing(self) -> ArticleQuerySet:
         # The list never needs the heavy columns.
@@ -42,17 +51,21 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    # Articles made without a project (older callers) land in the default one.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="articles", default=default_project_pk
+    )
     title = models.CharField(max_length=500)
     subtitle = models.TextField(blank=True)
     byline = models.CharField(max_length=500, blank=True)
     published = models.DateTimeField(null=True, blank=True, db_index=True)
     source_name = models.CharField(max_length=200, blank=True)
     # NULL rather than "" when absent, so the unique constraint allows many.
-    source_url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    source_url = models.URLField(max_length=2000, null=True, blank=True)  # noqa: DJ001
     slug = models.SlugField(max_length=120, unique=True)
     body_html = models.TextField(editable=False)
     text = models.TextField(editable=False)
-    text_hash = models.CharField(max_length=64, unique=True, editable=False)
+    text_hash = models.CharField(max_length=64, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     raw_input = models.BinaryField(editable=False)
     raw_filename = models.CharField(max_length=255, blank=True)
@@ -71,7 +84,18 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published", "-imported_at"]
-        indexes = [models.Index(fields=["source_name"])]
+        indexes = [
+            models.Index(fields=["source_name"]),
+            # The project's article list, newest first.
+            models.Index(
+                fields=["project", "-published", "-imported_at"], name="article_project_listing"
+            ),
+        ]
+        constraints = [
+            # The duplicate rules hold within a project: two teams may import one page.
+            models.UniqueConstraint(fields=["project", "source_url"], name="article_url_once_per_project"),
+            models.UniqueConstraint(fields=["project", "text_hash"], name="article_text_once_per_project"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -13,6 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from projects.models import Project
+from projects.services import default_project
+
 from .importing import pipeline
 from .importing.decode import decode_bytes
 from .importing.types import BODY, CAPTION, CHROME, ImportFailed
@@ -189,14 +192,18 @@ def article_import(
     charset: str | None = None,
     restore: Collection[int] = (),
     metadata: Metadata | None = None,
+    project: Project | None = None,
 ) -> ImportOutcome:
-    """Store one input as an article, or update / skip the one it duplicates.
+    """Store one input as an article of ``project``, or update / skip the one it duplicates there.
 
     ``url`` is where the input came from, as the caller vouches for it: a fetch of that
     address, or the operator's command line. A page that only *claims* an address (its
     canonical link, when pasted or uploaded) updates the article at that address only
     when the person may edit it; anyone else's becomes a proposed update for review.
+    Without a project the article goes to the default project (callers of before projects).
     """
+    if project is None:
+        project = default_project()
     prepared = prepare_input(
         raw, filename=filename, url=url, content_type=content_type, charset=charset, restore=restore
     )
@@ -209,11 +216,12 @@ def article_import(
         metadata.published if metadata and metadata.published else None
     ) or prepared.published
 
+    in_project = Article.objects.in_project(project)
     existing = None
     if source_url:
-        existing = Article.objects.select_for_update().filter(source_url=source_url).first()
+        existing = in_project.select_for_update().filter(source_url=source_url).first()
     if existing is None:
-        existing = Article.objects.filter(text_hash=text_digest(prepared.text)).first()
+        existing = in_project.filter(text_hash=text_digest(prepared.text)).first()
         if existing is not None:
             return ImportOutcome(existing, UNCHANGED)
     if existing is not None:
@@ -235,7 +243,7 @@ def article_import(
                 ),
             )
 
-    article = existing or Article(imported_by=_by_user(user))
+    article = existing or Article(project=project, imported_by=_by_user(user))
     _apply_text(
         article,
         prepared=prepared,
@@ -255,8 +263,8 @@ def article_import(
             article.save()
     except IntegrityError as error:
         # Another import of the same page won the race; its article stands.
-        twin = Article.objects.filter(text_hash=article.text_hash).first() or (
-            Article.objects.filter(source_url=source_url).first() if source_url else None
+        twin = in_project.filter(text_hash=article.text_hash).first() or (
+            in_project.filter(source_url=source_url).first() if source_url else None
         )
         if twin is None:
             raise ImportFailed(f"The article could not be stored: {error}") from error
@@ -359,7 +367,9 @@ def article_proposal_reject(*, proposal: ArticleProposal, user) -> None:
         raise NotAllowed("This proposed update was already decided.")
 
 
-def article_import_url(*, url: str, user, restore: Collection[int] = ()) -> ImportOutcome:
+def article_import_url(
+    *, url: str, user, restore: Collection[int] = (), project: Project | None = None
+) -> ImportOutcome:
     from .importing.fetch import fetch_url
 
     fetched = fetch_url(url)
@@ -370,4 +380,5 @@ def article_import_url(*, url: str, user, restore: Collection[int] = ()) -> Impo
         content_type=fetched.content_type,
         charset=fetched.charset,
         restore=restore,
+        project=project,
     )

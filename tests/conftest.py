@@ -50,9 +50,48 @@ def password() -> str:
 
 
 @pytest.fixture
-def make_user(django_user_model, password):
-    def make(username: str, **extra):
-        return django_user_model.objects.create_user(username=username, password=password, **extra)
+def default_project(db):
+    """The project everything of before projects lives in (made by the data migration)."""
+    from projects.services import default_project
+
+    return default_project()
+
+
+@pytest.fixture
+def make_member():
+    """make_member(user, project, role="annotator", curator=False) -> Membership."""
+    from projects.services import membership_set
+
+    def make(user, project, role: str = "annotator", **extra):
+        return membership_set(project=project, user=user, role=role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_user(django_user_model, password, default_project):
+    """A user; an annotator of the default project unless ``project=None`` (or another) is given.
+
+    ``role`` sets the role in that project.
+    """
+    from projects.services import membership_set
+
+    def make(username: str, *, project=default_project, role: str = "annotator", **extra):
+        user = django_user_model.objects.create_user(username=username, password=password, **extra)
+        if project is not None:
+            membership_set(project=project, user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_project(default_project):
+    """make_project(name, manager, codebook_from=None) -> a new project with its codebook."""
+    from projects.services import project_create
+
+    def make(name: str, manager, **extra):
+        return project_create(name=name, manager=manager, **extra)
 
     return make
 
@@ -88,9 +127,9 @@ def bob_client(alice, bob):
 
 
 @pytest.fixture
-def stances(db) -> list[Stance]:
-    """The seeded codebook: Russia (1), United States (2), Syrian opposition (3)."""
-    return list(Stance.objects.order_by("order"))
+def stances(default_project) -> list[Stance]:
+    """The default project's codebook: Russia (1), United States (2), Syrian opposition (3)."""
+    return list(Stance.objects.filter(project=default_project).order_by("order"))
 
 
 @pytest.fixture

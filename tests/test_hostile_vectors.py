@@ -271,7 +271,7 @@ def test_every_vector_as_a_stance_name_is_stored_as_text_or_refused(
     for index, vector in enumerate(VECTORS):
         name = vector.encode("utf-8", "replace").decode("utf-8")
         form = {"name": name, "description": name, "colour": "#336699", "order": 100 + index}
-        form |= {"hotkey": "", "active": "on"}
+        form |= {"hotkey": "", "active": "on", "project": article.project_id}
         if index % 4 == 0:  # a quarter through the admin's add page, the rest through its form
             response = editor.post(reverse("admin:annotations_stance_add"), form)
             assert response.status_code in (200, 302), (response.status_code, name)
