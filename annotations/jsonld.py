@@ -33,6 +33,7 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VISIBILITY_TERM = "urn:stance-reader:visibility"
 DOCUMENT_CONTEXT = [CONTEXT, {"visibility": VISIBILITY_TERM}]
 MEDIA_TYPE = "application/ld+json"
+LABEL = "Stance Reader annotations"
 
 
 # -- export -------------------------------------------------------------------------
@@ -88,16 +89,20 @@ def collection_chunks(
     head: dict[str, Any] = {"@context": DOCUMENT_CONTEXT}
     if collection_id:
         head["id"] = collection_id
-    head |= {"type": "AnnotationCollection", "label": "Stance Reader annotations"}
+    head |= {"type": "AnnotationCollection", "label": LABEL}
     opening = json.dumps(head, ensure_ascii=False)[:-1]
     page_head = '{"type": "AnnotationPage", "startIndex": 0, "items": ['
     last = ""
     if collection_id:
-        # One page holds every item: it is the collection's first and last page.
+        # One page holds every item: it is the collection's first and last page. partOf
+        # embeds the collection's description (as the model's example does), so the page
+        # read on its own passes the W3C suite's page MUSTs, which read label, total,
+        # first and last there; total is left to the collection, counted as it streams.
         page_id = json.dumps(f"{collection_id}#page1")
+        part_of = json.dumps({"id": collection_id, "type": "AnnotationCollection", "label": LABEL})
         page_head = (
             f'{{"id": {page_id}, "type": "AnnotationPage", '
-            f'"partOf": {json.dumps(collection_id)}, "startIndex": 0, "items": ['
+            f'"partOf": {part_of}, "startIndex": 0, "items": ['
         )
         last = f',\n "last": {page_id}'
     parts = [opening, ',\n "first": ' + page_head]

@@ -325,7 +325,8 @@ def test_the_page_has_an_id_and_is_part_of_the_collection_which_names_first_and_
 ):
     document = export(alice_client)
     page = document["first"]
-    assert page["id"] and page["partOf"] == document["id"]
+    assert page["id"] and page["partOf"]["id"] == document["id"]
+    assert page["partOf"]["label"] == document["label"]
     assert document["last"] == page["id"]
     assert len(page["items"]) == document["total"] == 4
 
