@@ -123,8 +123,13 @@ def _add_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
 
 
 def _set_stances(annotation: Annotation, stances: Iterable[Stance]) -> None:
-    AnnotationStance.objects.filter(annotation=annotation).delete()
-    _add_stances(annotation, stances)
+    # Only the difference is written: a tag that stays keeps its row.
+    wanted = {s.pk: s for s in stances}
+    AnnotationStance.objects.filter(annotation=annotation).exclude(stance__in=wanted).delete()
+    kept = set(
+        AnnotationStance.objects.filter(annotation=annotation).values_list("stance", flat=True)
+    )
+    _add_stances(annotation, [s for pk, s in wanted.items() if pk not in kept])
 
 
 @transaction.atomic
@@ -174,7 +179,20 @@ def annotation_update(
     note: str,
     visibility: str,
 ) -> Annotation:
-    """Owner's edit; refused with StaleVersion when ``version`` is not the current one."""
+    """Owner's edit; refused with StaleVersion when ``version`` is not the current one.
+
+    Saving what is already stored writes nothing, not even a new version: a form
+    submitted untouched must not make a second tab's copy stale.
+    """
+    stances = list(stances)
+    stored = Annotation.objects.with_related().get(pk=annotation.pk)
+    if (
+        stored.version == version
+        and stored.note == note
+        and stored.visibility == visibility
+        and {s.pk for s in stored.stances.all()} == {s.pk for s in stances}
+    ):
+        return stored
     changed = Annotation.objects.filter(pk=annotation.pk, version=version).update(
         note=note, visibility=visibility, version=F("version") + 1, updated=timezone.now()
     )

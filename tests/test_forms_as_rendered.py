@@ -1,37 +1,300 @@
 """Every form a person can open, submitted as the page renders it (django-webtest).
 
 A test that posts a hand-made dict proves the view, not the page: a form that renders
-the wrong widget passes it. Here each form is loaded as rendered, submitted without
-touching anything (nothing stored may change), then with one field changed (only that
-may change).
+the wrong widget passes it. Here each form is loaded as rendered and submitted without
+touching anything, as a browser without JavaScript sends it (every input, select and
+textarea, with CSRF): nothing stored may change. The htmx versions are driven in
+Playwright (tests/browser/test_forms_htmx.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
+from webtest.forms import Form
 
 from annotations.models import Annotation
+from reader import services
+from reader.models import Article, ImportDraft
+from tests.conftest import SEED
+
+# Rows a visit writes whatever the form does: the session, the admin's log of
+# what it was asked (it logs "No fields changed."), login bookkeeping.
+NOT_CONTENT = {"sessions.Session", "admin.LogEntry", "axes.AccessLog", "axes.AccessAttempt"}
+VOLATILE_FIELDS = {"last_login"}
 
 
-def stored(annotation: Annotation) -> dict:
-    annotation = Annotation.objects.get(pk=annotation.pk)
+def stored() -> dict[str, list[dict]]:
+    """Every row of every model that holds content, as plain values."""
+    snapshot = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if label in NOT_CONTENT:
+            continue
+        rows = model.objects.order_by("pk").values()
+        snapshot[label] = [
+            {k: v for k, v in row.items() if k not in VOLATILE_FIELDS} for row in rows
+        ]
+    return snapshot
+
+
+def changed(before: dict, after: dict) -> dict[str, tuple[list, list]]:
     return {
-        "stances": sorted(s.name for s in annotation.stances.all()),
-        "note": annotation.note,
-        "visibility": annotation.visibility,
-        "quote": annotation.quote,
-        "start": annotation.start,
-        "end": annotation.end,
+        label: (before[label], after[label]) for label in before if before[label] != after[label]
     }
 
 
-@pytest.mark.django_db
-def test_edit_form_submitted_untouched_keeps_every_stance(django_app, alice, article, make_annotation):
-    annotation = make_annotation(
-        alice, article, "Russia", stance_names=("Russia", "United States"), note="first"
+@dataclass
+class Opened:
+    """A page as a person opens it and the form they would submit."""
+
+    url: str
+    user: object = None
+    form: str = "main form"  # a CSS selector matching one form
+    headers: dict = field(default_factory=dict)
+    button: str | None = None  # the submit button's text or name, if not the first
+    status: str | int | None = None  # what submitting answers (None: 2xx or 3xx, followed)
+
+
+# Each case: a fixture request -> the page to open. Building it may store rows (the
+# article, an annotation, a draft); the snapshot is taken after that.
+
+
+def _annotation(request) -> Annotation:
+    alice = request.getfixturevalue("alice")
+    article = request.getfixturevalue("article")
+    make = request.getfixturevalue("make_annotation")
+    # A second stance and a private note: untouched, both must survive.
+    return make(
+        alice,
+        article,
+        "Russia",
+        stance_names=("Russia", "United States"),
+        note="first thoughts",
+        visibility=Annotation.Visibility.PRIVATE,
     )
-    before = stored(annotation)
-    page = django_app.get(reverse("annotations:edit", args=[annotation.pk]), user=alice)
-    page.forms[1].submit().follow()
-    assert stored(annotation) == before
+
+
+def edit_page(request) -> Opened:
+    annotation = _annotation(request)
+    return Opened(
+        reverse("annotations:edit", args=[annotation.pk]), annotation.user, form="form.edit-form"
+    )
+
+
+def edit_card(request) -> Opened:
+    annotation = _annotation(request)
+    return Opened(
+        reverse("annotations:edit", args=[annotation.pk]),
+        annotation.user,
+        form="form.edit-form",
+        headers={"HX-Request": "true", "HX-Target": f"ann-{annotation.pk}"},
+    )
+
+
+def annotation_toolbar(request) -> Opened:
+    _annotation(request)
+    article = request.getfixturevalue("article")
+    # With nothing selected the toolbar's form has no offsets: it must refuse, not store.
+    return Opened(article.get_absolute_url(), article.imported_by, form="form#toolbar", status=400)
+
+
+def reading_filters(request) -> Opened:
+    _annotation(request)
+    article = request.getfixturevalue("article")
+    return Opened(article.get_absolute_url(), article.imported_by, form="form#filters")
+
+
+def _draft(request) -> ImportDraft:
+    alice = request.getfixturevalue("alice")
+    return ImportDraft.objects.create(user=alice, raw_input=SEED.read_bytes(), filename=SEED.name)
+
+
+def preview_update(request) -> Opened:
+    draft = _draft(request)
+    # The no-JavaScript "Update preview" button, with the restore boxes as rendered.
+    return Opened(
+        reverse("reader:draft_preview", args=[draft.pk]),
+        draft.user,
+        form="form#preview-form",
+        button="Update preview",
+    )
+
+
+def import_page(request) -> Opened:
+    return Opened(
+        reverse("reader:article_import"),
+        request.getfixturevalue("alice"),
+        form="form.import-form",
+        status=422,
+    )
+
+
+def list_search(request) -> Opened:
+    request.getfixturevalue("article")
+    return Opened(
+        reverse("reader:article_list"), request.getfixturevalue("alice"), form="form.search"
+    )
+
+
+def _annotation_upload(url: str, user) -> Opened:
+    # The file input is required: a browser would not send the form, webtest sends it
+    # without a file, and the view must answer with a message, storing nothing.
+    return Opened(url, user, form="form.import-annotations", status="*")
+
+
+def list_annotation_upload(request) -> Opened:
+    request.getfixturevalue("article")
+    return _annotation_upload(reverse("reader:article_list"), request.getfixturevalue("alice"))
+
+
+def reading_annotation_upload(request) -> Opened:
+    article = request.getfixturevalue("article")
+    return _annotation_upload(article.get_absolute_url(), article.imported_by)
+
+
+def signup(request) -> Opened:
+    return Opened(reverse("signup"), status="*")
+
+
+def login(request) -> Opened:
+    request.getfixturevalue("alice")
+    return Opened(reverse("login"), status="*")
+
+
+def password_change(request) -> Opened:
+    return Opened(reverse("password_change"), request.getfixturevalue("alice"), status="*")
+
+
+def stance_admin(request) -> Opened:
+    staff = request.getfixturevalue("staff")
+    stance = request.getfixturevalue("stances")[0]
+    staff.is_superuser = True
+    staff.save()
+    return Opened(
+        reverse("admin:annotations_stance_change", args=[stance.pk]), staff, form="form#stance_form"
+    )
+
+
+def stance_admin_list(request) -> Opened:
+    staff = request.getfixturevalue("staff")
+    request.getfixturevalue("stances")
+    staff.is_superuser = True
+    staff.save()
+    # The changelist's editable columns (colour, hotkey, order, active) are a form too.
+    return Opened(
+        reverse("admin:annotations_stance_changelist"),
+        staff,
+        form="form#changelist-form",
+        button="_save",
+    )
+
+
+FORMS: dict[str, Callable[..., Opened]] = {
+    "annotation edit, page without JavaScript": edit_page,
+    "annotation edit, htmx card": edit_card,
+    "annotation toolbar, nothing selected": annotation_toolbar,
+    "reading page filters": reading_filters,
+    "import preview with its restore boxes": preview_update,
+    "import form": import_page,
+    "list page search and sort": list_search,
+    "annotation upload, list page": list_annotation_upload,
+    "annotation upload, reading page": reading_annotation_upload,
+    "sign-up": signup,
+    "log-in": login,
+    "password change": password_change,
+    "codebook: a stance in the admin": stance_admin,
+    "codebook: the stance list's editable columns": stance_admin_list,
+}
+
+
+def form_of(page, selector: str) -> Form:
+    found = page.html.select(selector)
+    assert len(found) == 1, f"{len(found)} forms match {selector!r} on {page.request.url}"
+    return Form(page, str(found[0]))
+
+
+def press(form: Form, label: str | None, **kwargs):
+    """Submit as the button showing ``label`` would (its name and its formaction)."""
+    if label is None:
+        return form.submit(**kwargs)
+    button = next(
+        (
+            b
+            for b in form.html.select("button, input[type=submit]")
+            if label in (b.get_text(strip=True), b.get("name"), b.get("value"))
+        ),
+        None,
+    )
+    assert button is not None, f"No button {label!r} in the form"
+    if button.get("formaction"):
+        form.action = button["formaction"]
+    return form.submit(button.get("name"), **kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(FORMS))
+def test_form_submitted_untouched_stores_nothing(name, request, django_app):
+    opened = FORMS[name](request)
+    before = stored()
+    page = django_app.get(opened.url, user=opened.user, headers=opened.headers)
+    form = form_of(page, opened.form)
+    response = press(
+        form, opened.button, headers=opened.headers, status=opened.status, user=opened.user
+    )
+    while 300 <= response.status_int < 400:
+        response = response.follow(user=opened.user)
+    assert changed(before, stored()) == {}
+
+
+@pytest.mark.django_db
+def test_the_table_covers_every_form_the_site_renders():
+    """A new form template must get a row above (or a reason here)."""
+    from pathlib import Path
+
+    purposeful = {
+        # Forms whose whole point is one change, with no fields to lose.
+        "annotation_delete.html",
+        "annotation_confirm.html",
+        "proposal_review.html",
+        "base.html",  # log out
+        "logged_out.html",
+    }
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    with_forms = {p.name for p in templates.rglob("*.html") if "<form" in p.read_text()}
+    expected = {
+        "annotation_edit.html",
+        "article_detail.html",
+        "draft_preview.html",
+        "article_import.html",
+        "article_list.html",
+        "_annotation_files.html",
+        "signup.html",
+        "login.html",
+        "password_change_form.html",
+    }
+    studies = {p.name for p in (templates / "studies").rglob("*.html")}
+    assert with_forms - purposeful - expected - studies == set()
+
+
+@pytest.mark.django_db
+def test_preview_restore_box_ticked_once_is_saved_as_rendered(django_app, alice):
+    """A block put back in the preview stays ticked in the page that comes back, so
+    saving that page untouched saves the article with it."""
+    draft = ImportDraft.objects.create(user=alice, raw_input=SEED.read_bytes(), filename=SEED.name)
+    page = django_app.get(reverse("reader:draft_preview", args=[draft.pk]), user=alice)
+    form = form_of(page, "form#preview-form")
+    box = page.html.select("#preview-form input[name=restore]")[0]
+    restored = box.find_next_sibling(class_="dropped-text").get_text().strip()
+    assert restored not in services.prepare_input(SEED.read_bytes(), filename=SEED.name).text
+    form.get("restore", index=0).checked = True
+    page = press(form, "Update preview", user=alice)
+    assert page.html.select("#preview-form input[name=restore]")[0].has_attr("checked")
+    press(form_of(page, "form#preview-form"), "Save article", user=alice).follow(user=alice)
+    article = Article.objects.get()
+    assert restored in article.text
+    assert not ImportDraft.objects.exists()
