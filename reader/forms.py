@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from .models import Article
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -69,3 +71,14 @@ class RestoreForm(forms.Form):
     def __init__(self, *args, dropped_indices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["restore"].choices = [(i, i) for i in dropped_indices]
+
+
+class UpdateOfForm(forms.Form):
+    """The preview's "update that article" choice: an article of the project it imports to
+    (the service checks it is still the one the text resembles)."""
+
+    update_of = forms.ModelChoiceField(queryset=Article.objects.none(), required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["update_of"].queryset = Article.objects.in_project(project).only("pk", "title")

@@ -21,6 +21,7 @@ from .importing.decode import decode_bytes
 from .importing.types import BODY, CAPTION, CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, SourceParagraph, text_digest
 from .permissions import may_edit_article
+from .similar import SimilarArticle, similar_article
 
 IMPORTED = "imported"
 UPDATED = "updated"
@@ -193,6 +194,7 @@ def article_import(
     restore: Collection[int] = (),
     metadata: Metadata | None = None,
     project: Project | None = None,
+    update_of: Article | None = None,
 ) -> ImportOutcome:
     """Store one input as an article of ``project``, or update / skip the one it duplicates there.
 
@@ -201,6 +203,10 @@ def article_import(
     canonical link, when pasted or uploaded) updates the article at that address only
     when the person may edit it; anyone else's becomes a proposed update for review.
     Without a project the article goes to the default project (callers of before projects).
+
+    ``update_of`` is the article the preview offered this text as an update of (see
+    :func:`similar_to_input`); it must still be that article, and the same rules apply
+    as to a page claiming its address: its editors update it, anyone else proposes.
     """
     if project is None:
         project = default_project()
@@ -224,6 +230,16 @@ def article_import(
         existing = in_project.filter(text_hash=text_digest(prepared.text)).first()
         if existing is not None:
             return ImportOutcome(existing, UNCHANGED)
+    if existing is None and update_of is not None:
+        match = similar_article(
+            project=project, title=title, text=prepared.text, source_url=source_url
+        )
+        if match is None or match.article.pk != update_of.pk:
+            raise ImportFailed(
+                f"This text is no longer recognised as an update of “{update_of.title}”; "
+                "nothing was imported. Check the preview again."
+            )
+        existing = in_project.select_for_update().get(pk=update_of.pk)
     if existing is not None:
         if existing.text == prepared.text and existing.title == title:
             return ImportOutcome(existing, UNCHANGED)
@@ -253,7 +269,8 @@ def article_import(
         filename=filename,
         content_type=content_type,
     )
-    article.source_url = source_url or None
+    # An update from a file without an address keeps the article's address.
+    article.source_url = source_url or article.source_url or None
     if existing:
         article.version += 1
     if not article.slug:
@@ -276,6 +293,19 @@ def article_import(
         return ImportOutcome(article, UPDATED, counts=counts)
     _record_version(article, user=user, reason="imported")
     return ImportOutcome(article, IMPORTED)
+
+
+def similar_to_input(
+    *, prepared: pipeline.Prepared, filename: str = "", url: str = "", project: Project
+) -> SimilarArticle | None:
+    """The article the preview offers this input as an update of, judged by the title and
+    address the import would give it."""
+    return similar_article(
+        project=project,
+        title=_fallback_title(prepared, filename),
+        text=prepared.text,
+        source_url=normalize_url(url) or normalize_url(prepared.source_url),
+    )
 
 
 def _propose(

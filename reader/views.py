@@ -17,7 +17,7 @@ from annotations.reading import page_context
 from . import services
 from .caching import private_page
 from .diffing import paragraph_diff
-from .forms import ImportForm, RestoreForm
+from .forms import ImportForm, RestoreForm, UpdateOfForm
 from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
 from .permissions import may_edit_article
@@ -144,6 +144,14 @@ def _restore_form(request: HttpRequest, prepared) -> RestoreForm:
     return RestoreForm(request.POST or None, dropped_indices=dropped)
 
 
+def _import_project(request: HttpRequest):
+    """The project the import page stores into (the default one until imports are routed
+    under a project)."""
+    from projects.services import default_project
+
+    return default_project()
+
+
 def _prepare_draft(draft: ImportDraft, restore=()):
     return services.prepare_input(
         bytes(draft.raw_input),
@@ -174,10 +182,20 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#preview"
     remaining = ImportDraft.objects.filter(user=request.user).exclude(pk=draft.pk).count()
+    similar = services.similar_to_input(
+        prepared=prepared, filename=draft.filename, url=draft.url, project=_import_project(request)
+    )
     return render(
         request,
         template,
-        {"draft": draft, "prepared": prepared, "restore": set(restore), "remaining": remaining},
+        {
+            "draft": draft,
+            "prepared": prepared,
+            "restore": set(restore),
+            "remaining": remaining,
+            "similar": similar,
+            "may_update": similar is not None and may_edit_article(request.user, similar.article),
+        },
     )
 
 
@@ -186,6 +204,11 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
     form = _restore_form(request, _prepare_draft(draft))
     restore = form.cleaned_data["restore"] if form.is_valid() else []
+    project = _import_project(request)
+    choice = UpdateOfForm(request.POST, project=project)
+    if not choice.is_valid():
+        messages.error(request, "That article is not one this text can update.")
+        return redirect("reader:draft_preview", pk=draft.pk)
     try:
         outcome = services.article_import(
             raw=bytes(draft.raw_input),
@@ -195,6 +218,8 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
             content_type=draft.content_type,
             charset=draft.charset or None,
             restore=restore,
+            project=project,
+            update_of=choice.cleaned_data["update_of"],
         )
     except ImportFailed as error:
         messages.error(request, f"{draft}: {error}")
