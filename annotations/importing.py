@@ -563,6 +563,7 @@ class _Planned:
     note: str
     text: str
     title: str
+    score: float  # 1.0 for an exact match
 
 
 def parse_tag_map(lines: Iterable[str]) -> dict[str, str]:
@@ -732,8 +733,6 @@ def _plan(
             )
             continue
         start, end, status, score = placed
-        if score < 1.0:
-            report.fuzzy.append((f"{entry.label}: “{_shorten(entry.quote)}”", score))
         note = entry.note
         if tags_in_note and unknown:
             note = (note + "\n\n" if note else "") + "Tags: " + ", ".join(unknown)
@@ -751,6 +750,7 @@ def _plan(
                 note[:NOTE_MAX_LENGTH],
                 texts[article_id].text,
                 titles[article_id],
+                score,
             )  # fmt: skip
         )
     for own_id, stance_ids in pending.items():
@@ -852,6 +852,11 @@ def _write(
                 )
                 report.created += 1
                 report.moved += plan.status == MOVED
+                if plan.score < 1.0:
+                    # Reported once written: a row another upload wrote first is "already here".
+                    report.fuzzy.append(
+                        (f"{plan.entry.label}: “{_shorten(plan.entry.quote)}”", plan.score)
+                    )
                 report.articles[plan.title] += 1
             AnnotationStance.objects.bulk_create(tags)
         if progress is not None:

@@ -9,22 +9,16 @@ articles are in, and the database is then read directly.
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.scratch import Scratch, manage, postgres_database, postgres_url, run, sqlite_database
+
 ARTICLES = 60
 KILL_AFTER = 6
 BLOCK_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li", "figcaption")
@@ -54,76 +48,22 @@ def library(tmp_path: Path) -> Path:
     return folder
 
 
-@dataclass
-class Scratch:
-    """A database the subprocess owns, and a way to query it from here."""
-
-    url: str
-    query: Callable[[str], list[tuple]]
-
-
-def manage(database_url: str, *args: str, **popen) -> subprocess.Popen:
-    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
-    )
-
-
-def run(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    process = manage(database_url, *args)
-    out, err = process.communicate(timeout=180)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
-
-
 @pytest.fixture
 def sqlite_scratch(tmp_path: Path) -> Scratch:
-    if _postgres_url() is not None:
+    if postgres_url() is not None:
         pytest.skip(
             "the suite is running on PostgreSQL; the SQLite variant runs in the SQLite pass"
         )
-    path = tmp_path / "kill.sqlite3"
-
-    def query(sql: str) -> list[tuple]:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20)) as db:
-            return db.execute(sql).fetchall()
-
-    return Scratch(url=f"sqlite:///{path}", query=query)
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql://")) else None
+    return sqlite_database(tmp_path / "kill.sqlite3")
 
 
 @pytest.fixture
 def postgres_scratch() -> Iterator[Scratch]:
-    url = _postgres_url()
+    url = postgres_url()
     if url is None:
         pytest.skip("the suite is running on SQLite; the PostgreSQL variant runs in the PG pass")
-    import psycopg
-
-    name = f"stance_kill_test_{os.getpid()}"
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    scratch_url = urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def query(sql: str) -> list[tuple]:
-        with psycopg.connect(scratch_url) as db:
-            return db.execute(sql).fetchall()
-
-    yield Scratch(url=scratch_url, query=query)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(url, "stance_kill_test") as scratch:
+        yield scratch
 
 
 def canonical_text(body_html: str) -> tuple[str, list[tuple[int, int]]]:
