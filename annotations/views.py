@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +22,33 @@ READING = "reader/article_detail.html"
 
 def _visible(request: HttpRequest, pk) -> Annotation:
     """Another user's private annotation does not exist, whatever the method."""
-    return get_object_or_404(Annotation.objects.visible_to(request.user).with_related(), pk=pk)
+    return Annotation.objects.visible_to(request.user).with_related().get(pk=pk)
+
+
+def _answers_gone(view):
+    """An annotation deleted since the page was drawn (perhaps in another tab) gets a
+    message in its card, or a page, with a way on: never a bare 404."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, pk, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, pk, *args, **kwargs)
+        except Annotation.DoesNotExist:
+            message = (
+                "This annotation no longer exists: it was deleted, perhaps in another tab "
+                "(or it is someone else's private one)."
+            )
+            if not request.htmx:
+                return render(
+                    request,
+                    "annotations/error_page.html",
+                    {"heading": "Annotation not found", "message": message},
+                    status=404,
+                )
+            response = render(request, "includes/_gone.html", {"message": message}, status=404)
+            return reswap(retarget(response, f"#ann-{pk}"), "innerHTML")
+
+    return wrapped
 
 
 def _owned(request: HttpRequest, pk) -> Annotation:
@@ -87,6 +115,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @private_page
+@_answers_gone
 def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
     annotation = _visible(request, pk)
     annotation.stance_list = list(annotation.stances.all())
@@ -99,6 +128,7 @@ def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @private_page
+@_answers_gone
 def annotation_edit(request: HttpRequest, pk) -> HttpResponse:
     annotation = _owned(request, pk)
     initial = {
@@ -154,6 +184,7 @@ def annotation_edit(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_answers_gone
 def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
     annotation = _owned(request, pk)
     if request.method == "GET":
@@ -166,6 +197,7 @@ def annotation_delete(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_answers_gone
 def annotation_confirm(request: HttpRequest, pk) -> HttpResponse:
     """The owner accepts the place a moved annotation was put on."""
     annotation = _owned(request, pk)

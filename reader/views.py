@@ -139,6 +139,12 @@ def article_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _draft_gone(request: HttpRequest) -> HttpResponse:
+    """A draft saved or discarded already (another tab, the Back button): say so, with a way on."""
+    following = ImportDraft.objects.filter(user=request.user).first()
+    return render(request, "reader/draft_gone.html", {"following": following}, status=404)
+
+
 def _restore_form(request: HttpRequest, prepared) -> RestoreForm:
     dropped = [s["index"] for s in prepared.report["segments"] if s["role"] == CHROME]
     return RestoreForm(request.POST or None, dropped_indices=dropped)
@@ -166,7 +172,9 @@ def _prepare_draft(draft: ImportDraft, restore=()):
 @require_http_methods(["GET", "POST"])
 @private_page
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    if draft is None:
+        return _draft_gone(request)
     restore: list[int] = []
     if request.method == "POST":
         form = _restore_form(request, _prepare_draft(draft))
@@ -201,7 +209,9 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    if draft is None:
+        return _draft_gone(request)
     form = _restore_form(request, _prepare_draft(draft))
     restore = form.cleaned_data["restore"] if form.is_valid() else []
     project = _import_project(request)
@@ -246,7 +256,9 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(ImportDraft.objects.filter(user=request.user), pk=pk)
+    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    if draft is None:
+        return _draft_gone(request)
     draft.delete()
     messages.info(request, f"Discarded {draft}.")
     following = ImportDraft.objects.filter(user=request.user).first()
