@@ -121,7 +121,7 @@ def annotation_added(
         "authors": sorted(set(visible.values_list("user__username", flat=True))),
         "filters": Filters(),
     }
-    for partial in ("poller", "total", "legend", "author-filter"):
+    for partial in ("poller", "seen", "total", "legend", "author-filter"):
         parts.append(render_to_string(f"{READING}#{partial}", context, request=request))
     response = reswap(HttpResponse("\n".join(parts)), "none")
     return trigger_client_event(response, "annotations-changed")

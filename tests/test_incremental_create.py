@@ -178,3 +178,24 @@ def test_a_save_slipping_in_after_the_check_leaves_the_page_to_its_poller(
         HTTP_HX_REQUEST="true",
     )
     assert changes.status_code == 200
+
+
+def test_the_poller_never_moves_the_token_a_save_is_checked_against(
+    alice_client, alice, bob, article, make_annotation
+):
+    """The poller learns of a change before the page shows it (the refresh waits while
+    the reader is selecting); a save made then must get the whole fragment, not a patch
+    aimed at cards the page does not have yet."""
+    make_annotation(alice, article, "Damascus has denied all the claims of abuse.")
+    shown = _seen(alice_client, article)
+    make_annotation(bob, article, "Russia has been a key ally to Syria during the crisis")
+    poll = alice_client.get(
+        reverse("annotations:article_changes", args=[article.slug]),
+        {"since": shown},
+        HTTP_HX_REQUEST="true",
+    )
+    assert poll.status_code == 200
+    assert b'name="seen"' not in poll.content
+    response = _create(alice_client, article, QUOTE, seen=shown)
+    assert "HX-Reswap" not in response
+    assert b'id="annotated"' in response.content

@@ -1,8 +1,9 @@
 """Playwright in Debian's Chromium against pytest-django's live server.
 
 One browser per session, a fresh context (cookies, storage) per user per test.
-Every page fails its test on an uncaught script error or a Content-Security-Policy
-violation, so a broken script cannot hide behind a passing assertion.
+Every page fails its test on an uncaught script error, a console error, a
+Content-Security-Policy violation, a failed request or an error response, so a
+broken script cannot hide behind a passing assertion (PageProblems).
 """
 
 from __future__ import annotations
@@ -90,10 +91,17 @@ def stances(transactional_db) -> list:
 
 
 class PageProblems:
-    """Uncaught errors and CSP violations seen by one page."""
+    """What a person would see go wrong on the pages of one test: uncaught script
+    errors, console errors (htmx logs its own there, such as oobErrorNoTarget), CSP
+    violations, requests that failed and responses with an error status."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+
+    def watch_context(self, context: BrowserContext) -> None:
+        context.on("page", self.watch)
+        context.on("requestfailed", self._request_failed)
+        context.on("response", self._response)
 
     def watch(self, page: Page) -> None:
         page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
@@ -101,15 +109,38 @@ class PageProblems:
 
     def _console(self, message) -> None:
         text = message.text
-        if "Content Security Policy" in text or (
-            message.type == "error" and "Failed to load resource" not in text
-        ):
+        # Chromium also logs each failed load; the network handlers report it with its address.
+        if text.startswith("Failed to load resource"):
+            return
+        if message.type == "error" or "Content Security Policy" in text:
             self.messages.append(f"console {message.type}: {text}")
+
+    def _request_failed(self, request) -> None:
+        failure = request.failure or ""
+        # The browser dropping a request the page no longer needs (a navigation, a
+        # download, htmx replacing the element that asked) is not a failure anyone sees.
+        if "ERR_ABORTED" in failure:
+            return
+        self.messages.append(f"request failed: {request.method} {request.url} {failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            request = response.request
+            self.messages.append(f"response {response.status}: {request.method} {response.url}")
+
+    def unexpected(self, marker: pytest.Mark | None) -> list[str]:
+        if marker is None:
+            return self.messages
+        if not marker.args:
+            return []
+        return [m for m in self.messages if not any(text in m for text in marker.args)]
 
 
 @pytest.fixture
-def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
-    """Opens browser contexts; each page opened in them must end the test without errors."""
+def new_context(request, browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
+    """Opens browser contexts; each page opened in them must end the test without a
+    problem a person would see (``page_problems_expected`` marks the tests that
+    provoke one on purpose)."""
     contexts: list[BrowserContext] = []
     problems = PageProblems()
 
@@ -118,14 +149,17 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
         options.setdefault("base_url", live_server.url)
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        context.on("page", problems.watch)
+        problems.watch_context(context)
         contexts.append(context)
         return context
 
     yield open_context
+    # Read before closing: closing cancels what is still in flight.
+    seen = problems.unexpected(request.node.get_closest_marker("page_problems_expected"))
+    seen = list(seen)
     for context in contexts:
         context.close()
-    assert problems.messages == []
+    assert seen == []
 
 
 @pytest.fixture
