@@ -27,6 +27,7 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_articles samples/
 	$(PY) manage.py ensure_demo_user
+	@echo "Stance Reader is served on http://$(HOST):$(PORT)/ (another port: make run PORT=8101)"
 	STANCE_SIGNUP_OPEN=$${STANCE_SIGNUP_OPEN:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).

@@ -513,7 +513,9 @@ def test_reports_refused_connection() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(ImportFailed, match="refused the connection"):
+    with pytest.raises(
+        ImportFailed, match="^The address could not be reached: .* refused the connection"
+    ):
         fetch_url(f"http://127.0.0.1:{port}/", allow_loopback=True, timeout=2)
 
 
@@ -522,7 +524,19 @@ def test_reports_unknown_host_name(network: Network) -> None:
         socket.EAI_NONAME, "Name or service not known"
     )
     message = refused("https://nowhere.example/article", network)
-    assert "Could not find the server “nowhere.example”" in message
+    assert message.startswith("The address could not be reached")
+    assert "“nowhere.example” could not be looked up (DNS failure: Name or service not known)" in message
+    assert "typos" not in message
+
+
+def test_reports_a_name_service_that_does_not_answer_as_no_internet(network: Network) -> None:
+    network.names["news.example"] = socket.gaierror(
+        socket.EAI_AGAIN, "Temporary failure in name resolution"
+    )
+    message = refused("https://news.example/article", network)
+    assert message.startswith("The address could not be reached")
+    assert "Temporary failure in name resolution" in message
+    assert "no internet access" in message
 
 
 def test_reports_tls_failure_and_sends_the_name_for_sni(network: Network) -> None:
@@ -613,3 +627,12 @@ def test_refuses_untrusted_https_certificate(tls_server: LocalServer, network: N
     with pytest.raises(ImportFailed, match="certificate"):
         fetch_url(tls_server.url("/", host="secure.example"), allow_loopback=True, timeout=2)
     assert tls_server.requests == []
+
+
+def test_reports_a_connection_that_times_out_as_unreachable() -> None:
+    from urllib3.exceptions import ConnectTimeoutError
+
+    target = fetch_module._check_url("http://127.0.0.1:9/article", allow_loopback=True)
+    error = fetch_module._network_failure(ConnectTimeoutError(None, "timed out"), target, 3)
+    assert str(error).startswith("The address could not be reached: connecting to 127.0.0.1")
+    assert "timed out after 3 s" in str(error)

@@ -256,17 +256,32 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise ImportFailed(
-            f"Could not find the server “{host}”; check the address for typos."
-        ) from error
+        raise _name_not_found(host, error) from error
     addresses: list[IPAddress] = []
     for _family, _type, _proto, _canonname, sockaddr in infos:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise ImportFailed(f"Could not find the server “{host}”; check the address for typos.")
+        raise _name_not_found(host, None)
     return addresses
+
+
+def _name_not_found(host: str, error: Exception | None) -> ImportFailed:
+    """The address could not be reached because its name did not resolve, and why."""
+    why = getattr(error, "strerror", None) or (str(error) if error else "no address returned")
+    if isinstance(error, socket.gaierror) and error.errno in (
+        socket.EAI_AGAIN,
+        getattr(socket, "EAI_NODATA", None),
+        getattr(socket, "EAI_SYSTEM", None),
+    ):
+        hint = "the name service did not answer: this server may have no internet access"
+    else:
+        hint = "the name does not exist; the address may be mistyped, or the site gone"
+    return ImportFailed(
+        f"The address could not be reached: the server name “{host}” could not be looked up "
+        f"(DNS failure: {why}); {hint}."
+    )
 
 
 def _non_public_reason(address: IPAddress, *, allow_loopback: bool) -> str | None:
@@ -504,21 +519,28 @@ def _deadline_passed(target: _Target, timeout: float) -> ImportFailed:
     )
 
 
+def _refused(where: str, target: _Target) -> ImportFailed:
+    return ImportFailed(
+        f"The address could not be reached: {where} refused the connection for {target.url} "
+        "(no web server answers there)."
+    )
+
+
 def _network_failure(error: Exception, target: _Target, timeout: float) -> ImportFailed:
     where = f"{target.host} (port {target.port})"
     if isinstance(error, NewConnectionError):
         if isinstance(error.__cause__ or error.__context__, ConnectionRefusedError) or (
             "refused" in str(error).lower()
         ):
-            return ImportFailed(
-                f"{where} refused the connection for {target.url}; "
-                "no web server answers there. Check the address."
-            )
-        return ImportFailed(f"Could not connect to {where} for {target.url}: {error}.")
+            return _refused(where, target)
+        return ImportFailed(
+            f"The address could not be reached: connecting to {where} for {target.url} "
+            f"failed ({error})."
+        )
     if isinstance(error, ConnectTimeoutError):
         return ImportFailed(
-            f"Timed out after {timeout:g} s connecting to {where} for {target.url}; "
-            "the site may be down; try again later."
+            f"The address could not be reached: connecting to {where} for {target.url} "
+            f"timed out after {timeout:g} s; the site may be down; try again later."
         )
     if isinstance(error, ReadTimeoutError | TimeoutError | socket.timeout):
         return ImportFailed(
@@ -538,10 +560,7 @@ def _network_failure(error: Exception, target: _Target, timeout: float) -> Impor
             f"{target.url} arrived with damaged compression and could not be unpacked."
         )
     if isinstance(error, ConnectionRefusedError):
-        return ImportFailed(
-            f"{where} refused the connection for {target.url}; "
-            "no web server answers there. Check the address."
-        )
+        return _refused(where, target)
     if isinstance(
         error, OSError | ValueError | http.client.HTTPException | urllib3.exceptions.HTTPError
     ):
