@@ -251,34 +251,56 @@ def test_form_submitted_untouched_stores_nothing(name, request, django_app):
     assert changed(before, stored()) == {}
 
 
-@pytest.mark.django_db
+# Every <form> in the templates, by template: the row(s) above that open it, or why none does.
+FORMS_BY_TEMPLATE = {
+    "annotations/annotation_edit.html": [
+        ("annotation edit, page without JavaScript", "annotation edit, htmx card")
+    ],
+    "reader/article_detail.html": [
+        "reading page filters",
+        "annotation toolbar, nothing selected",
+        "(the shortcuts dialog's Close: method=dialog, never sent)",
+    ],
+    "reader/draft_preview.html": ["import preview with its restore boxes"],
+    "reader/article_import.html": ["import form"],
+    "reader/article_list.html": [
+        "list page search and sort",
+        "(fetch missing pages: its only purpose is to fetch the ticked addresses)",
+    ],
+    "includes/_annotation_files.html": [
+        ("annotation upload, list page", "annotation upload, reading page"),
+    ],
+    "registration/signup.html": ["sign-up"],
+    "registration/login.html": ["log-in"],
+    "registration/password_change_form.html": ["password change"],
+    # Forms whose whole point is one change, with no field to lose.
+    "annotations/annotation_delete.html": ["(delete: a button only)"],
+    "annotations/annotation_confirm.html": ["(confirm the new place: a button only)"],
+    "reader/proposal_review.html": ["(accept or reject: buttons only)"],
+    "base.html": ["(log out: a button only)"],
+}
+
+
 def test_the_table_covers_every_form_the_site_renders():
-    """A new form template must get a row above (or a reason here)."""
+    """A new form in a template must get a row in FORMS (or a reason above)."""
     from pathlib import Path
 
-    purposeful = {
-        # Forms whose whole point is one change, with no fields to lose.
-        "annotation_delete.html",
-        "annotation_confirm.html",
-        "proposal_review.html",
-        "base.html",  # log out
-        "logged_out.html",
-    }
     templates = Path(__file__).resolve().parents[1] / "templates"
-    with_forms = {p.name for p in templates.rglob("*.html") if "<form" in p.read_text()}
-    expected = {
-        "annotation_edit.html",
-        "article_detail.html",
-        "draft_preview.html",
-        "article_import.html",
-        "article_list.html",
-        "_annotation_files.html",
-        "signup.html",
-        "login.html",
-        "password_change_form.html",
+    found = {
+        str(path.relative_to(templates)): path.read_text().count("<form")
+        for path in templates.rglob("*.html")
+        # Studies are not routed yet (they build on projects).
+        if "<form" in path.read_text() and path.parent.name != "studies"
     }
-    studies = {p.name for p in (templates / "studies").rglob("*.html")}
-    assert with_forms - purposeful - expected - studies == set()
+    assert found == {name: len(rows) for name, rows in FORMS_BY_TEMPLATE.items()}
+    named = {
+        name
+        for forms in FORMS_BY_TEMPLATE.values()
+        for rows in forms
+        for name in ([rows] if isinstance(rows, str) else rows)
+        if name[0] != "("
+    }
+    assert named - set(FORMS) == set()
 
 
 @pytest.mark.django_db

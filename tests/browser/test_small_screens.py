@@ -1,0 +1,71 @@
+"""Pages as they sit on the screen: the list on a phone, buttons under their inputs."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+PHONE = {"width": 390, "height": 844}
+
+# For each submit button of the page's forms: how far below the nearest input above it
+# (in the same form) it starts. A button beside its input is not counted.
+BUTTON_GAPS = """
+() => Array.from(document.querySelectorAll("main form button[type=submit]"))
+  .filter((b) => b.offsetParent !== null)
+  .map((button) => {
+    const top = button.getBoundingClientRect().top;
+    const above = Array.from(button.form.querySelectorAll("input:not([type=hidden]), select, textarea"))
+      .map((c) => c.closest("label.chip, label.check") || c)
+      .filter((c) => c.offsetParent !== null || c.type === "checkbox")
+      .map((c) => c.getBoundingClientRect())
+      .filter((r) => r.height > 0 && r.bottom <= top + 1);
+    if (!above.length) return null;
+    return [button.textContent.trim(), Math.round(top - Math.max(...above.map((r) => r.bottom)))];
+  })
+  .filter(Boolean)
+"""
+
+
+def test_the_article_list_starts_above_the_fold_on_a_phone(seed_article, alice, user_page):
+    page = user_page(alice, viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto(reverse("reader:article_list"))
+    first = page.locator(".article-row").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    # The first article's title and its details are on the first screen, unscrolled.
+    assert box["y"] + box["height"] <= PHONE["height"], box
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path="/tmp/stance-reader-list-phone.png")
+
+
+def _pages(seed_article, annotation) -> dict[str, str]:
+    return {
+        "log in": reverse("login"),
+        "sign up": reverse("signup"),
+        "password change": reverse("password_change"),
+        "import": reverse("reader:article_import"),
+        "annotation edit": reverse("annotations:edit", args=[annotation.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
+def test_buttons_have_breathing_room_under_their_inputs(
+    viewport, seed_article, alice, make_annotation, new_context, login
+):
+    annotation = make_annotation(alice, seed_article, "Russia", stance_names=["Russia"])
+    gaps = {}
+    for name, url in _pages(seed_article, annotation).items():
+        context = new_context(viewport=viewport)
+        if name not in ("log in", "sign up"):
+            login(context, alice)
+        page: Page = context.new_page()
+        page.goto(url)
+        gaps[name] = page.evaluate(BUTTON_GAPS)
+        assert gaps[name], f"no button under an input on {name}"
+    cramped = {
+        name: [(button, gap) for button, gap in found if gap < 12] for name, found in gaps.items()
+    }
+    assert {name: found for name, found in cramped.items() if found} == {}, gaps
