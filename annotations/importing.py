@@ -49,7 +49,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -150,7 +150,20 @@ class ImportReport:
 
     @property
     def missing_pages(self) -> list[str]:
-        return sorted(self.no_article)
+        """The pages to offer for fetching: one address per page (as :func:`address_key`
+        compares them; https preferred, else the file's first spelling), without its
+        fragment or tracking parameters; nothing for what is not a web address."""
+        pages: dict[str, str] = {}
+        for url in self.no_article:
+            address = fetchable_address(url)
+            if address is None:
+                continue
+            key = address_key(address)
+            if key not in pages or (
+                address.startswith("https:") and not pages[key].startswith("https:")
+            ):
+                pages[key] = address
+        return sorted(pages.values())
 
 
 # -- reading a file -----------------------------------------------------------------
@@ -221,6 +234,9 @@ class Entry:
     modified: dt.datetime | None
     visibility: str
     reply: bool = False
+    # Hypothesis's positions count the characters of the whole web page, never of our
+    # canonical text: finding the quote elsewhere is not a move.
+    position_is_hint: bool = False
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -363,6 +379,7 @@ def _hypothesis_entry(item: dict, index: int) -> Entry:
         modified=_datetime(item.get("updated")),
         visibility=_hypothesis_visibility(item.get("permissions")),
         reply=reply,
+        position_is_hint=True,
     )
 
 
@@ -437,13 +454,32 @@ def address_key(url: str) -> str:
     port = parts.port
     if port and port not in (80, 443):
         host = f"{host}:{port}"
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMETERS
-    )
+    query = sorted(_untracked_query(parts.query))
     path = parts.path.rstrip("/")
     return f"{host}{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _untracked_query(query: str) -> list[tuple[str, str]]:
+    return [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMETERS
+    ]
+
+
+def fetchable_address(url: str) -> str | None:
+    """Where to fetch the page an annotation names: an http(s) address without its
+    fragment (Hypothesis's ``#annotations:…`` included) and tracking parameters, so the
+    article stored is the page, not a spelling of it; None for anything else."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises ValueError for a port that is not one)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    query = urlencode(_untracked_query(parts.query))
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
 
 class ArticleFinder:
@@ -513,6 +549,12 @@ class _Text:
         return self._squeezed
 
     def place(self, entry: Entry) -> tuple[int, int, str, float] | None:
+        placed = self._place(entry)
+        if placed is not None and placed[2] == MOVED and entry.position_is_hint:
+            return placed[0], placed[1], ANCHORED, placed[3]
+        return placed
+
+    def _place(self, entry: Entry) -> tuple[int, int, str, float] | None:
         text = self.text
         if not entry.quote:
             # Only a position: trust it when it is a span of this text.

@@ -160,3 +160,25 @@ def test_command_maps_tags_and_imports_a_thousand_rows(floods, alice, stances, t
         "import_annotations", str(path), user="alice", map_tag=["x=Russia"], no_progress=True
     )
     assert Annotation.objects.filter(stances__name="Russia").count() == 1_000
+
+
+def test_reading_page_upload_takes_one_hypothesis_annotation_and_maps_its_tag(
+    django_app, floods, alice, stances
+):
+    """The upload form as rendered on the reading page: a single annotation (as
+    GET /api/annotations/{id} gives it), its unknown tag mapped in the form."""
+    from django.urls import reverse
+    from webtest import Upload
+
+    page = django_app.get(floods.get_absolute_url(), user=alice)
+    form = next(f for f in page.forms.values() if f.action == reverse("export:annotations_import"))
+    single = row(1, "new walls and pumps", tags=["fbi-letter", "Syrian Opposition"], text="hm")
+    form["file"] = Upload("annotation.json", json.dumps(single).encode(), "application/json")
+    form["tag_map"] = "FBI-letter = United States"
+    shown = form.submit().follow()
+    assert "annotation.json: 1 annotation imported." in shown.text
+    made = Annotation.objects.get()
+    assert made.article == floods and made.note == "hm" and made.visibility == "shared"
+    # Its position counts the web page's characters: a hint, not a sign the text moved.
+    assert made.anchor_status == Annotation.AnchorStatus.ANCHORED
+    assert sorted(s.name for s in made.stances.all()) == ["Syrian opposition", "United States"]

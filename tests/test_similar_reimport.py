@@ -96,9 +96,7 @@ def test_the_importer_updates_the_article_from_the_preview_and_annotations_follo
     note = make_annotation(alice, floods, "new walls and pumps", note="cost?")
     preview = upload_preview(django_app, alice, EDITED)
     shown = offer(preview)
-    match = similar_article(
-        project=floods.project, title=floods.title, text=prepared_text(EDITED)
-    )
+    match = similar_article(project=floods.project, title=floods.title, text=prepared_text(EDITED))
     assert f"{match.similarity:.0f} % similar" in shown.replace("\xa0", " ")
     assert f"“{floods.title}”" in shown and "by alice" in shown
     assert preview.forms["preview-form"]["update_of"].value is None  # a button, not a field
@@ -154,9 +152,7 @@ def test_a_rewritten_text_is_not_offered_as_an_update(django_app, floods, alice)
     assert "Save article" in preview.text
 
 
-def test_an_update_of_an_article_the_text_does_not_resemble_is_refused(
-    django_app, floods, alice
-):
+def test_an_update_of_an_article_the_text_does_not_resemble_is_refused(django_app, floods, alice):
     unrelated = services.article_import(
         raw=plain_article("Harbour report", "Boats were moored in May."), user=alice
     ).article
