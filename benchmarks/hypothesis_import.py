@@ -38,8 +38,10 @@ def build_rows(paragraphs: list[str]) -> list[dict]:
         sentence = sentences[n % len(sentences)]
         if n < 700:
             exact = sentence
-            if n % 10 == 0 and n % len(sentences) + 1 < len(sentences):
-                exact = sentence[-30:] + sentences[n % len(sentences) + 1][:30]
+            if n % 10 == 0:
+                # The end of one paragraph and the start of the next, without the break.
+                k = (n // 10) % (len(paragraphs) - 1)
+                exact = paragraphs[k][-30:] + paragraphs[k + 1][:30]
         elif n < 850:
             words = sentence.split()
             words[len(words) // 2] = "elsewhere"
