@@ -58,6 +58,7 @@ class Opened:
     headers: dict = field(default_factory=dict)
     button: str | None = None  # the submit button's text or name, if not the first
     status: str | int | None = None  # what submitting answers (None: 2xx or 3xx, followed)
+    shows: str = ""  # a text the page must show for the case to be the one meant
 
 
 # Each case: a fixture request -> the page to open. Building it may store rows (the
@@ -122,6 +123,23 @@ def preview_update(request) -> Opened:
         draft.user,
         form="form#preview-form",
         button="Update preview",
+    )
+
+
+def preview_offering_an_update(request) -> Opened:
+    from tests.test_similar_reimport import EDITED, ORIGINAL
+
+    alice = request.getfixturevalue("alice")
+    services.article_import(raw=ORIGINAL, user=alice, filename="floods.txt")
+    draft = ImportDraft.objects.create(user=alice, raw_input=EDITED, filename="floods.txt")
+    # The offer's "Update that article" is the form's first button: untouched, the
+    # no-JavaScript "Update preview" must not press it.
+    return Opened(
+        reverse("reader:draft_preview", args=[draft.pk]),
+        alice,
+        form="form#preview-form",
+        button="Update preview",
+        shows="Update that article",
     )
 
 
@@ -200,6 +218,7 @@ FORMS: dict[str, Callable[..., Opened]] = {
     "annotation toolbar, nothing selected": annotation_toolbar,
     "reading page filters": reading_filters,
     "import preview with its restore boxes": preview_update,
+    "import preview offering an update of a similar article": preview_offering_an_update,
     "import form": import_page,
     "list page search and sort": list_search,
     "annotation upload, list page": list_annotation_upload,
@@ -242,6 +261,7 @@ def test_form_submitted_untouched_stores_nothing(name, request, django_app):
     opened = FORMS[name](request)
     before = stored()
     page = django_app.get(opened.url, user=opened.user, headers=opened.headers)
+    assert opened.shows in page.text
     form = form_of(page, opened.form)
     response = press(
         form, opened.button, headers=opened.headers, status=opened.status, user=opened.user
@@ -261,7 +281,12 @@ FORMS_BY_TEMPLATE = {
         "annotation toolbar, nothing selected",
         "(the shortcuts dialog's Close: method=dialog, never sent)",
     ],
-    "reader/draft_preview.html": ["import preview with its restore boxes"],
+    "reader/draft_preview.html": [
+        (
+            "import preview with its restore boxes",
+            "import preview offering an update of a similar article",
+        )
+    ],
     "reader/article_import.html": ["import form"],
     "reader/article_list.html": [
         "list page search and sort",

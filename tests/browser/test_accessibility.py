@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -55,8 +56,9 @@ def report(found: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
-    seed_article, alice, make_annotation, user_page
+    scheme, seed_article, alice, make_annotation, user_page
 ):
     annotation = make_annotation(
         alice,
@@ -66,7 +68,7 @@ def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
         note="checked",
     )
     draft = ImportDraft.objects.create(user=alice, raw_input=SEED.read_bytes(), filename=SEED.name)
-    page = user_page(alice, bypass_csp=True)
+    page = user_page(alice, bypass_csp=True, color_scheme=scheme)
     found: dict[str, list[dict]] = {}
 
     page.goto(reverse("reader:article_list"))
@@ -94,7 +96,7 @@ def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
     found["preview"] = axe(page)
 
     table = report(found)
-    print("\naxe-core violations (elements) by impact\n" + table)
+    print(f"\naxe-core violations (elements) by impact, {scheme} colours\n" + table)
     # Serious ones were fixed (contrast of the key hints, the edit page's heading): keep them out.
     grave = {
         n: [v for v in vs if v["impact"] in ("critical", "serious")] for n, vs in found.items()
