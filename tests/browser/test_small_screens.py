@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 # For each submit button of the page's forms: how far below the nearest input above it
 # (in the same form) it starts. A button beside its input is not counted.
@@ -49,9 +50,7 @@ def _pages(seed_article, annotation) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(
-    "viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
-)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_buttons_have_breathing_room_under_their_inputs(
     viewport, seed_article, alice, make_annotation, new_context, login
 ):
@@ -69,3 +68,16 @@ def test_buttons_have_breathing_room_under_their_inputs(
         name: [(button, gap) for button, gap in found if gap < 12] for name, found in gaps.items()
     }
     assert {name: found for name, found in cramped.items() if found} == {}, gaps
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_search_controls_sit_close_under_their_labels(viewport, alice, user_page):
+    """A row of the search form is no taller than its controls (a button's margin once
+    pushed the sort box away from its label)."""
+    page = user_page(alice, viewport=viewport)
+    page.goto(reverse("reader:article_list"))
+    form = page.locator("form.search")
+    for label, control in (("label[for=q]", "#q"), ("label[for=sort]", "#sort")):
+        above = form.locator(label).bounding_box()
+        below = form.locator(control).bounding_box()
+        assert 0 <= below["y"] - (above["y"] + above["height"]) <= 8, (label, above, below)
