@@ -184,12 +184,18 @@ IMPORT_FETCH_TIMEOUT = 10.0
 # Only tests turn this on: URL imports may then reach servers on 127.0.0.1.
 IMPORT_ALLOW_LOOPBACK = env_bool("STANCE_IMPORT_ALLOW_LOOPBACK", False)
 
-# Login throttling (django-axes): 10 failures in 15 minutes per account or per
-# address lock further tries for 15 minutes, with a message that does not say
-# whether the account exists.
+# Login throttling (django-axes): 10 failures in 15 minutes for one account from one
+# client address lock that pair for 15 minutes, with a message that does not say
+# whether the account exists. The pair, not the address alone: behind a proxy every
+# visitor may share one address, and one person's typos must not lock out the rest.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# How many reverse proxies in front of the site append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for). 0: the header is ignored and the connecting address is
+# the client's, whatever a client writes in it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("STANCE_TRUSTED_PROXY_COUNT", "0") or 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env_bool("STANCE_LOGIN_THROTTLE", True)
