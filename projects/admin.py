@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from annotations.admin import HidesUnseenAnnotations
+
 from .models import CodebookVersion, Membership, Project
 
 
@@ -13,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(HidesUnseenAnnotations, admin.ModelAdmin):
     list_display = ["name", "slug", "codebook_version", "created_by", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -4,11 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from annotations.admin import HidesUnseenAnnotations
+
 from .models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HidesUnseenAnnotations, admin.ModelAdmin):
     list_display = ["title", "source_name", "published", "word_count", "imported_by", "imported_at"]
     list_filter = ["source_name"]
     search_fields = ["title", "byline", "source_url"]
