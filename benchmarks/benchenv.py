@@ -78,3 +78,19 @@ def database_exists(db: str, name: str = "stance_bench") -> bool:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
     return row is not None
+
+
+def fresh_database(name: str, description: str) -> str:
+    """For a benchmark's main(): read ``--db``, start from an empty, migrated database of
+    that name with Django set up, and return which database it is."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", choices=DATABASES, default="sqlite")
+    db = parser.parse_args().db
+    recreate_database(db, name)
+    setup_django(db, name)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return db

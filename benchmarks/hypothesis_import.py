@@ -14,7 +14,6 @@ Prints the import's report and its wall-clock time, then imports the file again
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
@@ -73,19 +72,12 @@ def build_rows(paragraphs: list[str]) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=benchenv.DATABASES, default="sqlite")
-    args = parser.parse_args()
-    name = "stance_bench_hypothesis"
-    benchenv.recreate_database(args.db, name)
-    benchenv.setup_django(args.db, name)
+    db = benchenv.fresh_database("stance_bench_hypothesis", __doc__.splitlines()[0])
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from annotations import importing
     from tests.articles import stored_article
 
-    call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("carol")
     expected = json.loads(SEED.read_text(encoding="utf-8"))
     stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
@@ -96,7 +88,7 @@ def main() -> None:
     started = time.perf_counter()
     again = importing.import_collection(document, importer=user)
     second = time.perf_counter() - started
-    print(f"database: {args.db}")
+    print(f"database: {db}")
     print(f"1,000-row Hypothesis file: {first:.2f} s")
     print(f"  created {report.created}, fuzzy {len(report.fuzzy)}, not placed "
           f"{len(report.unplaced)}, replies skipped {report.replies}, unknown tags "

@@ -6,6 +6,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Value
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -90,6 +91,8 @@ class Article(models.Model):
             models.Index(
                 fields=["project", "-published", "-imported_at"], name="article_project_listing"
             ),
+            # An edited file is matched to its article by title first (reader.similar).
+            models.Index(Upper("title"), name="article_title_upper"),
         ]
         constraints = [
             # The duplicate rules hold within a project: two teams may import one page.

@@ -186,3 +186,14 @@ def test_the_service_refuses_an_update_that_is_not_the_similar_article(floods, a
         services.article_import(raw=REWRITTEN, user=alice, update_of=floods)
     assert Article.objects.count() == 1
     assert Annotation.objects.count() == 0
+
+
+def test_a_title_outside_ascii_is_recognised(alice, default_project):
+    """The database upper-cases both sides (SQLite's UPPER leaves é alone, Python's not)."""
+    title = "Émeutes à Paris : le préfet s’explique"
+    original = plain_article(title, *PARAGRAPHS, EXTRA)
+    article = services.article_import(raw=original, user=alice, filename="émeutes.txt").article
+    assert article.title == title
+    edited = prepared_text(plain_article(title, *PARAGRAPHS, EXTRA, "Une phrase de plus."))
+    match = similar_article(project=default_project, title=title, text=edited)
+    assert match is not None and match.article == article
