@@ -82,3 +82,33 @@ class UpdateOfForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["update_of"].queryset = Article.objects.in_project(project).only("pk", "title")
+
+
+class ArticleDetailsForm(forms.ModelForm):
+    """The details a person may correct: never the text, so no offset can move."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "subtitle", "byline", "published", "source_name"]
+        labels = {
+            "subtitle": "Standfirst",
+            "published": "Published (UTC)",
+            "source_name": "Source",
+        }
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 60}),
+            "subtitle": forms.Textarea(attrs={"rows": 2}),
+            # Seconds are shown (step 1) so that a form sent back untouched keeps them.
+            "published": forms.DateTimeInput(
+                attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"
+            ),
+        }
+
+
+class ArticleDetailsEditForm(ArticleDetailsForm):
+    reason = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the title was a page control"}),
+    )

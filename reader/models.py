@@ -19,6 +19,19 @@ from . import search as fulltext
 WORD = re.compile(r"\S*\w\S*")
 
 
+SLUG_LENGTH = 100
+
+
+def slug_base(title: str, limit: int = SLUG_LENGTH) -> str:
+    """The title's slug cut to ``limit`` at the end of a word, never inside one
+    (a single word longer than the limit is the only thing cut)."""
+    slug = slugify(title)
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:limit]
+    return slug.strip("-") or "article"
+
+
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -114,7 +127,7 @@ class Article(models.Model):
         self.word_count = len(WORD.findall(text))
 
     def assign_slug(self) -> None:
-        base = slugify(self.title)[:100] or "article"
+        base = slug_base(self.title)
         slug, n = base, 1
         while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             n += 1
@@ -228,3 +241,37 @@ class ImportDraft(models.Model):
 
     def __str__(self) -> str:
         return self.filename or self.url or f"Pasted text {self.pk}"
+
+
+class ImportReceipt(models.Model):
+    """What a saved import draft became. The draft itself is deleted when saved; a second
+    Save of the same preview (the Back button, a double click) finds this and says so."""
+
+    draft_id = models.PositiveBigIntegerField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Draft {self.draft_id} saved as article {self.article_id}"
+
+
+class ArticleDetailsChange(models.Model):
+    """Who changed an article's details (title, standfirst, byline, date, source), when and
+    why, with the values before and after. The text is never touched by such a change, so
+    it is not an ArticleVersion, whose number is the text version annotations point into."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="details_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["article", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Details of {self.article_id} changed {self.changed_at:%Y-%m-%d %H:%M}"

@@ -19,7 +19,16 @@ from projects.services import default_project
 from .importing import pipeline
 from .importing.decode import decode_bytes
 from .importing.types import BODY, CAPTION, CHROME, ImportFailed
-from .models import Article, ArticleProposal, ArticleVersion, SourceParagraph, text_digest
+from .models import (
+    Article,
+    ArticleDetailsChange,
+    ArticleProposal,
+    ArticleVersion,
+    ImportDraft,
+    ImportReceipt,
+    SourceParagraph,
+    text_digest,
+)
 from .permissions import may_edit_article
 from .similar import SimilarArticle, similar_article
 
@@ -27,12 +36,13 @@ IMPORTED = "imported"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 PROPOSED = "proposed"
+ALREADY_SAVED = "already-saved"
 
 
 @dataclass
 class ImportOutcome:
     article: Article
-    status: str  # IMPORTED, UPDATED, UNCHANGED or PROPOSED
+    status: str  # IMPORTED, UPDATED, UNCHANGED, PROPOSED or ALREADY_SAVED
     proposal: ArticleProposal | None = None
     counts: dict[str, int] | None = None  # annotations per anchor status after an update
 
@@ -138,21 +148,36 @@ def _by_user(user):
     return user if user is not None and user.is_authenticated else None
 
 
+DETAIL_FIELDS = ("title", "subtitle", "byline", "published", "source_name")
+
+
+def prepared_details(
+    prepared: pipeline.Prepared, *, filename: str = "", metadata: Metadata | None = None
+) -> dict:
+    """The details the pipeline found (or the caller vouched for): the import preview's
+    prefilled fields, and what is stored when nobody corrected them."""
+    return {
+        "title": (metadata.title if metadata and metadata.title else "")
+        or _fallback_title(prepared, filename),
+        "subtitle": prepared.subtitle,
+        "byline": prepared.byline[:500],
+        "published": (metadata.published if metadata and metadata.published else None)
+        or prepared.published,
+        "source_name": prepared.source_name[:200],
+    }
+
+
 def _apply_text(
     article: Article,
     *,
     prepared: pipeline.Prepared,
-    title: str,
-    published,
+    details: dict,
     raw: bytes,
     filename: str,
     content_type: str,
 ) -> None:
-    article.title = title
-    article.subtitle = prepared.subtitle
-    article.byline = prepared.byline[:500]
-    article.published = published
-    article.source_name = prepared.source_name[:200]
+    for name in DETAIL_FIELDS:
+        setattr(article, name, details[name])
     article.set_text(body_html=prepared.body_html, text=prepared.text)
     article.raw_input = raw
     article.raw_filename = filename[:255]
@@ -193,6 +218,7 @@ def article_import(
     charset: str | None = None,
     restore: Collection[int] = (),
     metadata: Metadata | None = None,
+    details: dict | None = None,
     project: Project | None = None,
     update_of: Article | None = None,
 ) -> ImportOutcome:
@@ -207,6 +233,9 @@ def article_import(
     ``update_of`` is the article the preview offered this text as an update of (see
     :func:`similar_to_input`); it must still be that article, and the same rules apply
     as to a page claiming its address: its editors update it, anyone else proposes.
+
+    ``details`` (title, subtitle, byline, published, source_name, as the person set them in
+    the import preview) are stored as given instead of what the pipeline found.
     """
     if project is None:
         project = default_project()
@@ -215,12 +244,9 @@ def article_import(
     )
     vouched = normalize_url(url)
     source_url = vouched or normalize_url(prepared.source_url)
-    title = (metadata.title if metadata and metadata.title else "") or _fallback_title(
-        prepared, filename
-    )
-    published = (
-        metadata.published if metadata and metadata.published else None
-    ) or prepared.published
+    found = prepared_details(prepared, filename=filename, metadata=metadata)
+    details = {**found, **(details or {})}
+    title = details["title"]
 
     in_project = Article.objects.in_project(project)
     existing = None
@@ -231,8 +257,10 @@ def article_import(
         if existing is not None:
             return ImportOutcome(existing, UNCHANGED)
     if existing is None and update_of is not None:
+        # Matched as the preview offered it: on the title the pipeline found, whatever
+        # title the person then typed.
         match = similar_article(
-            project=project, title=title, text=prepared.text, source_url=source_url
+            project=project, title=found["title"], text=prepared.text, source_url=source_url
         )
         if match is None or match.article.pk != update_of.pk:
             raise ImportFailed(
@@ -250,8 +278,7 @@ def article_import(
                 proposal=_propose(
                     existing,
                     prepared=prepared,
-                    title=title,
-                    published=published,
+                    details=details,
                     raw=raw,
                     filename=filename,
                     content_type=content_type,
@@ -263,8 +290,7 @@ def article_import(
     _apply_text(
         article,
         prepared=prepared,
-        title=title,
-        published=published,
+        details=details,
         raw=raw,
         filename=filename,
         content_type=content_type,
@@ -312,8 +338,7 @@ def _propose(
     article: Article,
     *,
     prepared: pipeline.Prepared,
-    title: str,
-    published,
+    details: dict,
     raw: bytes,
     filename: str,
     content_type: str,
@@ -324,7 +349,7 @@ def _propose(
         proposed_by=user,
         status=ArticleProposal.Status.PENDING,
         text=prepared.text,
-        title=title,
+        title=details["title"],
     ).first()
     if pending is not None:
         return pending
@@ -332,11 +357,7 @@ def _propose(
         article=article,
         proposed_by=user,
         base_version=article.version,
-        title=title,
-        subtitle=prepared.subtitle,
-        byline=prepared.byline[:500],
-        published=published,
-        source_name=prepared.source_name[:200],
+        **{name: details[name] for name in DETAIL_FIELDS},
         body_html=prepared.body_html,
         text=prepared.text,
         raw_input=raw,
@@ -395,6 +416,115 @@ def article_proposal_reject(*, proposal: ArticleProposal, user) -> None:
     ).update(status=ArticleProposal.Status.REJECTED, decided_by=user, decided_at=timezone.now())
     if not changed:
         raise NotAllowed("This proposed update was already decided.")
+
+
+@dataclass
+class Duplicate:
+    article: Article
+    same: str  # "address" or "text"
+
+
+def article_duplicate(
+    *, prepared: pipeline.Prepared, url: str = "", project: Project | None = None
+) -> Duplicate | None:
+    """The article of the project that saving this input would meet: the one at its address
+    (saving updates it or proposes an update) or the one with exactly its text (saving
+    makes no copy). The import preview announces it before Save."""
+    in_project = Article.objects.in_project(project or default_project()).only(
+        "pk", "slug", "title"
+    )
+    source_url = normalize_url(url) or normalize_url(prepared.source_url)
+    if source_url:
+        found = in_project.filter(source_url=source_url).first()
+        if found is not None:
+            return Duplicate(found, "address")
+    found = in_project.filter(text_hash=text_digest(prepared.text)).first()
+    return Duplicate(found, "text") if found is not None else None
+
+
+class DraftGone(Exception):
+    """The draft was discarded (or never was the person's) and was not saved."""
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    draft_id: int,
+    user,
+    restore: Collection[int] = (),
+    details: dict | None = None,
+    project: Project | None = None,
+    update_of: Article | None = None,
+) -> ImportOutcome:
+    """Save a draft of the import preview once. The draft row is locked, so of two Saves
+    sent together (a double click, Back then Save) the second waits for the first and
+    then finds its receipt: it answers ALREADY_SAVED with the article the first made."""
+    draft = ImportDraft.objects.select_for_update().filter(user=user, pk=draft_id).first()
+    if draft is None:
+        receipt = (
+            ImportReceipt.objects.select_related("article")
+            .filter(user=user, draft_id=draft_id)
+            .first()
+        )
+        if receipt is None:
+            raise DraftGone(f"Import {draft_id} is no longer waiting to be saved.")
+        return ImportOutcome(receipt.article, ALREADY_SAVED)
+    outcome = article_import(
+        raw=bytes(draft.raw_input),
+        user=user,
+        filename=draft.filename,
+        url=draft.url,
+        content_type=draft.content_type,
+        charset=draft.charset or None,
+        restore=restore,
+        details=details,
+        project=project,
+        update_of=update_of,
+    )
+    ImportReceipt.objects.create(draft_id=draft.pk, user=user, article=outcome.article)
+    draft.delete()
+    return outcome
+
+
+def already_saved(*, draft_id: int, user) -> Article | None:
+    """The article a draft of this person became, if it was saved."""
+    receipt = (
+        ImportReceipt.objects.select_related("article").filter(user=user, draft_id=draft_id).first()
+    )
+    return receipt.article if receipt else None
+
+
+def _detail_value(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def article_details_update(*, article: Article, user, details: dict, reason: str = "") -> bool:
+    """Correct an article's details. Only those fields are written: the text, and so every
+    annotation's offsets, stay as they are. Each change is kept with who, when and why.
+    False when nothing changed."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not may_edit_article(user, article):
+        raise NotAllowed(
+            "Only the article's importer, the project's managers or staff can edit it."
+        )
+    changed = [name for name in DETAIL_FIELDS if getattr(article, name) != details[name]]
+    if not changed:
+        return False
+    before = {name: _detail_value(getattr(article, name)) for name in changed}
+    for name in changed:
+        setattr(article, name, details[name])
+    article.save(update_fields=[*changed, "updated_at"])
+    ArticleDetailsChange.objects.create(
+        article=article,
+        changed_by=_by_user(user),
+        reason=(reason or "corrected " + ", ".join(changed))[:200],
+        before=before,
+        after={name: _detail_value(details[name]) for name in changed},
+    )
+    return True
 
 
 def article_import_url(

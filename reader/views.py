@@ -17,7 +17,7 @@ from annotations.reading import page_context
 from . import services
 from .caching import private_page
 from .diffing import paragraph_diff
-from .forms import ImportForm, RestoreForm, UpdateOfForm
+from .forms import ArticleDetailsForm, ImportForm, RestoreForm, UpdateOfForm
 from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
 from .permissions import may_edit_article
@@ -169,12 +169,50 @@ def _prepare_draft(draft: ImportDraft, restore=()):
     )
 
 
+def _saved_or_gone(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft saved before (Back then Save, a double click) says so with a link to the
+    article; one discarded says that it is gone."""
+    article = services.already_saved(draft_id=pk, user=request.user)
+    if article is None:
+        return _draft_gone(request)
+    return render(request, "reader/draft_saved.html", {"article": article})
+
+
+def _details_form(request: HttpRequest, prepared, draft: ImportDraft) -> ArticleDetailsForm:
+    initial = services.prepared_details(prepared, filename=draft.filename)
+    return ArticleDetailsForm(request.POST or None, initial=initial)
+
+
+def _render_preview(
+    request: HttpRequest, draft: ImportDraft, prepared, restore, details, *, status: int = 200
+) -> HttpResponse:
+    template = "reader/draft_preview.html"
+    if request.htmx:
+        template += "#preview"
+    remaining = ImportDraft.objects.filter(user=request.user).exclude(pk=draft.pk).count()
+    project = _import_project(request)
+    similar = services.similar_to_input(
+        prepared=prepared, filename=draft.filename, url=draft.url, project=project
+    )
+    context = {
+        "draft": draft,
+        "prepared": prepared,
+        "restore": set(restore),
+        "remaining": remaining,
+        "details": details,
+        "duplicate": services.article_duplicate(prepared=prepared, url=draft.url, project=project),
+        "similar": similar,
+        "may_update": similar is not None and may_edit_article(request.user, similar.article),
+    }
+    return render(request, template, context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @private_page
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
     if draft is None:
-        return _draft_gone(request)
+        return _saved_or_gone(request, pk)
     restore: list[int] = []
     if request.method == "POST":
         form = _restore_form(request, _prepare_draft(draft))
@@ -186,32 +224,15 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
         draft.delete()
         messages.error(request, f"{draft}: {error}")
         return redirect("reader:article_import")
-    template = "reader/draft_preview.html"
-    if request.htmx:
-        template += "#preview"
-    remaining = ImportDraft.objects.filter(user=request.user).exclude(pk=draft.pk).count()
-    similar = services.similar_to_input(
-        prepared=prepared, filename=draft.filename, url=draft.url, project=_import_project(request)
-    )
-    return render(
-        request,
-        template,
-        {
-            "draft": draft,
-            "prepared": prepared,
-            "restore": set(restore),
-            "remaining": remaining,
-            "similar": similar,
-            "may_update": similar is not None and may_edit_article(request.user, similar.article),
-        },
-    )
+    details = _details_form(request, prepared, draft)
+    return _render_preview(request, draft, prepared, restore, details)
 
 
 @require_POST
 def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
     if draft is None:
-        return _draft_gone(request)
+        return _saved_or_gone(request, pk)
     form = _restore_form(request, _prepare_draft(draft))
     restore = form.cleaned_data["restore"] if form.is_valid() else []
     project = _import_project(request)
@@ -219,22 +240,30 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not choice.is_valid():
         messages.error(request, "That article is not one this text can update.")
         return redirect("reader:draft_preview", pk=draft.pk)
+    details = None
+    # The preview as rendered always sends the details; a bare Save keeps the pipeline's.
+    if any(name in request.POST for name in services.DETAIL_FIELDS):
+        details_form = ArticleDetailsForm(request.POST)
+        if not details_form.is_valid():
+            prepared = _prepare_draft(draft, restore)
+            return _render_preview(request, draft, prepared, restore, details_form, status=422)
+        details = {name: details_form.cleaned_data[name] for name in services.DETAIL_FIELDS}
     try:
-        outcome = services.article_import(
-            raw=bytes(draft.raw_input),
+        outcome = services.draft_save(
+            draft_id=draft.pk,
             user=request.user,
-            filename=draft.filename,
-            url=draft.url,
-            content_type=draft.content_type,
-            charset=draft.charset or None,
             restore=restore,
+            details=details,
             project=project,
             update_of=choice.cleaned_data["update_of"],
         )
     except ImportFailed as error:
         messages.error(request, f"{draft}: {error}")
         return redirect("reader:draft_preview", pk=draft.pk)
-    draft.delete()
+    except services.DraftGone:
+        return _draft_gone(request)
+    if outcome.status == services.ALREADY_SAVED:
+        return render(request, "reader/draft_saved.html", {"article": outcome.article})
     if outcome.status == services.PROPOSED:
         messages.info(
             request,
@@ -258,7 +287,7 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
     if draft is None:
-        return _draft_gone(request)
+        return _saved_or_gone(request, pk)
     draft.delete()
     messages.info(request, f"Discarded {draft}.")
     following = ImportDraft.objects.filter(user=request.user).first()

@@ -6,6 +6,7 @@ import pytest
 
 from annotations.models import Stance
 from reader import services
+from tests.concurrency import concurrent_db  # noqa: F401 (a fixture for every test module)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

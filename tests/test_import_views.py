@@ -63,7 +63,7 @@ def test_preview_shows_cleaned_article_and_dropped_blocks_with_rules(alice_clien
     ]
     assert ("Your support makes all the difference.", "donation-appeal") in texts_and_rules
     assert all(rule and rule != "dropped" for _, rule in texts_and_rules)
-    assert "Syria peace talks" in root.xpath('//h2[@class="title"]')[0].text_content()
+    assert "Syria peace talks" in root.xpath('//input[@name="title"]')[0].get("value")
 
 
 def test_preview_fragment_for_htmx(alice_client, seed_draft):

@@ -27,7 +27,7 @@ def test_new_user_imports_the_seed_restoring_one_dropped_block_and_reads_it_clea
     page.get_by_role("button", name="Preview").click()
 
     preview = page.locator("#preview")
-    expect(preview.locator(".title")).to_have_text(EXPECTED["title"])
+    expect(page.get_by_label("Title")).to_have_value(EXPECTED["title"])
     dropped = preview.locator(".dropped-block", has_text=RESTORED)
     expect(dropped).to_have_count(1)
     expect(preview.locator(".preview-article")).not_to_contain_text(RESTORED)
@@ -61,3 +61,35 @@ def test_new_user_imports_the_seed_restoring_one_dropped_block_and_reads_it_clea
     assert [article.text[int(offset) :].startswith(text) for text, offset in blocks] == [
         True
     ] * len(blocks)
+
+
+def test_details_typed_in_the_preview_survive_a_restore_and_a_second_save_says_already_saved(
+    user_page, alice, stances
+):
+    page = user_page(alice)
+    page.goto("/articles/import/")
+    page.get_by_label("Paste the article").fill(SEED.read_text(encoding="utf-8"))
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_label("Title").fill("Lavrov on Iran and the Syria talks")
+    page.get_by_label("Byline").fill("K. Gander")
+    preview = page.locator("#preview")
+    # Restoring a block redraws the preview (htmx); the details typed above stay as typed.
+    preview.locator(".dropped-block", has_text=RESTORED).locator(".dropped-text").click()
+    expect(preview.locator(".preview-article")).to_contain_text(RESTORED)
+    expect(page.get_by_label("Title")).to_have_value("Lavrov on Iran and the Syria talks")
+    expect(page.get_by_label("Byline")).to_have_value("K. Gander")
+
+    # Enter in a details field saves, as the form's Save button does.
+    page.get_by_label("Byline").press("Enter")
+    expect(page.locator("h1.title")).to_have_text("Lavrov on Iran and the Syria talks")
+    article = Article.objects.get()
+    assert (article.title, article.byline) == ("Lavrov on Iran and the Syria talks", "K. Gander")
+    assert RESTORED in article.text
+
+    page.go_back()
+    if page.get_by_role("button", name="Save article").count():  # the page came from the cache
+        page.get_by_role("button", name="Save article").click()
+    expect(page.get_by_role("heading", name="This import was already saved")).to_be_visible()
+    page.get_by_role("link", name="Lavrov on Iran and the Syria talks").click()
+    expect(page.locator("h1.title")).to_have_text("Lavrov on Iran and the Syria talks")
+    assert Article.objects.count() == 1
