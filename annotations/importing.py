@@ -11,6 +11,9 @@ the :class:`ImportReport` counts and names what was not imported and why.
 
 Decisions a reader of a file should know:
 
+- Only articles of the projects the importer may annotate in are found (the others
+  answer as if they did not exist), and tags become stances of the codebook of the
+  article's own project: each project has its own "Russia".
 - An article is found by its address, compared as :func:`address_key` normalises it
   (scheme, host case, ``www.``, trailing slash, fragments and tracking parameters do
   not matter), trying the target's source, Hypothesis's ``uri`` and the document's
@@ -58,6 +61,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from projects.models import Role
+from projects.permissions import member_project_ids
 from reader.models import Article
 
 from .anchoring import ANCHORED, FUZZY_THRESHOLD, MOVED, ORPHANED, _Document, context
@@ -659,8 +664,13 @@ def import_collection(
         entries.append(entry)
     if limits is not None:
         _check_limits(entries, limits)
-    stances = _stance_lookup(tag_map or {})
-    planned = _plan(entries, importer, report, stances, base_url, keep_authors, tags_in_note)
+    # Only the projects the importer may annotate in: the rest answer as if they did not exist.
+    projects = member_project_ids(importer, role=Role.ANNOTATOR)
+    stances = _stance_lookup(tag_map or {}, projects)
+    articles = Article.objects.filter(project__in=projects)
+    planned = _plan(
+        entries, importer, report, stances, base_url, keep_authors, tags_in_note, articles
+    )
     if hourly_quota is not None and planned:
         _check_quota(importer, len(planned), hourly_quota, now)
     _write(planned, report, progress)
@@ -702,18 +712,24 @@ def _check_quota(importer, wanted: int, quota: int, now: dt.datetime) -> None:
         )
 
 
-def _stance_lookup(tag_map: Mapping[str, str]) -> Callable[[str], Stance | None]:
-    by_name = {s.name.casefold(): s for s in Stance.objects.all()}
-    unknown_targets = sorted({v for v in tag_map.values() if v.casefold() not in by_name})
+def _stance_lookup(tag_map: Mapping[str, str], projects) -> Callable[[str, int], Stance | None]:
+    """``lookup(tag, project_id)``: the stance of that project's codebook the tag names.
+    Each project has its own codebook, and its own "Russia"."""
+    stances = list(Stance.objects.filter(project__in=projects).order_by("project", "order"))
+    by_name = {(s.project_id, s.name.casefold()): s for s in stances}
+    names = {s.name.casefold(): s.name for s in stances}
+    unknown_targets = sorted({v for v in tag_map.values() if v.casefold() not in names})
     if unknown_targets:
         raise ImportError_(
             f"No stance named {', '.join(f'“{n}”' for n in unknown_targets)} to map tags to. "
-            f"The stances are: {', '.join(s.name for s in by_name.values())}."
+            f"The stances are: {', '.join(dict.fromkeys(names.values()))}."
         )
 
-    def lookup(tag: str) -> Stance | None:
+    def lookup(tag: str, project_id: int) -> Stance | None:
         folded = tag.casefold()
-        return by_name.get(tag_map[folded].casefold() if folded in tag_map else folded)
+        return by_name.get(
+            (project_id, tag_map[folded].casefold() if folded in tag_map else folded)
+        )
 
     return lookup
 
@@ -722,20 +738,36 @@ def _plan(
     entries: list[Entry],
     importer,
     report: ImportReport,
-    lookup: Callable[[str], Stance | None],
+    lookup: Callable[[str, int], Stance | None],
     base_url: str,
     keep_authors: bool,
     tags_in_note: bool,
+    articles,
 ) -> list[_Planned]:
     """Match and place every entry, outside any transaction: the slow part."""
-    find_article = ArticleFinder(base_url)
+    find_article = ArticleFinder(base_url, articles)
     owners: dict[str, Any] = {}
     texts: dict[int, _Text] = {}
     titles: dict[int, str] = {}
+    project_of: dict[int, int] = {}
     candidates = {e.id for e in entries} | {renamed_id(importer.pk, e.id) for e in entries}
-    owned = _ids(Annotation.objects.filter(user=importer), candidates)
+    # The importer's annotations among the file's ids, with their article's project.
+    owned = _owned_projects(Annotation.objects.filter(user=importer), candidates)
     planned: list[_Planned] = []
     pending: dict[uuid.UUID, list[int]] = {}
+
+    def stances_for(entry: Entry, project_id: int) -> tuple[list[int], list[str]]:
+        chosen: list[int] = []
+        unknown: list[str] = []
+        for tag in dict.fromkeys(entry.tags):
+            stance = lookup(tag, project_id)
+            if stance is None:
+                report.unknown_stances[tag] += 1
+                unknown.append(tag)
+            elif stance.pk not in chosen:
+                chosen.append(stance.pk)
+        return chosen, unknown
+
     for entry in entries:
         owner = importer
         if keep_authors:
@@ -745,29 +777,23 @@ def _plan(
                     f"{entry.label}: no user named “{entry.creator}” to keep as its author"
                 )
                 continue
-        chosen: list[Stance] = []
-        unknown: list[str] = []
-        for tag in dict.fromkeys(entry.tags):
-            stance = lookup(tag)
-            if stance is None:
-                report.unknown_stances[tag] += 1
-                unknown.append(tag)
-            elif stance not in chosen:
-                chosen.append(stance)
-        stance_ids = [s.pk for s in chosen]
         own_id = next((i for i in (entry.id, renamed_id(owner.pk, entry.id)) if i in owned), None)
         if own_id is not None or entry.id in pending:
             report.already_present += 1
-            if own_id is not None and stance_ids:
-                pending.setdefault(own_id, []).extend(stance_ids)
+            if own_id is not None:
+                stance_ids, _ = stances_for(entry, owned[own_id])
+                if stance_ids:
+                    pending.setdefault(own_id, []).extend(stance_ids)
             continue
         article_id = find_article(entry.sources)
         if article_id is None:
             report.no_article[entry.sources[0]] += 1
             continue
         if article_id not in texts:
-            article = Article.objects.only("text", "title").get(pk=article_id)
+            article = articles.only("text", "title", "project_id").get(pk=article_id)
             texts[article_id], titles[article_id] = _Text(article.text), article.title
+            project_of[article_id] = article.project_id
+        stance_ids, unknown = stances_for(entry, project_of[article_id])
         placed = texts[article_id].place(entry)
         if placed is None:
             report.unplaced.append(
@@ -801,12 +827,14 @@ def _plan(
     return _rename_taken(planned, report)
 
 
-def _ids(annotations, ids: set[uuid.UUID]) -> set[uuid.UUID]:
-    found: set[uuid.UUID] = set()
+def _owned_projects(annotations, ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+    found: dict[uuid.UUID, int] = {}
     listed = list(ids)
     for start in range(0, len(listed), 500):
         found.update(
-            annotations.filter(pk__in=listed[start : start + 500]).values_list("pk", flat=True)
+            annotations.filter(pk__in=listed[start : start + 500]).values_list(
+                "pk", "article__project_id"
+            )
         )
     return found
 

@@ -76,9 +76,11 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from annotations import importing
+    from projects.services import default_project, membership_set
     from tests.articles import stored_article
 
     user = get_user_model().objects.create_user("carol")
+    membership_set(project=default_project(), user=user, role="annotator")
     expected = json.loads(SEED.read_text(encoding="utf-8"))
     stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
     document = {"total": 1_000, "rows": build_rows(expected["body_paragraphs"])}

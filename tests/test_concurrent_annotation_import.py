@@ -29,7 +29,9 @@ from django.contrib.auth import get_user_model
 from tests.articles import stored_article
 expected = json.loads(open({seed!r}, encoding="utf-8").read())
 stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
-get_user_model().objects.create_user("alice", password="a-long-test-password-81")
+from projects.services import default_project, membership_set
+alice = get_user_model().objects.create_user("alice", password="a-long-test-password-81")
+membership_set(project=default_project(), user=alice, role="annotator")
 """
 
 # Runs in each uploading process: hold the writes until both have planned theirs.
