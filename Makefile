@@ -25,8 +25,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_articles samples/
-	$(PY) manage.py ensure_demo_user
+	$(PY) manage.py ensure_demo_user --project demo --address http://$(HOST):$(PORT)
+	$(PY) manage.py import_articles --project demo --user demo samples/
 	@echo "Stance Reader is served on http://$(HOST):$(PORT)/ (another port: make run PORT=8101)"
 	STANCE_SIGNUP_OPEN=$${STANCE_SIGNUP_OPEN:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 

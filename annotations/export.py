@@ -19,6 +19,7 @@ SQLite); ``tests/test_export_csv.py`` compares the two.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import csv
 import datetime as dt
 import io
@@ -37,12 +38,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from projects.models import Project
 from reader.models import Article
 
 from .models import Annotation, AnnotationStance, Stance
 
 COLUMNS = (
     "annotation_id",
+    "project",
     "article_id",
     "article_title",
     "article_url",
@@ -60,6 +63,7 @@ COLUMNS = (
     "anchor_status",
     "created_at",
     "updated_at",
+    "codebook_version",
 )
 STANCE_SEPARATOR = "; "
 WIDE = "wide"
@@ -95,6 +99,8 @@ ROW_FIELDS = (
     "visibility",
     "anchor_status",
     "tags__stance__name",
+    "article__project__slug",
+    "codebook_version",
 )
 TIME_FIELDS = ("article__published", "created", "updated")
 STANCE = 15
@@ -116,6 +122,9 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class ExportOptions:
+    project: Project | None = None
+    # Several projects (the command's --project given more than once).
+    project_ids: tuple[int, ...] | None = None
     article: Article | None = None
     author: Any = None  # a user
     stance: Stance | None = None
@@ -142,16 +151,26 @@ class ExportFilterForm(forms.Form):
     layout = forms.ChoiceField(required=False, choices=[(WIDE, WIDE), (LONG, LONG)])
     bom = forms.CharField(required=False)
 
-    def __init__(self, data: Mapping[str, str]) -> None:
+    def __init__(
+        self, data: Mapping[str, str], *, projects: QuerySet[Project] | None = None
+    ) -> None:
         # "from" is a Python keyword, so the form's fields carry other names.
         renamed = {"date_from": data.get("from"), "date_to": data.get("to")}
         super().__init__({**{k: v for k, v in data.items() if v is not None}, **renamed})
+        # The projects whose articles and codebooks the filters may name (None: all, for
+        # the command's staff tooling). An article elsewhere is as unknown as a missing one.
+        self.projects = projects
+
+    def _in_projects(self, queryset: QuerySet) -> QuerySet:
+        if self.projects is None:
+            return queryset
+        return queryset.filter(project__in=self.projects)
 
     def clean_article(self) -> Article | None:
         pk = self.cleaned_data["article"]
         if pk is None:
             return None
-        article = Article.objects.only("id", "slug").filter(pk=pk).first()
+        article = self._in_projects(Article.objects.only("id", "slug")).filter(pk=pk).first()
         if article is None:
             raise forms.ValidationError(f"No article with id {pk}.")
         return article
@@ -160,14 +179,14 @@ class ExportFilterForm(forms.Form):
         value = self.cleaned_data["stance"].strip()
         if not value:
             return None
-        codebook = list(Stance.objects.all())
+        codebook = list(self._in_projects(Stance.objects.order_by("order", "name", "pk")))
         stance = next((s for s in codebook if s.name == value), None) or next(
             (s for s in codebook if s.name.casefold() == value.casefold()), None
         )
         if stance is None and value.isascii() and value.isdigit() and len(value) <= 18:
             stance = next((s for s in codebook if s.pk == int(value)), None)
         if stance is None:
-            known = ", ".join(s.name for s in codebook)
+            known = ", ".join(dict.fromkeys(s.name for s in codebook))
             raise forms.ValidationError(
                 f"No stance with id or name “{value}”. The stances are: {known}."
             )
@@ -225,8 +244,19 @@ class ExportFilterForm(forms.Form):
         return "Invalid export filter. " + "; ".join(parts)
 
 
-def parse_options(params: Mapping[str, str]) -> ExportOptions:
-    return ExportFilterForm(params).options()
+def parse_options(
+    params: Mapping[str, str],
+    *,
+    project: Project | None = None,
+    projects: QuerySet[Project] | None = None,
+    project_ids: tuple[int, ...] | None = None,
+) -> ExportOptions:
+    """The export's options; ``project`` limits it to one project and ``project_ids`` to
+    several; ``projects`` says which projects the filters may name."""
+    if project is not None:
+        projects = Project.objects.filter(pk=project.pk)
+    options = ExportFilterForm(params, projects=projects).options()
+    return dataclasses.replace(options, project=project, project_ids=project_ids)
 
 
 def annotations_for(*, viewer, options: ExportOptions) -> QuerySet[Annotation]:
@@ -243,13 +273,18 @@ def annotations_for(*, viewer, options: ExportOptions) -> QuerySet[Annotation]:
         annotations = Annotation.objects.owned_by(viewer)
     else:
         annotations = Annotation.objects.visible_to(viewer)
+    if options.project is not None:
+        annotations = annotations.filter(article__project_id=options.project.pk)
+    if options.project_ids is not None:
+        annotations = annotations.filter(article__project_id__in=options.project_ids)
     if options.article is not None:
         annotations = annotations.filter(article_id=options.article.pk)
     if options.author is not None:
         annotations = annotations.filter(user_id=options.author.pk)
     if options.stance is not None:
         # Chooses annotations; each keeps all of its stances in the export.
-        tagged = AnnotationStance.objects.filter(stance_id=options.stance.pk)
+        # By name across projects: each project has its own "Russia".
+        tagged = AnnotationStance.objects.filter(stance__name=options.stance.name)
         annotations = annotations.filter(pk__in=tagged.values("annotation_id"))
     if options.date_from is not None:
         annotations = annotations.filter(created__gte=_day_start(options.date_from))
@@ -340,20 +375,29 @@ def safe_cell(value: str) -> str:
     return value
 
 
-def article_url_builder(base_url: str) -> Callable[[str | None, str], str]:
+def article_url_builder(base_url: str) -> Callable[[str | None, str, str], str]:
     """The article's source URL, or else its reading page on this site.
 
     ``base_url`` is the scheme and host (``https://reader.example``) or ``""`` for a
     site-relative path.
     """
-    pattern = reverse("reader:article_detail", kwargs={"slug": "__slug__"})
-    head, _, tail = pattern.partition("__slug__")
+    head, middle, tail = reading_page_pattern()
     base = base_url.rstrip("/")
 
-    def build(source_url: str | None, slug: str) -> str:
-        return source_url or f"{base}{head}{slug}{tail}"
+    def build(source_url: str | None, project: str, slug: str) -> str:
+        return source_url or f"{base}{head}{project}{middle}{slug}{tail}"
 
     return build
+
+
+def reading_page_pattern() -> tuple[str, str, str]:
+    """The reading page's address around its project and article slugs."""
+    pattern = reverse(
+        "reader:article_detail", kwargs={"project": "__project__", "slug": "__slug__"}
+    )
+    head, _, rest = pattern.partition("__project__")
+    middle, _, tail = rest.partition("__slug__")
+    return head, middle, tail
 
 
 def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[list[str]]:
@@ -368,16 +412,17 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
         # inline, which makes the whole export about a sixth faster.
         nonlocal article_cells
         (pk, article_id, title, source_url, slug, source, username, quote, prefix, suffix,
-         start, end, note, visibility, anchor_status, _stance, published, created,
-         updated) = row  # fmt: skip
+         start, end, note, visibility, anchor_status, _stance, project, codebook_version,
+         published, created, updated) = row  # fmt: skip
         # Rows come grouped by article, so its cells are built once per run of rows.
         if article_cells is None or article_cells[0] != article_id:
             article_cells = (
                 article_id,
                 [
+                    project,
                     str(article_id),
                     safe_cell(title),
-                    safe_cell(article_url(source_url, slug)),
+                    safe_cell(article_url(source_url, project, slug)),
                     safe_cell(source),
                     time_text(published, "seconds"),
                 ],
@@ -407,6 +452,7 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
             else updated
             if type(updated) is str and len(updated) == 27
             else time_text(updated),
+            "" if codebook_version is None else str(codebook_version),
         ]
 
     if layout == LONG:
@@ -525,6 +571,7 @@ def copied_csv_chunks(
 # The columns of copy_sql's inner SELECT, named for the outer one.
 COPY_FIELDS = {
     "x_id": "id",
+    "x_project": "article__project__slug",
     "x_article": "article_id",
     "x_title": "article__title",
     "x_source": "article__source_name",
@@ -540,6 +587,7 @@ COPY_FIELDS = {
     "x_anchor": "anchor_status",
     "x_created": "created",
     "x_updated": "updated",
+    "x_codebook": "codebook_version",
 }
 # PostgreSQL text holds no NUL, and ascii('') is 0: leaving 0 out keeps "" empty.
 PG_TRIGGER_CODES = ", ".join(str(ord(c)) for c in sorted(FORMULA_TRIGGERS) if c != "\0")
@@ -555,10 +603,11 @@ def copy_sql(
     onto each annotation's first row), the cell rules applied and the rows ordered as
     :data:`ORDERING` orders them.
     """
-    pattern = reverse("reader:article_detail", kwargs={"slug": "__slug__"})
-    url_head, _, url_tail = pattern.partition("__slug__")
+    url_head, url_middle, url_tail = reading_page_pattern()
     reading_page = Concat(
         Value(base_url.rstrip("/") + url_head),
+        F("article__project__slug"),
+        Value(url_middle),
         F("article__slug"),
         Value(url_tail),
         output_field=TextField(),
@@ -611,6 +660,7 @@ def copy_sql(
         row_order = annotation_order
     cells = [
         "x_id::text",
+        "x_project",
         "x_article",
         safe("x_title"),
         safe("x_url"),
@@ -628,6 +678,7 @@ def copy_sql(
         "NULLIF(x_anchor, '')",
         iso("x_created", ".US"),
         iso("x_updated", ".US"),
+        "x_codebook",
     ]
     # Qualified, the ORDER BY names the inner columns, not the outer ones of the same
     # name (x_id::text would sort as text, and once more).

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Count, Max
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -15,6 +16,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import quote_etag
 from django.views.decorators.http import require_http_methods, require_POST
 
+from projects.models import Project, Role
+from projects.permissions import get_membership_or_404
+from projects.scope import require_role
 from reader.models import Article
 
 from . import export, importing, jsonld
@@ -28,10 +32,16 @@ def _bad_filter(error: export.FilterError) -> HttpResponse:
     return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
-def _options(request: HttpRequest) -> export.ExportOptions:
+def _options(request: HttpRequest, project: str | None) -> export.ExportOptions:
     """The export's filters, resolved before streaming starts, so a bad one is a 400
-    with a message rather than a cut file."""
-    options = export.parse_options(request.GET)
+    with a message rather than a cut file. Under /p/<project>/ the export holds that
+    project's annotations (404 to a non-member); under /export/, those of all the
+    person's projects."""
+    if project is not None:
+        membership = get_membership_or_404(request.user, project)
+        options = export.parse_options(request.GET, project=membership.project)
+    else:
+        options = export.parse_options(request.GET, projects=Project.objects.for_member(request.user))
     export.annotations_for(viewer=request.user, options=options)
     return options
 
@@ -56,14 +66,14 @@ def _container(view):
     from the change token of what the filters select (the server's save times and the
     count, which no file can set), and a 304 when the client holds that version."""
 
-    def wrapped(request: HttpRequest) -> HttpResponse:
+    def wrapped(request: HttpRequest, project: str | None = None) -> HttpResponse:
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
             response["Allow"] = ALLOW
             response["Link"] = CONTAINER_LINK
             return response
         try:
-            options = _options(request)
+            options = _options(request, project)
         except export.FilterError as error:
             return _bad_filter(error)
         summary = export.annotations_for(viewer=request.user, options=options).aggregate(
@@ -143,14 +153,37 @@ class AnnotationUploadForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
+def _import_project(request: HttpRequest, project: str | None) -> Project:
+    """The project an upload or fetch goes into: annotators only; 404 to non-members.
+
+    Uploads are made in a project (its list or one of its articles); the address without
+    one, from before projects, serves a person with a single project."""
+    if project is None:
+        projects = list(Project.objects.for_member(request.user)[:2])
+        if len(projects) != 1:
+            raise Http404("Upload from a project's page.")
+        project = projects[0].slug
+    membership = get_membership_or_404(request.user, project)
+    require_role(membership, Role.ANNOTATOR)
+    return membership.project
+
+
 @require_POST
-def annotations_import(request: HttpRequest) -> HttpResponse:
+def annotations_import(request: HttpRequest, project: str | None = None) -> HttpResponse:
     """Import a Web Annotation or Hypothesis file, then back to the page it came from:
     the article (the reading page's upload) or the list (annotations of many articles)."""
+    project = _import_project(request, project)
     article = None
     if request.POST.get("article"):
-        article = get_object_or_404(Article.objects.only("id", "slug"), pk=request.POST["article"])
-    back = redirect(article) if article is not None else redirect("reader:article_list")
+        article = get_object_or_404(
+            Article.objects.in_project(project).only("id", "slug", "project"),
+            pk=request.POST["article"] if request.POST["article"].isdigit() else 0,
+        )
+    back = (
+        redirect(article)
+        if article is not None
+        else redirect("reader:article_list", project=project.slug)
+    )
     form = AnnotationUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -167,6 +200,7 @@ def annotations_import(request: HttpRequest) -> HttpResponse:
             tags_in_note=form.cleaned_data["tags_in_note"],
             limits=importing.WEB_LIMITS,
             hourly_quota=importing.hourly_quota(),
+            project=project,
         )
     except importing.ImportError_ as error:
         messages.error(request, f"{upload.name}: {error}")
@@ -202,17 +236,18 @@ MAX_FETCH = 10
 
 
 @require_POST
-def fetch_missing_pages(request: HttpRequest) -> HttpResponse:
+def fetch_missing_pages(request: HttpRequest, project: str | None = None) -> HttpResponse:
     """Fetch (through the import's safe fetch) the pages an annotation import did not
     find, as chosen from the list the import left in the session."""
     from reader.importing.types import ImportFailed
     from reader.services import article_import_url
 
+    project = _import_project(request, project)
     offered = request.session.get(MISSING_PAGES_KEY, [])
     chosen = [url for url in request.POST.getlist("url") if url in offered]
     for url in chosen:
         try:
-            outcome = article_import_url(url=url, user=request.user)
+            outcome = article_import_url(url=url, user=request.user, project=project)
         except ImportFailed as error:
             messages.error(request, f"{url}: {error}")
             continue
@@ -221,4 +256,4 @@ def fetch_missing_pages(request: HttpRequest) -> HttpResponse:
     request.session[MISSING_PAGES_KEY] = offered
     if chosen:
         messages.info(request, "Import the annotation file again to place its annotations.")
-    return redirect("reader:article_list")
+    return redirect("reader:article_list", project=project.slug)

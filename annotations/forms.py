@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from projects.permissions import can_annotate
+from projects.scope import ROLE_NEEDED
+from projects.models import Role
 from reader.models import Article
 
 from .models import NOTE_MAX_LENGTH, Annotation, Stance
@@ -40,6 +43,28 @@ class AnnotationCreateForm(AnnotationFields):
     end = forms.IntegerField(widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, widget=forms.HiddenInput, max_length=100_000)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Only articles the person may read exist; stances are checked against the article's
+        # project in clean().
+        self.fields["article"].queryset = Article.objects.for_reading().visible_to(user)
+
+    def clean_article(self) -> Article:
+        article = self.cleaned_data["article"]
+        if not can_annotate(self.user, article.project_id):
+            raise forms.ValidationError(ROLE_NEEDED[Role.ANNOTATOR])
+        return article
+
+    def clean(self):
+        data = super().clean()
+        article = data.get("article")
+        if article is not None and any(
+            s.project_id != article.project_id for s in data.get("stances", ())
+        ):
+            self.add_error("stances", "A stance of another project's codebook was sent.")
+        return data
+
     def clean_start(self) -> int:
         start = self.cleaned_data["start"]
         if start < 0:
@@ -53,6 +78,8 @@ class AnnotationEditForm(AnnotationFields):
     def __init__(self, *args, annotation: Annotation, **kwargs):
         super().__init__(*args, **kwargs)
         # A retired stance stays selectable on the annotations that carry it.
-        self.fields["stances"].queryset = Stance.objects.filter(
-            pk__in=[s.pk for s in Stance.objects.active()] + [s.pk for s in annotation.stances.all()]
+        project_stances = Stance.objects.filter(project_id=annotation.article.project_id)
+        self.fields["stances"].queryset = project_stances.filter(
+            pk__in=[s.pk for s in project_stances.active()]
+            + [s.pk for s in annotation.stances.all()]
         )

@@ -61,7 +61,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from projects.models import Role
+from projects.models import Project, Role
 from projects.permissions import member_project_ids
 from reader.models import Article
 
@@ -528,7 +528,8 @@ class ArticleFinder:
             match = resolve(parts.path)
         except Resolver404:
             return None
-        if match.view_name != "reader:article_detail":
+        # The reading page, at its address in a project or at the one of before projects.
+        if match.view_name not in ("reader:article_detail", "legacy:article"):
             return None
         return self.articles.filter(slug=match.kwargs["slug"]).values_list("pk", flat=True).first()
 
@@ -638,8 +639,13 @@ def import_collection(
     limits: Limits | None = None,
     hourly_quota: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    project: Project | None = None,
 ) -> ImportReport:
     """Create the annotations of ``document`` that fit articles here; report the rest.
+
+    Articles are looked for in the projects where the importer annotates (only in
+    ``project`` when one is named: an upload made in a project, or ``--project``); tags
+    become stances of the codebook of the article's own project.
 
     ``base_url`` is this site's scheme and host; a target on another host is only
     matched by the article's source URL. ``limits`` and ``hourly_quota`` bound what
@@ -666,6 +672,8 @@ def import_collection(
         _check_limits(entries, limits)
     # Only the projects the importer may annotate in: the rest answer as if they did not exist.
     projects = member_project_ids(importer, role=Role.ANNOTATOR)
+    if project is not None:
+        projects = projects.filter(pk=project.pk)
     stances = _stance_lookup(tag_map or {}, projects)
     articles = Article.objects.filter(project__in=projects)
     planned = _plan(
@@ -673,7 +681,13 @@ def import_collection(
     )
     if hourly_quota is not None and planned:
         _check_quota(importer, len(planned), hourly_quota, now)
-    _write(planned, report, progress)
+    # Tags were matched against each project's codebook as it is now.
+    versions = dict(
+        Article.objects.filter(pk__in={plan.article_id for plan in planned}).values_list(
+            "pk", "project__codebook_version"
+        )
+    )
+    _write(planned, report, progress, versions)
     return report
 
 
@@ -883,7 +897,10 @@ def _add_missing_stances(annotation_id: uuid.UUID, stance_ids: list[int]) -> int
 
 
 def _write(
-    planned: list[_Planned], report: ImportReport, progress: Callable[[int, int], None] | None
+    planned: list[_Planned],
+    report: ImportReport,
+    progress: Callable[[int, int], None] | None,
+    codebook_versions: Mapping[int, int] | None = None,
 ) -> None:
     """Short transactions of BATCH rows; an id that another request stored meanwhile
     (the same file uploaded twice at once) is "already here", not an error."""
@@ -912,6 +929,8 @@ def _write(
                             source_created=plan.entry.created,
                             source_modified=plan.entry.modified,
                             imported=True,
+                            codebook_version=(codebook_versions or {}).get(plan.article_id)
+                            or None,
                         )
                 except IntegrityError:
                     report.already_present += 1

@@ -69,7 +69,7 @@ def annotation_added(
     if not blocks:
         return None
     low, high = blocks[0][0], blocks[-1][1]
-    stances = list(Stance.objects.all())
+    stances = list(Stance.objects.of_project(article.project_id))
     placed = visible.exclude(anchor_status=Annotation.AnchorStatus.ORPHANED)
     rows = {row.pk: row for row in load_rows(placed.filter(start__lt=high, end__gt=low), stances)}
     spans = spans_of(rows.values(), user_id=user.pk)

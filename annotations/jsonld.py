@@ -31,7 +31,11 @@ from .importing import (  # noqa: F401 (the import side, where callers look for 
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VISIBILITY_TERM = "urn:stance-reader:visibility"
-DOCUMENT_CONTEXT = [CONTEXT, {"visibility": VISIBILITY_TERM}]
+CODEBOOK_VERSION_TERM = "urn:stance-reader:codebookVersion"
+DOCUMENT_CONTEXT = [
+    CONTEXT,
+    {"visibility": VISIBILITY_TERM, "codebookVersion": CODEBOOK_VERSION_TERM},
+]
 MEDIA_TYPE = "application/ld+json"
 LABEL = "Stance Reader annotations"
 
@@ -43,8 +47,8 @@ def annotation_document(
     row: tuple, stance_names: list[str], article_url, source_times: tuple | None = None
 ) -> dict[str, Any]:
     (pk, _article_id, _title, source_url, slug, _source, username, quote, prefix, suffix,
-     start, end, note, visibility, _anchor_status, _stance, _published, created,
-     updated) = row  # fmt: skip
+     start, end, note, visibility, _anchor_status, _stance, project, codebook_version,
+     _published, created, updated) = row  # fmt: skip
     bodies: list[dict[str, Any]] = []
     if note:
         bodies.append(
@@ -67,10 +71,13 @@ def annotation_document(
         "modified": export.time_text(updated),
         "visibility": visibility,
     }
+    if codebook_version is not None:
+        # The version of the project's codebook the stances were chosen from.
+        document["codebookVersion"] = codebook_version
     if bodies:
         document["body"] = bodies
     document["target"] = {
-        "source": article_url(source_url, slug),
+        "source": article_url(source_url, project, slug),
         "selector": [
             {"type": "TextQuoteSelector", "exact": quote, "prefix": prefix, "suffix": suffix},
             {"type": "TextPositionSelector", "start": start, "end": end},

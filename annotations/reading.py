@@ -170,7 +170,7 @@ def reading_context(
     filters = Filters.from_request(request)
     visible = Annotation.objects.visible_to(user).filter(article=article)
     if stances is None:
-        stances = list(Stance.objects.all())
+        stances = list(Stance.objects.of_project(article.project_id))
     annotations = load_rows(visible.order_by("start", "end", "created"), stances)
     colours = {s.pk: s.colour for s in stances}
     counts = Counter(s.pk for a in annotations for s in a.stance_list)
@@ -224,7 +224,7 @@ def annotated_fragment(
     ``stances`` is the whole codebook in its order, when the caller has it.
     """
     if stances is None:
-        stances = list(Stance.objects.all())
+        stances = list(Stance.objects.of_project(article.project_id))
     seconds = getattr(settings, "STANCE_FRAGMENT_CACHE_SECONDS", 600)
     if not seconds:
         return _render_fragment(request, article, stances)
@@ -320,13 +320,15 @@ _recent = _RecentFragments()
 
 def page_context(request: HttpRequest, article: Article) -> dict:
     """The reading page: the cached fragment (UTF-8) plus the toolbar's codebook."""
-    stances = list(Stance.objects.all())
+    stances = list(Stance.objects.of_project(article.project_id))
     return {
         "article": article,
         "annotated": annotated_fragment(request, article, stances),
         "active_stances": [s for s in stances if s.active],
         "update": last_update(article, request.user),
-        "proposals": pending_proposals(article, request.user),
+        "proposals": pending_proposals(
+            article, request.user, getattr(request, "membership", None)
+        ),
     }
 
 
@@ -349,12 +351,12 @@ def last_update(article: Article, user) -> dict | None:
     return {"version": version, **counts}
 
 
-def pending_proposals(article: Article, user) -> list:
+def pending_proposals(article: Article, user, membership=None) -> list:
     """Proposed updates waiting for this user's decision (editors) or their own."""
     pending = ArticleProposal.objects.filter(
         article=article, status=ArticleProposal.Status.PENDING
     ).only("pk", "created_at", "proposed_by_id")
-    if not may_edit_article(user, article):
+    if not may_edit_article(user, article, membership):
         pending = pending.filter(proposed_by_id=user.pk) if user.is_authenticated else pending.none()
     return list(pending[:20])
 

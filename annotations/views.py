@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from projects.models import Role
+from projects.permissions import membership_for
+from projects.scope import in_project, require_role
 from reader.caching import private_page
 from reader.models import Article
 
@@ -52,9 +55,11 @@ def _answers_gone(view):
 
 
 def _owned(request: HttpRequest, pk) -> Annotation:
+    """An annotation its maker may change: their own, in a project where they annotate."""
     annotation = _visible(request, pk)
     if annotation.user_id != request.user.pk:
         raise PermissionDenied("Only the person who made an annotation can change it.")
+    require_role(membership_for(request.user, annotation.article.project_id), Role.ANNOTATOR)
     return annotation
 
 
@@ -76,7 +81,7 @@ def _error(request: HttpRequest, message: str, status: int = 400) -> HttpRespons
 def annotation_create(request: HttpRequest) -> HttpResponse:
     if services.creating_too_fast(request.user):
         return _error(request, "You are making annotations too fast; wait a moment.", status=429)
-    form = AnnotationCreateForm(request.POST)
+    form = AnnotationCreateForm(request.POST, user=request.user)
     if not form.is_valid():
         message = "; ".join(
             f"{form.fields[f].label or f if f != '__all__' else ''}: {' '.join(e)}".lstrip(": ")
@@ -212,8 +217,9 @@ def annotation_confirm(request: HttpRequest, pk) -> HttpResponse:
 
 @require_GET
 @private_page
+@in_project()
 def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
+    article = get_object_or_404(Article.objects.for_reading().in_project(request.project), slug=slug)
     if not request.htmx:
         return redirect(article)
     return HttpResponse(annotated_fragment(request, article))
@@ -221,9 +227,13 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @private_page
+@in_project()
 def article_changes(request: HttpRequest, slug: str) -> HttpResponse:
     """204 while nothing the user may see has changed; else tells the page to refresh."""
-    article = get_object_or_404(Article.objects.only("pk", "slug", "version"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.in_project(request.project).only("pk", "slug", "version", "project"),
+        slug=slug,
+    )
     token = change_token(article, request.user)
     if request.GET.get("since") == token:
         return HttpResponse(status=204)

@@ -56,7 +56,7 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", kwargs={"project": self.slug})
+        return reverse("reader:article_list", kwargs={"project": self.slug})
 
 
 def default_project_pk() -> int:
@@ -148,3 +148,52 @@ class CodebookVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} codebook v{self.number}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now) -> InvitationQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, uses__lt=models.F("max_uses"))
+
+
+class Invitation(models.Model):
+    """A link that makes whoever opens it a member with ``role``.
+
+    Only the SHA-256 of the link's token is stored: the link is shown once, to the manager
+    who made it, and a copy of the database does not let anyone join.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ANNOTATOR)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    max_uses = models.PositiveIntegerField(default=1)
+    uses = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Who it is for, for the managers.")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_uses__gte=1), name="invitation_uses_from_1"),
+            models.CheckConstraint(
+                condition=Q(role__in=["manager", "annotator", "viewer"]), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.project} as {self.role}"
+
+    def state(self, now) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        if self.uses >= self.max_uses:
+            return "used up"
+        return "open"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from . import codebook
-from .models import DEFAULT_SLUG, CodebookVersion, Membership, Project, Role
+from .models import DEFAULT_SLUG, CodebookVersion, Invitation, Membership, Project, Role
 
 # The codebook a new project starts from when it copies no other project's.
 DEFAULT_CODEBOOK = [
@@ -99,3 +105,109 @@ def membership_set(*, project: Project, user, role: str = Role.ANNOTATOR, curato
             membership.curator = curator
         membership.save(update_fields=["role", "curator"])
     return membership
+
+
+class LastManager(Exception):
+    """The change would leave the project without a manager."""
+
+
+def _other_managers(project: Project, user) -> bool:
+    return (
+        Membership.objects.select_for_update()
+        .filter(project=project, role=Role.MANAGER)
+        .exclude(user=user)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    """A manager changes a member's role; the last manager cannot be demoted."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.MANAGER and role != Role.MANAGER:
+        if not _other_managers(membership.project, membership.user):
+            raise LastManager(
+                f"{membership.user} is the project's last manager: make someone else a manager first."
+            )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """The member leaves (or is removed); their annotations stay, attributed to them.
+
+    The last manager cannot leave."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.MANAGER and not _other_managers(membership.project, membership.user):
+        raise LastManager(
+            f"{membership.user} is the project's last manager: make someone else a manager first."
+        )
+    membership.delete()
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def invitation_create(
+    *, project: Project, user, role: str, days: int, max_uses: int, note: str = ""
+) -> tuple[Invitation, str]:
+    """A new invitation and its token, which is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        project=project,
+        token_hash=invitation_token_hash(token),
+        role=role,
+        created_by=user,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        max_uses=max_uses,
+        note=note,
+    )
+    return invitation, token
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+class InvitationUnusable(Exception):
+    pass
+
+
+def invitation_find(token: str) -> Invitation:
+    """The invitation a link names, or InvitationUnusable saying why it cannot be used."""
+    invitation = (
+        Invitation.objects.select_related("project")
+        .filter(token_hash=invitation_token_hash(token[:100]))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationUnusable("This invitation link is not valid. Ask the project's managers for a new one.")
+    state = invitation.state(timezone.now())
+    if state != "open":
+        raise InvitationUnusable(
+            f"This invitation link is {state}. Ask the project's managers for a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> tuple[Membership, bool]:
+    """Make ``user`` a member through the link. Returns (membership, joined now).
+
+    A member already in the project keeps their role (a link never demotes anyone) and the
+    link is not used up by them."""
+    invitation = invitation_find(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state(timezone.now()) != "open":
+        raise InvitationUnusable("This invitation link was used up a moment ago.")
+    existing = Membership.objects.filter(project=invitation.project, user=user).first()
+    if existing is not None:
+        return existing, False
+    membership = Membership.objects.create(project=invitation.project, user=user, role=invitation.role)
+    Invitation.objects.filter(pk=invitation.pk).update(uses=F("uses") + 1)
+    return membership, True

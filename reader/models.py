@@ -50,7 +50,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         # The list never needs the heavy columns.
-        return self.defer("body_html", "text", "raw_input", "cleaning_report")
+        return self.defer("body_html", "text", "raw_input", "cleaning_report").select_related(
+            "project"
+        )
 
     def search(self, query: str, *, ranked: bool = False) -> ArticleQuerySet:
         """Articles matching a web-search style query (see reader/search.py).
@@ -117,7 +119,9 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("reader:article_detail", kwargs={"slug": self.slug})
+        return reverse(
+            "reader:article_detail", kwargs={"project": self.project.slug, "slug": self.slug}
+        )
 
     def set_text(self, *, body_html: str, text: str) -> None:
         """The canonical text is derived from the body, never typed in."""
@@ -229,6 +233,10 @@ class ImportDraft(models.Model):
     """An input waiting in the import preview; deleted when saved."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # The project the article will join; drafts of before projects go to the default one.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", default=default_project_pk
+    )
     raw_input = models.BinaryField()
     filename = models.CharField(max_length=255, blank=True)
     url = models.URLField(max_length=2000, blank=True)

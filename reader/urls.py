@@ -6,12 +6,13 @@ from . import views
 
 app_name = "reader"
 
+# Inside a project: mounted at /p/<project>/ (config/urls.py).
 urlpatterns = [
     path("", views.article_list, name="article_list"),
-    path("articles/import/", views.article_import, name="article_import"),
-    path("articles/import/<int:pk>/", views.draft_preview, name="draft_preview"),
-    path("articles/import/<int:pk>/save/", views.draft_save, name="draft_save"),
-    path("articles/import/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
+    path("import/", views.article_import, name="article_import"),
+    path("import/<int:pk>/", views.draft_preview, name="draft_preview"),
+    path("import/<int:pk>/save/", views.draft_save, name="draft_save"),
+    path("import/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
     path(
         "articles/<slug:slug>/versions/<int:number>/", views.article_version, name="article_version"

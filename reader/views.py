@@ -22,6 +22,9 @@ from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
 from .permissions import may_edit_article
 
+from projects.models import Role
+from projects.scope import in_project
+
 FRAGMENT_SLOT = mark_safe("<!-- annotated fragment -->")
 
 SORTS = {
@@ -34,6 +37,7 @@ SORTS = {
 
 @require_GET
 @private_page
+@in_project()
 def article_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     sort = request.GET.get("sort", "published")
@@ -41,6 +45,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         sort = "published"
     articles = (
         Article.objects.for_listing()
+        .in_project(request.project)
         .search(query, ranked=sort == "relevance")
         .order_by(*SORTS[sort], "pk")
     )
@@ -61,14 +66,15 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"page": page, "query": query, "sort": sort, "sorts": list(SORTS)},
+        {"page": page, "query": query, "sort": sort, "sorts": list(SORTS), "project": request.project},
     )
 
 
 @require_GET
 @private_page
+@in_project()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading(), slug=slug)
+    article = get_object_or_404(Article.objects.for_reading().in_project(request.project), slug=slug)
     context = page_context(request, article)
     # The fragment can be a megabyte, kept encoded: the page around it is
     # rendered and encoded alone, and the fragment's bytes are spliced in.
@@ -89,6 +95,7 @@ def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraf
         return [
             ImportDraft(
                 user=request.user,
+                project=request.project,
                 raw_input=fetched.body,
                 url=fetched.final_url or data["url"],
                 content_type=fetched.content_type,
@@ -99,6 +106,7 @@ def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraf
         return [
             ImportDraft(
                 user=request.user,
+                project=request.project,
                 raw_input=upload.read(),
                 filename=upload.name[:255],
                 content_type=upload.content_type or "",
@@ -106,10 +114,31 @@ def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraf
             )
             for upload in data["files"]
         ]
-    return [ImportDraft(user=request.user, raw_input=data["text"].encode("utf-8"), charset="utf-8")]
+    return [
+        ImportDraft(
+            user=request.user,
+            project=request.project,
+            raw_input=data["text"].encode("utf-8"),
+            charset="utf-8",
+        )
+    ]
+
+
+def _drafts(request: HttpRequest):
+    """The person's drafts waiting to join this project."""
+    return ImportDraft.objects.filter(user=request.user, project=request.project)
+
+
+def _to_draft(request: HttpRequest, draft: ImportDraft) -> HttpResponse:
+    return redirect("reader:draft_preview", project=request.project.slug, pk=draft.pk)
+
+
+def _to_import(request: HttpRequest) -> HttpResponse:
+    return redirect("reader:article_import", project=request.project.slug)
 
 
 @require_http_methods(["GET", "POST"])
+@in_project(Role.ANNOTATOR)
 def article_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -128,34 +157,30 @@ def article_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             ImportDraft.objects.bulk_create(drafts)
-            first = ImportDraft.objects.filter(user=request.user).first()
-            return redirect("reader:draft_preview", pk=first.pk)
-    pending = ImportDraft.objects.filter(user=request.user)
+            return _to_draft(request, _drafts(request).first())
+    pending = _drafts(request)
     return render(
         request,
         "reader/article_import.html",
-        {"form": form, "pending": pending},
+        {"form": form, "pending": pending, "project": request.project},
         status=422 if form.errors else 200,
     )
 
 
 def _draft_gone(request: HttpRequest) -> HttpResponse:
     """A draft saved or discarded already (another tab, the Back button): say so, with a way on."""
-    following = ImportDraft.objects.filter(user=request.user).first()
-    return render(request, "reader/draft_gone.html", {"following": following}, status=404)
+    following = _drafts(request).first()
+    return render(
+        request,
+        "reader/draft_gone.html",
+        {"following": following, "project": request.project},
+        status=404,
+    )
 
 
 def _restore_form(request: HttpRequest, prepared) -> RestoreForm:
     dropped = [s["index"] for s in prepared.report["segments"] if s["role"] == CHROME]
     return RestoreForm(request.POST or None, dropped_indices=dropped)
-
-
-def _import_project(request: HttpRequest):
-    """The project the import page stores into (the default one until imports are routed
-    under a project)."""
-    from projects.services import default_project
-
-    return default_project()
 
 
 def _prepare_draft(draft: ImportDraft, restore=()):
@@ -189,8 +214,8 @@ def _render_preview(
     template = "reader/draft_preview.html"
     if request.htmx:
         template += "#preview"
-    remaining = ImportDraft.objects.filter(user=request.user).exclude(pk=draft.pk).count()
-    project = _import_project(request)
+    remaining = _drafts(request).exclude(pk=draft.pk).count()
+    project = request.project
     similar = services.similar_to_input(
         prepared=prepared, filename=draft.filename, url=draft.url, project=project
     )
@@ -202,15 +227,18 @@ def _render_preview(
         "details": details,
         "duplicate": services.article_duplicate(prepared=prepared, url=draft.url, project=project),
         "similar": similar,
-        "may_update": similar is not None and may_edit_article(request.user, similar.article),
+        "may_update": similar is not None
+        and may_edit_article(request.user, similar.article, request.membership),
+        "project": project,
     }
     return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @private_page
+@in_project(Role.ANNOTATOR)
 def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    draft = _drafts(request).filter(pk=pk).first()
     if draft is None:
         return _saved_or_gone(request, pk)
     restore: list[int] = []
@@ -223,23 +251,24 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportFailed as error:
         draft.delete()
         messages.error(request, f"{draft}: {error}")
-        return redirect("reader:article_import")
+        return _to_import(request)
     details = _details_form(request, prepared, draft)
     return _render_preview(request, draft, prepared, restore, details)
 
 
 @require_POST
+@in_project(Role.ANNOTATOR)
 def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    draft = _drafts(request).filter(pk=pk).first()
     if draft is None:
         return _saved_or_gone(request, pk)
     form = _restore_form(request, _prepare_draft(draft))
     restore = form.cleaned_data["restore"] if form.is_valid() else []
-    project = _import_project(request)
+    project = request.project
     choice = UpdateOfForm(request.POST, project=project)
     if not choice.is_valid():
         messages.error(request, "That article is not one this text can update.")
-        return redirect("reader:draft_preview", pk=draft.pk)
+        return _to_draft(request, draft)
     details = None
     # The preview as rendered always sends the details; a bare Save keeps the pipeline's.
     if any(name in request.POST for name in services.DETAIL_FIELDS):
@@ -259,7 +288,7 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ImportFailed as error:
         messages.error(request, f"{draft}: {error}")
-        return redirect("reader:draft_preview", pk=draft.pk)
+        return _to_draft(request, draft)
     except services.DraftGone:
         return _draft_gone(request)
     if outcome.status == services.ALREADY_SAVED:
@@ -267,8 +296,8 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     if outcome.status == services.PROPOSED:
         messages.info(
             request,
-            f"“{outcome.article.title}” is already in the library and only its importer or "
-            "staff can change it: your version waits for their review.",
+            f"“{outcome.article.title}” is already in this project and only its importer or "
+            "the project's managers can change it: your version waits for their review.",
         )
     else:
         verb = {
@@ -277,30 +306,35 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
             services.UNCHANGED: "Already in the library:",
         }[outcome.status]
         messages.success(request, f"{verb} “{outcome.article.title}”.")
-    following = ImportDraft.objects.filter(user=request.user).first()
+    following = _drafts(request).first()
     if following:
-        return redirect("reader:draft_preview", pk=following.pk)
+        return _to_draft(request, following)
     return redirect(outcome.article)
 
 
 @require_POST
+@in_project(Role.ANNOTATOR)
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = ImportDraft.objects.filter(user=request.user, pk=pk).first()
+    draft = _drafts(request).filter(pk=pk).first()
     if draft is None:
         return _saved_or_gone(request, pk)
     draft.delete()
     messages.info(request, f"Discarded {draft}.")
-    following = ImportDraft.objects.filter(user=request.user).first()
+    following = _drafts(request).first()
     if following:
-        return redirect("reader:draft_preview", pk=following.pk)
-    return redirect("reader:article_import")
+        return _to_draft(request, following)
+    return _to_import(request)
 
 
 @require_GET
 @private_page
+@in_project()
 def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """What changed in the article's text from the version before ``number`` to it."""
-    article = get_object_or_404(Article.objects.only("pk", "slug", "title", "version"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.in_project(request.project).only("pk", "slug", "title", "version", "project"),
+        slug=slug,
+    )
     version = get_object_or_404(ArticleVersion.objects.filter(article=article), number=number)
     previous = ArticleVersion.objects.filter(article=article, number__lt=number).last()
     lines = paragraph_diff(previous.text if previous else "", version.text)
@@ -315,7 +349,10 @@ def _proposal(request: HttpRequest, slug: str, pk: int) -> ArticleProposal:
     """A proposed update is seen by the person who proposed it and by those who may
     accept it; to anyone else it does not exist."""
     proposal = get_object_or_404(
-        ArticleProposal.objects.select_related("article", "proposed_by"), pk=pk, article__slug=slug
+        ArticleProposal.objects.select_related("article", "article__project", "proposed_by"),
+        pk=pk,
+        article__slug=slug,
+        article__project=request.project,
     )
     if proposal.proposed_by_id != request.user.pk and not may_edit_article(
         request.user, proposal.article
@@ -326,6 +363,7 @@ def _proposal(request: HttpRequest, slug: str, pk: int) -> ArticleProposal:
 
 @require_http_methods(["GET", "POST"])
 @private_page
+@in_project()
 def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = _proposal(request, slug, pk)
     article = proposal.article
@@ -349,7 +387,9 @@ def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect(article)
         except services.NotAllowed as error:
             messages.error(request, str(error))
-            return redirect("reader:proposal_review", slug=slug, pk=pk)
+            return redirect(
+                "reader:proposal_review", project=request.project.slug, slug=slug, pk=pk
+            )
         return HttpResponseBadRequest("Choose accept or reject.")
     return render(
         request,

@@ -54,10 +54,13 @@ def test_signup_creates_the_account_and_logs_in(client):
         {"username": "carol", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert response.url == reverse("reader:article_list")
+    assert response.url == reverse("home")
     assert get_user_model().objects.filter(username="carol").exists()
     assert is_logged_in(client)
-    assert client.get(reverse("reader:article_list")).status_code == 200
+    # Open sign-up joins no project: the home page says how to get into one.
+    home = client.get(reverse("home"))
+    assert home.status_code == 200 and "not in any project yet" in home.content.decode()
+    assert client.get(reverse("reader:article_list", args=["default"])).status_code == 404
 
 
 def test_signup_with_mismatched_passwords_shows_errors(client):
@@ -89,7 +92,7 @@ def test_login_page_links_to_signup_only_when_open(client, settings):
 def test_login_with_the_right_password(client, alice, password):
     response = client.post(reverse("login"), {"username": "alice", "password": password})
     assert response.status_code == 302
-    assert response.url == reverse("reader:article_list")
+    assert response.url == reverse("home")
     assert is_logged_in(client)
 
 
@@ -101,7 +104,7 @@ def test_login_with_a_wrong_password_is_refused(client, alice):
 
 
 def test_login_follows_next_to_the_page_asked_for(client, alice, password):
-    target = reverse("reader:article_import")
+    target = reverse("reader:article_import", args=["default"])
     response = client.post(
         f"{reverse('login')}?next={target}", {"username": "alice", "password": password}
     )
@@ -113,14 +116,14 @@ def test_login_does_not_redirect_off_site(client, alice, password):
         f"{reverse('login')}?next=https://evil.example/",
         {"username": "alice", "password": password},
     )
-    assert response.url == reverse("reader:article_list")
+    assert response.url == reverse("home")
 
 
 def test_logout_ends_the_session(alice_client):
     response = alice_client.post(reverse("logout"))
     assert response.status_code == 302
     assert not is_logged_in(alice_client)
-    assert alice_client.get(reverse("reader:article_list")).status_code == 302
+    assert alice_client.get(reverse("reader:article_list", args=["default"])).status_code == 302
 
 
 def test_logout_is_not_a_get(alice_client):
@@ -155,20 +158,20 @@ def test_password_change_with_wrong_old_password_is_refused(alice_client, alice,
 def protected_urls(article) -> list[tuple[str, str]]:
     some = uuid.uuid4()
     return [
-        ("get", reverse("reader:article_list")),
-        ("get", reverse("reader:article_detail", args=[article.slug])),
-        ("get", reverse("reader:article_import")),
-        ("post", reverse("reader:article_import")),
-        ("get", reverse("reader:draft_preview", args=[1])),
-        ("post", reverse("reader:draft_save", args=[1])),
-        ("post", reverse("reader:draft_discard", args=[1])),
+        ("get", reverse("reader:article_list", args=["default"])),
+        ("get", reverse("reader:article_detail", args=["default", article.slug])),
+        ("get", reverse("reader:article_import", args=["default"])),
+        ("post", reverse("reader:article_import", args=["default"])),
+        ("get", reverse("reader:draft_preview", args=["default", 1])),
+        ("post", reverse("reader:draft_save", args=["default", 1])),
+        ("post", reverse("reader:draft_discard", args=["default", 1])),
         ("post", reverse("annotations:create")),
         ("get", reverse("annotations:detail", args=[some])),
         ("get", reverse("annotations:edit", args=[some])),
         ("post", reverse("annotations:edit", args=[some])),
         ("post", reverse("annotations:delete", args=[some])),
-        ("get", reverse("annotations:article_annotations", args=[article.slug])),
-        ("get", reverse("annotations:article_changes", args=[article.slug])),
+        ("get", reverse("article_annotations:list", args=["default", article.slug])),
+        ("get", reverse("article_annotations:changes", args=["default", article.slug])),
         ("get", reverse("export:annotations_csv")),
         ("get", reverse("export:annotations_jsonld")),
         ("get", reverse("password_change")),

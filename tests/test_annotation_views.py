@@ -285,7 +285,7 @@ def test_filters_only_mine_and_by_stance(
 ):
     mine = make_annotation(alice, article, "Damascus has denied", stance_names=["Russia"])
     theirs = make_annotation(bob, article, "Additional reporting", stance_names=["United States"])
-    url = reverse("annotations:article_annotations", args=[article.slug])
+    url = reverse("article_annotations:list", args=["default", article.slug])
 
     def card_ids(**params) -> set[str]:
         html = alice_client.get(url, params, HTTP_HX_REQUEST="true").content.decode()
@@ -300,7 +300,7 @@ def test_filters_only_mine_and_by_stance(
 
 
 def test_article_annotations_fragment_and_page(alice_client, article):
-    url = reverse("annotations:article_annotations", args=[article.slug])
+    url = reverse("article_annotations:list", args=["default", article.slug])
     full = alice_client.get(url)
     assert full.status_code == 302 and full.url == article.get_absolute_url()
     fragment = alice_client.get(url, HTTP_HX_REQUEST="true")
@@ -431,7 +431,7 @@ def test_delete_with_htmx_returns_the_updated_fragment(alice_client, annotation)
 
 
 def changes(client, article, token: str = ""):
-    url = reverse("annotations:article_changes", args=[article.slug])
+    url = reverse("article_annotations:changes", args=["default", article.slug])
     return client.get(url, {"since": token} if token else {}, HTTP_HX_REQUEST="true")
 
 

@@ -41,7 +41,7 @@ def floods(alice) -> Article:
 
 
 def paste_and_save(django_app, user, text: str):
-    page = django_app.get(reverse("reader:article_import"), user=user)
+    page = django_app.get(reverse("reader:article_import", args=["default"]), user=user)
     form = page.forms["import-form"]
     form["text"] = text
     preview = form.submit().follow()
@@ -77,7 +77,7 @@ def test_proposed_update_is_reviewed_with_a_diff_and_accepted_by_the_importer(
     proposal = ArticleProposal.objects.get()
 
     reading = django_app.get(floods.get_absolute_url(), user=alice)
-    review = reading.click(href=reverse("reader:proposal_review", args=[floods.slug, proposal.pk]))
+    review = reading.click(href=reverse("reader:proposal_review", args=["default", floods.slug, proposal.pk]))
     assert [ins.text_content() for ins in pages.parse(review.text).xpath("//ins")] == [added]
     assert [d.text_content() for d in pages.parse(review.text).xpath("//del")] == [FLOODS[3]]
     review.forms["decide"].submit("decision", value="accept").follow()
@@ -101,7 +101,7 @@ def test_a_third_user_neither_sees_nor_decides_a_proposal(
     paste_and_save(django_app, bob, page_claiming(URL, *FORGED))
     proposal = ArticleProposal.objects.get()
     carol = make_user("carol")
-    url = reverse("reader:proposal_review", args=[floods.slug, proposal.pk])
+    url = reverse("reader:proposal_review", args=["default", floods.slug, proposal.pk])
     client.force_login(carol)
     assert client.get(url).status_code == 404
     assert client.post(url, {"decision": "accept"}).status_code == 404
@@ -118,14 +118,24 @@ def test_proposer_cannot_accept_their_own_proposal(client, floods, bob):
     )
     assert paste_and_save_direct.status == services.PROPOSED
     client.force_login(bob)
-    url = reverse("reader:proposal_review", args=[floods.slug, paste_and_save_direct.proposal.pk])
+    url = reverse("reader:proposal_review", args=["default", floods.slug, paste_and_save_direct.proposal.pk])
     assert client.post(url, {"decision": "accept"}).status_code == 403
     assert Article.objects.get(pk=floods.pk).version == 1
 
 
-def test_staff_and_the_importer_may_update_by_pasting(floods, alice, staff):
+def test_a_manager_and_the_importer_may_update_by_pasting(
+    floods, alice, staff, make_user, make_member, default_project
+):
+    # Staff who are not the project's managers only propose, like anyone else.
     outcome = services.article_import(
-        raw=page_claiming(URL, *FLOODS[1:3], "Staff corrected the last line.").encode(), user=staff
+        raw=page_claiming(URL, *FLOODS[1:3], "Staff tried to correct it.").encode(), user=staff
+    )
+    assert outcome.status == services.PROPOSED
+    manager = make_user("mia")
+    make_member(manager, default_project, "manager")
+    outcome = services.article_import(
+        raw=page_claiming(URL, *FLOODS[1:3], "The manager corrected the last line.").encode(),
+        user=manager,
     )
     assert outcome.status == services.UPDATED
     outcome = services.article_import(

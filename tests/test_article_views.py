@@ -14,7 +14,7 @@ from tests.articles import FLOODS, html_article, numbered_article
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("reader:article_list")
+LIST = reverse("reader:article_list", args=["default"])
 
 
 def rows(response) -> list:
@@ -128,7 +128,7 @@ def test_list_full_page_for_other_htmx_targets(alice_client, article):
 
 def test_empty_list_invites_an_import(alice_client):
     response = alice_client.get(LIST)
-    assert reverse("reader:article_import").encode() in response.content
+    assert reverse("reader:article_import", args=["default"]).encode() in response.content
     assert rows(response) == []
 
 
@@ -176,7 +176,7 @@ def test_every_block_on_the_reading_page_has_its_offset(alice_client, article):
 
 
 def test_reading_page_of_an_unknown_slug_is_404(alice_client):
-    assert alice_client.get(reverse("reader:article_detail", args=["no-such"])).status_code == 404
+    assert alice_client.get(reverse("reader:article_detail", args=["default", "no-such"])).status_code == 404
 
 
 def test_reading_page_has_the_annotation_toolbar(alice_client, article, stances):

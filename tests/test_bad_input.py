@@ -98,7 +98,7 @@ def test_failed_import_leaves_an_existing_article_untouched(article, alice):
 
 def upload(alice_client, name: str, raw: bytes, content_type: str = "text/plain"):
     return alice_client.post(
-        reverse("reader:article_import"),
+        reverse("reader:article_import", args=["default"]),
         {"files": [SimpleUploadedFile(name, raw, content_type=content_type)]},
     )
 
@@ -127,13 +127,13 @@ def test_import_page_refuses_upload_over_the_size_limit(alice_client):
 
 def test_import_page_refuses_pasted_html_without_an_article(alice_client):
     response = alice_client.post(
-        reverse("reader:article_import"), {"text": NO_ARTICLE_HTML.decode()}
+        reverse("reader:article_import", args=["default"]), {"text": NO_ARTICLE_HTML.decode()}
     )
     assert_refused_on_page(response, "no article text")
 
 
 def test_import_page_refuses_whitespace_only_paste(alice_client):
-    response = alice_client.post(reverse("reader:article_import"), {"text": "  \n\n\t "})
+    response = alice_client.post(reverse("reader:article_import", args=["default"]), {"text": "  \n\n\t "})
     assert_refused_on_page(response, "paste an article")
 
 
@@ -143,7 +143,7 @@ def test_import_page_decodes_a_windows_1252_upload(alice_client):
     draft = ImportDraft.objects.get()
     preview = alice_client.get(response.url)
     assert "Renée Dubois" in preview.content.decode()
-    save = alice_client.post(reverse("reader:draft_save", args=[draft.pk]))
+    save = alice_client.post(reverse("reader:draft_save", args=["default", draft.pk]))
     assert save.status_code == 302
     article = Article.objects.get()
     assert "€4" in article.text and "“We are asking for a fair rent.”" in article.text
@@ -227,7 +227,7 @@ def test_command_reports_failing_url(kind, loopback):
 def test_import_page_reports_failing_url(kind, loopback, alice_client):
     with LocalServer() as server:
         url, reason = failing_url(kind, server)
-        response = alice_client.post(reverse("reader:article_import"), {"url": url})
+        response = alice_client.post(reverse("reader:article_import", args=["default"]), {"url": url})
     assert_refused_on_page(response, reason)
 
 
@@ -236,7 +236,7 @@ def test_url_import_refuses_loopback_unless_allowed(settings, alice_client):
     with LocalServer() as server:
         server.route("/article", Reply(body=b"<html><body><p>x</p></body></html>"))
         response = alice_client.post(
-            reverse("reader:article_import"), {"url": server.url("/article")}
+            reverse("reader:article_import", args=["default"]), {"url": server.url("/article")}
         )
         assert server.requests == []
     assert 400 <= response.status_code < 500

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_reading_page_stance_filter_that_is_no_number_is_a_400(alice_client, article, value):
     for url in (
         article.get_absolute_url(),
-        reverse("annotations:article_annotations", args=[article.slug]),
+        reverse("article_annotations:list", args=["default", article.slug]),
     ):
         response = alice_client.get(url, {"f_stance": value}, HTTP_HX_REQUEST="true")
         assert response.status_code == 400
@@ -34,7 +34,7 @@ def test_reading_page_stance_filter_by_number_still_filters(alice_client, articl
 
 
 def test_reading_pages_are_private_and_vary_on_htmx(alice_client, article):
-    for url in (article.get_absolute_url(), "/"):
+    for url in (article.get_absolute_url(), reverse("reader:article_list", args=["default"])):
         response = alice_client.get(url)
         assert response.status_code == 200
         assert {"private", "no-store"} <= {
@@ -42,6 +42,6 @@ def test_reading_pages_are_private_and_vary_on_htmx(alice_client, article):
         }
         assert "HX-Request" in response["Vary"]
     fragment = alice_client.get(
-        reverse("annotations:article_annotations", args=[article.slug]), HTTP_HX_REQUEST="true"
+        reverse("article_annotations:list", args=["default", article.slug]), HTTP_HX_REQUEST="true"
     )
     assert "no-store" in fragment["Cache-Control"] and "HX-Request" in fragment["Vary"]

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from annotations.models import Annotation
+from projects.services import invitation_create
 from reader.models import ImportDraft
 from tests.articles import FLOODS
 
@@ -31,12 +32,16 @@ def routes(patterns=None, prefix: str = "") -> Iterator[str]:
             yield route
 
 
-def fill(route: str, *, annotation: Annotation, draft: ImportDraft) -> str:
+def fill(route: str, *, annotation: Annotation, draft: ImportDraft, token: str) -> str:
     values = {
+        "<slug:project>": annotation.article.project.slug,
         "<uuid:pk>": str(annotation.pk),
         "<int:pk>": str(draft.pk),
         "<slug:slug>": annotation.article.slug,
         "<int:number>": "1",
+        "<str:token>": token,
+        "<slug:download>": "tables",
+        "<path:rest>": "annotations/",
     }
     for placeholder, value in values.items():
         route = route.replace(placeholder, value)
@@ -61,13 +66,19 @@ def database_state() -> dict[str, object]:
 def walk(alice, article, make_annotation) -> list[str]:
     annotation = make_annotation(alice, article, "Additional reporting", note="kept")
     draft = ImportDraft.objects.create(user=alice, raw_input="\n\n".join(FLOODS).encode())
-    return [fill(r, annotation=annotation, draft=draft) for r in routes()]
+    _invitation, token = invitation_create(
+        project=article.project, user=alice, role="viewer", days=1, max_uses=1
+    )
+    return [fill(r, annotation=annotation, draft=draft, token=token) for r in routes()]
 
 
 def test_the_walk_reaches_every_kind_of_route(walk):
     expected = {
         "/annotations/new/",
         "/articles/import/",
+        "/p/default/import/",
+        "/p/default/codebook/",
+        "/p/default/members/",
         "/export/import-annotations/",
         "/accounts/login/",
         "/accounts/logout/",

@@ -78,8 +78,9 @@ def test_header_lists_the_columns_in_design_order(alice_client, annotated):
     text = body(alice_client.get(URL)).decode("utf-8")
     first_line = text.split("\r\n", 1)[0]
     assert first_line == (
-        "annotation_id,article_id,article_title,article_url,source,published,user,stances,"
-        "quote,prefix,suffix,start,end,note,visibility,anchor_status,created_at,updated_at"
+        "annotation_id,project,article_id,article_title,article_url,source,published,user,"
+        "stances,quote,prefix,suffix,start,end,note,visibility,anchor_status,created_at,"
+        "updated_at,codebook_version"
     )
 
 

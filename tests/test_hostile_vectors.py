@@ -115,7 +115,7 @@ def test_vectors_as_imported_article_html_are_harmless_text(alice, alice_client,
     article = outcome.article
     assert article.text.count(FILLER) >= len(vectors) // 2, "the extractor kept too little"
     root = assert_reading_page_is_harmless(alice_client, article)
-    listing = pages.page(alice_client.get(reverse("reader:article_list"), {"q": "harbour"}))
+    listing = pages.page(alice_client.get(reverse("reader:article_list", args=["default"]), {"q": "harbour"}))
     assert pages.page_unsafe_markup(listing) == []
     assert root.xpath("//title")[0].text_content()
 
@@ -131,7 +131,7 @@ def test_vectors_pasted_on_the_import_page_are_harmless_text(
     settings.ANNOTATION_CREATE_RATES = ()  # no limit: many saves in one test
     pasted = (hostile_text_page if kind == "text" else hostile_html_page)(number, vectors)
     pasted = pasted.encode("utf-8", "replace").decode("utf-8")  # a browser sends no lone surrogate
-    response = alice_client.post(reverse("reader:article_import"), {"text": pasted})
+    response = alice_client.post(reverse("reader:article_import", args=["default"]), {"text": pasted})
     if response.status_code != 302:
         assert response.status_code == 422
         assert refusal_message(response)
@@ -149,8 +149,8 @@ def test_vectors_pasted_on_the_import_page_are_harmless_text(
     for region in regions:
         assert pages.unsafe_markup(region) == []
     assert pages.page_unsafe_markup(preview) == []
-    draft_pk = int(re.search(r"/articles/import/(\d+)/", response["Location"]).group(1))
-    saved = alice_client.post(reverse("reader:draft_save", args=[draft_pk]))
+    draft_pk = int(re.search(r"/import/(\d+)/", response["Location"]).group(1))
+    saved = alice_client.post(reverse("reader:draft_save", args=["default", draft_pk]))
     assert saved.status_code == 302
     article = Article.objects.order_by("-pk").first()
     if article is not None and saved["Location"] == article.get_absolute_url():

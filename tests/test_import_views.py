@@ -14,7 +14,7 @@ from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db
 
-IMPORT = reverse("reader:article_import")
+IMPORT = reverse("reader:article_import", args=["default"])
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def seed_draft(alice_client, seed_bytes) -> ImportDraft:
     response = alice_client.post(IMPORT, {"text": seed_bytes.decode("utf-8")})
     assert response.status_code == 302
     draft = ImportDraft.objects.get()
-    assert response.url == reverse("reader:draft_preview", args=[draft.pk])
+    assert response.url == reverse("reader:draft_preview", args=["default", draft.pk])
     return draft
 
 
@@ -44,7 +44,7 @@ def test_paste_creates_a_draft_and_nothing_else(seed_draft):
 
 
 def test_preview_shows_cleaned_article_and_dropped_blocks_with_rules(alice_client, seed_draft):
-    response = alice_client.get(reverse("reader:draft_preview", args=[seed_draft.pk]))
+    response = alice_client.get(reverse("reader:draft_preview", args=["default", seed_draft.pk]))
     assert response.status_code == 200
     root = pages.page(response)
     body = root.xpath('//div[contains(@class, "article-body")]')[0]
@@ -68,7 +68,7 @@ def test_preview_shows_cleaned_article_and_dropped_blocks_with_rules(alice_clien
 
 def test_preview_fragment_for_htmx(alice_client, seed_draft):
     response = alice_client.post(
-        reverse("reader:draft_preview", args=[seed_draft.pk]),
+        reverse("reader:draft_preview", args=["default", seed_draft.pk]),
         {"restore": [9]},
         HTTP_HX_REQUEST="true",
     )
@@ -88,7 +88,7 @@ def test_restoring_a_dropped_block_puts_its_text_in_the_saved_article(alice_clie
     chrome = [s for s in _prepared_segments(seed_draft) if s["role"] == CHROME]
     appeal = next(s for s in chrome if s["text"] == "Your support makes all the difference.")
     response = alice_client.post(
-        reverse("reader:draft_save", args=[seed_draft.pk]), {"restore": [appeal["index"]]}
+        reverse("reader:draft_save", args=["default", seed_draft.pk]), {"restore": [appeal["index"]]}
     )
     article = Article.objects.get()
     assert response.status_code == 302 and response.url == article.get_absolute_url()
@@ -99,7 +99,7 @@ def test_restoring_a_dropped_block_puts_its_text_in_the_saved_article(alice_clie
 
 
 def test_saving_without_restore_keeps_chrome_out(alice_client, seed_draft):
-    alice_client.post(reverse("reader:draft_save", args=[seed_draft.pk]))
+    alice_client.post(reverse("reader:draft_save", args=["default", seed_draft.pk]))
     article = Article.objects.get()
     assert "Your support makes all the difference." not in article.text
     assert article.imported_by.username == "alice"
@@ -108,14 +108,14 @@ def test_saving_without_restore_keeps_chrome_out(alice_client, seed_draft):
 def test_restore_of_an_index_that_is_not_dropped_is_ignored(alice_client, seed_draft):
     body_index = next(s["index"] for s in _prepared_segments(seed_draft) if s["role"] == "body")
     alice_client.post(
-        reverse("reader:draft_save", args=[seed_draft.pk]), {"restore": [body_index, 999]}
+        reverse("reader:draft_save", args=["default", seed_draft.pk]), {"restore": [body_index, 999]}
     )
     article = Article.objects.get()
     assert article.cleaning_report["restored"] == []
 
 
 def test_discard_removes_the_draft(alice_client, seed_draft):
-    response = alice_client.post(reverse("reader:draft_discard", args=[seed_draft.pk]))
+    response = alice_client.post(reverse("reader:draft_discard", args=["default", seed_draft.pk]))
     assert response.status_code == 302 and response.url == IMPORT
     assert not ImportDraft.objects.exists() and not Article.objects.exists()
 
@@ -128,15 +128,15 @@ def test_uploading_several_files_previews_them_one_after_another(alice_client):
     response = alice_client.post(IMPORT, {"files": files})
     drafts = list(ImportDraft.objects.order_by("pk"))
     assert [d.filename for d in drafts] == ["story-1.txt", "story-2.txt", "story-3.txt"]
-    assert response.url == reverse("reader:draft_preview", args=[drafts[0].pk])
+    assert response.url == reverse("reader:draft_preview", args=["default", drafts[0].pk])
 
     first = alice_client.get(response.url).content.decode()
     assert "report number 1" in first and "2 more imports wait" in first
-    saved = alice_client.post(reverse("reader:draft_save", args=[drafts[0].pk]))
-    assert saved.url == reverse("reader:draft_preview", args=[drafts[1].pk])
-    discarded = alice_client.post(reverse("reader:draft_discard", args=[drafts[1].pk]))
-    assert discarded.url == reverse("reader:draft_preview", args=[drafts[2].pk])
-    last = alice_client.post(reverse("reader:draft_save", args=[drafts[2].pk]))
+    saved = alice_client.post(reverse("reader:draft_save", args=["default", drafts[0].pk]))
+    assert saved.url == reverse("reader:draft_preview", args=["default", drafts[1].pk])
+    discarded = alice_client.post(reverse("reader:draft_discard", args=["default", drafts[1].pk]))
+    assert discarded.url == reverse("reader:draft_preview", args=["default", drafts[2].pk])
+    last = alice_client.post(reverse("reader:draft_save", args=["default", drafts[2].pk]))
     assert Article.objects.count() == 2
     assert last.url == Article.objects.get(title__contains="number 3").get_absolute_url()
 
@@ -158,15 +158,15 @@ def test_two_kinds_of_input_at_once_are_refused(alice_client):
 
 def test_pending_drafts_are_offered_on_the_import_page(alice_client, seed_draft):
     page = alice_client.get(IMPORT).content.decode()
-    assert reverse("reader:draft_preview", args=[seed_draft.pk]) in page
+    assert reverse("reader:draft_preview", args=["default", seed_draft.pk]) in page
 
 
 def test_each_user_sees_only_their_own_drafts(seed_draft, bob_client):
-    preview = reverse("reader:draft_preview", args=[seed_draft.pk])
+    preview = reverse("reader:draft_preview", args=["default", seed_draft.pk])
     assert bob_client.get(preview).status_code == 404
     assert bob_client.post(preview, {"restore": [9]}).status_code == 404
-    assert bob_client.post(reverse("reader:draft_save", args=[seed_draft.pk])).status_code == 404
-    assert bob_client.post(reverse("reader:draft_discard", args=[seed_draft.pk])).status_code == 404
+    assert bob_client.post(reverse("reader:draft_save", args=["default", seed_draft.pk])).status_code == 404
+    assert bob_client.post(reverse("reader:draft_discard", args=["default", seed_draft.pk])).status_code == 404
     assert ImportDraft.objects.filter(pk=seed_draft.pk).exists()
     assert not Article.objects.exists()
     page = bob_client.get(IMPORT).content.decode()
@@ -194,14 +194,14 @@ def test_seed_upload_keeps_its_filename(alice_client, seed_bytes):
     upload = SimpleUploadedFile(SEED.name, seed_bytes, content_type="text/plain")
     response = alice_client.post(IMPORT, {"files": [upload]})
     draft = ImportDraft.objects.get()
-    alice_client.post(reverse("reader:draft_save", args=[draft.pk]))
+    alice_client.post(reverse("reader:draft_save", args=["default", draft.pk]))
     assert response.status_code == 302
     assert Article.objects.get().raw_filename == SEED.name
 
 
 def test_preview_sums_up_dropped_blocks_by_rule(alice_client):
     response = alice_client.post(
-        reverse("reader:article_import"), {"text": SEED.read_text(encoding="utf-8")}, follow=True
+        reverse("reader:article_import", args=["default"]), {"text": SEED.read_text(encoding="utf-8")}, follow=True
     )
     assert response.status_code == 200
     prepared = response.context["prepared"]

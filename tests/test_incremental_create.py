@@ -77,7 +77,7 @@ def test_a_save_on_an_annotated_article_swaps_only_what_changed(
     poller = by_id["poller"]
     assert poller.get("hx-swap-oob") == "true"
     token_response = alice_client.get(
-        reverse("annotations:article_changes", args=[article.slug])
+        reverse("article_annotations:changes", args=["default", article.slug])
         + "?since="
         + poller.get("hx-get").split("since=")[1],
         HTTP_HX_REQUEST="true",
@@ -174,7 +174,7 @@ def test_a_save_slipping_in_after_the_check_leaves_the_page_to_its_poller(
     assert by_id["annotation-total"].text_content() == "(2)"
     since = by_id["poller"].get("hx-get").split("since=")[1]
     changes = alice_client.get(
-        reverse("annotations:article_changes", args=[article.slug]) + "?since=" + since,
+        reverse("article_annotations:changes", args=["default", article.slug]) + "?since=" + since,
         HTTP_HX_REQUEST="true",
     )
     assert changes.status_code == 200

@@ -35,7 +35,7 @@ def test_logged_out_cookie_no_longer_works(client, alice, password):
     client.post(reverse("logout"))
     thief = Client()
     thief.cookies["sessionid"] = old_cookie
-    response = thief.get(reverse("reader:article_list"))
+    response = thief.get(reverse("reader:article_list", args=["default"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -49,8 +49,8 @@ def test_changing_password_ends_other_sessions(alice, password):
         {"old_password": password, "new_password1": "another-long-pass-92", "new_password2": "another-long-pass-92"},
     )
     assert response.status_code == 302
-    assert laptop.get(reverse("reader:article_list")).status_code == 200
-    assert phone.get(reverse("reader:article_list")).status_code == 302
+    assert laptop.get(reverse("reader:article_list", args=["default"])).status_code == 200
+    assert phone.get(reverse("reader:article_list", args=["default"])).status_code == 302
 
 
 def test_login_is_throttled_after_ten_failures_whatever_the_account(alice, password):
@@ -166,7 +166,7 @@ def test_deploy_check_is_clean_with_the_documented_production_environment():
 
 
 def test_every_page_sends_a_csp_without_inline_scripts(alice_client, article):
-    for url in [reverse("reader:article_list"), article.get_absolute_url(), reverse("reader:article_import")]:
+    for url in [reverse("reader:article_list", args=["default"]), article.get_absolute_url(), reverse("reader:article_import", args=["default"])]:
         policy = alice_client.get(url)["Content-Security-Policy"]
         script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
         assert "'unsafe-inline'" not in script_src

@@ -59,7 +59,7 @@ def test_note_over_the_limit_is_refused_on_create_and_edit_with_the_limit_named(
 
 def test_pasted_text_under_the_import_limit_but_over_two_megabytes_is_accepted(alice_client):
     response = alice_client.post(
-        reverse("reader:article_import"), {"text": pasted_article(3 * 1024 * 1024)}
+        reverse("reader:article_import", args=["default"]), {"text": pasted_article(3 * 1024 * 1024)}
     )
     assert response.status_code == 302
     assert ImportDraft.objects.count() == 1
@@ -67,7 +67,7 @@ def test_pasted_text_under_the_import_limit_but_over_two_megabytes_is_accepted(a
 
 def test_pasted_text_over_the_import_limit_is_refused_with_a_message(alice_client):
     response = alice_client.post(
-        reverse("reader:article_import"), {"text": pasted_article(settings.IMPORT_MAX_BYTES + 1)}
+        reverse("reader:article_import", args=["default"]), {"text": pasted_article(settings.IMPORT_MAX_BYTES + 1)}
     )
     assert response.status_code in (400, 413, 422)
     assert "5 MB" in response.content.decode()
@@ -76,7 +76,7 @@ def test_pasted_text_over_the_import_limit_is_refused_with_a_message(alice_clien
 
 def test_a_request_over_every_limit_gets_a_page_that_says_why(alice_client):
     response = alice_client.post(
-        reverse("reader:article_import"), {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
+        reverse("reader:article_import", args=["default"]), {"text": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
     )
     assert response.status_code == 400
     assert "5 MB" in response.content.decode()

@@ -192,7 +192,7 @@ def view_annotation(world: World, client: Client, thing: str) -> str:
     # The reading page, its fragment and the list agree with the detail view.
     reading = client.get(world.article.get_absolute_url())
     fragment = client.get(
-        reverse("annotations:article_annotations", args=[world.article.slug]), **HTMX
+        reverse("article_annotations:list", args=["default", world.article.slug]), **HTMX
     )
     for response in (reading, fragment):
         if outcome == LOGIN:
@@ -267,7 +267,7 @@ def view_article(world: World, client: Client) -> str:
     return same_outcome(
         [
             client.get(world.article.get_absolute_url()),
-            client.get(reverse("reader:article_list")),
+            client.get(reverse("reader:article_list", args=["default"])),
         ]
     )
 
@@ -501,12 +501,12 @@ def test_walking_sequential_draft_ids_finds_nothing(world, alice, bob):
             ("draft_save", "post"),
             ("draft_discard", "post"),
         ):
-            response = getattr(bob_client, method)(reverse(f"reader:{name}", args=[pk]))
+            response = getattr(bob_client, method)(reverse(f"reader:{name}", args=["default", pk]))
             assert response.status_code == 404, (name, pk)
     assert ImportDraft.objects.filter(user=alice).count() == 3
     assert Article.objects.count() == 1
-    page = bob_client.get(reverse("reader:article_import")).content.decode()
-    assert not any(re.search(rf"/articles/import/{d.pk}/", page) for d in drafts)
+    page = bob_client.get(reverse("reader:article_import", args=["default"])).content.decode()
+    assert not any(re.search(rf"/import/{d.pk}/", page) for d in drafts)
 
 
 def test_walking_article_ids_in_export_filters_reveals_only_visible_annotations(world):

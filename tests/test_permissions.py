@@ -148,7 +148,7 @@ def test_private_annotation_is_not_counted_for_the_other_user(bob_client, articl
         " ".join(li.text_content().split()) for li in root.xpath('//ul[@class="stance-legend"]/li')
     }
     assert "1 Russia 1" in legend
-    row = pages.page(bob_client.get(reverse("reader:article_list")))
+    row = pages.page(bob_client.get(reverse("reader:article_list", args=["default"])))
     count = row.xpath('//li[contains(@class, "article-row")]//*[contains(@class, "count")]')[0]
     assert count.text_content().strip() == "1 annotation"
 
@@ -160,7 +160,7 @@ def test_private_annotation_author_is_not_offered_as_a_filter(bob_client, articl
 
 
 def test_filtering_by_author_does_not_reveal_private_annotations(bob_client, article, private):
-    url = reverse("annotations:article_annotations", args=[article.slug])
+    url = reverse("article_annotations:list", args=["default", article.slug])
     response = bob_client.get(url, {"f_author": "alice"}, HTTP_HX_REQUEST="true")
     assert str(private.pk) not in response.content.decode()
 
@@ -181,7 +181,7 @@ def test_private_annotation_is_not_in_the_fragment_after_the_other_user_annotate
 def test_private_annotation_does_not_change_the_other_users_token(
     bob_client, article, alice, make_annotation
 ):
-    url = reverse("annotations:article_changes", args=[article.slug])
+    url = reverse("article_annotations:changes", args=["default", article.slug])
     first = bob_client.get(url, HTTP_HX_REQUEST="true")
     token = first.content.decode().split("since=")[1].split('"')[0]
     note = make_annotation(alice, article, PRIVATE_QUOTE, visibility="private")

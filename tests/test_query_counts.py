@@ -57,7 +57,7 @@ def test_reading_page_queries_do_not_grow_with_annotations(
     alice_client, alice, bob, make_user, article, stances, htmx
 ):
     url = (
-        reverse("annotations:article_annotations", args=[article.slug])
+        reverse("article_annotations:list", args=["default", article.slug])
         if htmx
         else article.get_absolute_url()
     )
@@ -88,22 +88,22 @@ def test_changes_endpoint_is_cheap(
     bob_client, alice, article, stances, django_assert_max_num_queries
 ):
     bulk_annotations(article, [alice], stances, 200)
-    url = reverse("annotations:article_changes", args=[article.slug])
+    url = reverse("article_annotations:changes", args=["default", article.slug])
     with django_assert_max_num_queries(6):
         bob_client.get(url, HTTP_HX_REQUEST="true")
 
 
 def test_article_list_queries_do_not_grow_with_articles(alice_client, alice):
     services.article_import(raw=numbered_article(0), user=alice)
-    one = queries_for(alice_client, reverse("reader:article_list"))
+    one = queries_for(alice_client, reverse("reader:article_list", args=["default"]))
     for n in range(1, 30):
         services.article_import(raw=numbered_article(n), user=alice)
-    thirty = queries_for(alice_client, reverse("reader:article_list"))
+    thirty = queries_for(alice_client, reverse("reader:article_list", args=["default"]))
     assert thirty == one
 
 
 def test_article_list_fragment_queries_do_not_grow_with_articles(alice_client, alice):
-    url = reverse("reader:article_list")
+    url = reverse("reader:article_list", args=["default"])
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "article-results"}
     services.article_import(raw=numbered_article(0), user=alice)
     one = queries_for(alice_client, url, **headers)

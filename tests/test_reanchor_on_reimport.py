@@ -99,6 +99,6 @@ def test_reanchored_highlight_renders_on_its_quote(
     annotation.refresh_from_db()
     article = Article.objects.get()
     assert article.text[annotation.start : annotation.end] == QUOTE
-    response = alice_client.get(reverse("reader:article_detail", args=[article.slug]))
+    response = alice_client.get(reverse("reader:article_detail", args=["default", article.slug]))
     marks = pages.page(response).xpath('//*[@id="article-body"]//mark')
     assert "".join(m.text_content() for m in marks) == QUOTE

@@ -14,7 +14,7 @@ from tests.articles import FLOODS, numbered_article, plain_article
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("reader:article_list")
+LIST = reverse("reader:article_list", args=["default"])
 HOSTILE = [
     '"',
     '""',
@@ -257,7 +257,7 @@ def test_list_sorts_by_relevance_only_with_a_query(alice_client, alice):
         services.article_import(
             raw=f"{title}\n\n{body} {body} {body}".encode(), user=alice, filename=f"{title}.txt"
         )
-    url = reverse("reader:article_list")
+    url = reverse("reader:article_list", args=["default"])
     ranked = alice_client.get(url, {"q": "bridge", "sort": "relevance"})
     assert ranked.status_code == 200
     titles = [a.title for a in ranked.context["page"]]

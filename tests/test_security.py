@@ -45,7 +45,7 @@ def test_state_changes_without_a_csrf_token_are_refused(
         (reverse("annotations:create"), selection(article)),
         (reverse("annotations:edit", args=[mine.pk]), {"version": 1, "note": "changed"}),
         (reverse("annotations:delete", args=[mine.pk]), {}),
-        (reverse("reader:article_import"), {"text": "\n\n".join(FLOODS)}),
+        (reverse("reader:article_import", args=["default"]), {"text": "\n\n".join(FLOODS)}),
         (reverse("logout"), {}),
         (
             reverse("password_change"),
@@ -83,12 +83,12 @@ def test_the_htmx_header_token_from_the_page_is_accepted(csrf_client, article):
 
 
 def test_the_form_token_from_the_page_is_accepted(csrf_client, article):
-    page = pages.page(csrf_client.get(reverse("reader:article_import")))
+    page = pages.page(csrf_client.get(reverse("reader:article_import", args=["default"])))
     token = page.xpath(
         '//form[contains(@class, "import-form")]//input[@name="csrfmiddlewaretoken"]'
     )[0].get("value")
     response = csrf_client.post(
-        reverse("reader:article_import"),
+        reverse("reader:article_import", args=["default"]),
         {"text": "\n\n".join(FLOODS), "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
@@ -105,10 +105,10 @@ def test_get_never_changes_state(alice_client, alice, article, make_annotation):
         reverse("annotations:create"),
         reverse("annotations:edit", args=[mine.pk]),
         reverse("annotations:delete", args=[mine.pk]),
-        reverse("reader:draft_save", args=[draft.pk]),
-        reverse("reader:draft_discard", args=[draft.pk]),
-        reverse("reader:draft_preview", args=[draft.pk]),
-        reverse("reader:article_import"),
+        reverse("reader:draft_save", args=["default", draft.pk]),
+        reverse("reader:draft_discard", args=["default", draft.pk]),
+        reverse("reader:draft_preview", args=["default", draft.pk]),
+        reverse("reader:article_import", args=["default"]),
         reverse("logout"),
     ]
     for url in urls:
@@ -217,7 +217,7 @@ def test_hostile_imported_html_never_reaches_the_page_as_markup(
 
 
 def test_hostile_pasted_html_preview_is_harmless(alice_client):
-    response = alice_client.post(reverse("reader:article_import"), {"text": HOSTILE_ARTICLE})
+    response = alice_client.post(reverse("reader:article_import", args=["default"]), {"text": HOSTILE_ARTICLE})
     preview = pages.page(alice_client.get(response.url))
     for region in preview.xpath(
         '//*[contains(@class, "article-body")] | //aside[@class="dropped"]'
@@ -263,10 +263,10 @@ def test_every_page_sends_a_csp_without_inline_scripts(
     draft = ImportDraft.objects.create(user=alice, raw_input="\n\n".join(FLOODS).encode())
     logged_out = [reverse("login"), reverse("signup")]
     logged_in = [
-        reverse("reader:article_list"),
+        reverse("reader:article_list", args=["default"]),
         article.get_absolute_url(),
-        reverse("reader:article_import"),
-        reverse("reader:draft_preview", args=[draft.pk]),
+        reverse("reader:article_import", args=["default"]),
+        reverse("reader:draft_preview", args=["default", draft.pk]),
         reverse("annotations:detail", args=[annotation.pk]),
         reverse("annotations:edit", args=[annotation.pk]),
         reverse("annotations:delete", args=[annotation.pk]),

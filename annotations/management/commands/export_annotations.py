@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import export
+from projects.commands import add_project_option, resolve_projects
+from projects.models import Project
 
 
 class Command(BaseCommand):
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             "without a source URL; the web export uses the request's. Default: site-relative.",
         )
         parser.add_argument("--output", "-o", help="File to write; default standard output.")
+        add_project_option(parser, many=True)
 
     def handle(self, *args, **options):
         viewer = None
@@ -58,8 +61,16 @@ class Command(BaseCommand):
             "bom": "1" if options["bom"] else "",
         }
         try:
+            projects = resolve_projects(options["project"], options["all_projects"])
+            chosen = (
+                Project.objects.all()
+                if projects is None
+                else Project.objects.filter(pk__in=[p.pk for p in projects])
+            )
             export_options = export.parse_options(
-                {k: v for k, v in params.items() if v is not None}
+                {k: v for k, v in params.items() if v is not None},
+                projects=chosen,
+                project_ids=None if projects is None else tuple(p.pk for p in projects),
             )
             export.annotations_for(viewer=viewer, options=export_options)
         except export.FilterError as error:

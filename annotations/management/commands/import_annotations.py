@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from annotations import importing
+from projects.commands import add_project_option, resolve_project
 
 
 class Command(BaseCommand):
@@ -45,8 +46,10 @@ class Command(BaseCommand):
             help="Write tags that are not stances into the note as “Tags: …”.",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_project_option(parser)
 
     def handle(self, *args, file: Path, user: str, keep_authors: bool, base_url: str, **options):
+        project = resolve_project(options["project"])
         importer = get_user_model().objects.filter(username=user).first()
         if importer is None:
             raise CommandError(f"No user named {user!r}.")
@@ -73,6 +76,7 @@ class Command(BaseCommand):
                 tag_map=importing.parse_tag_map(options["map_tag"]),
                 tags_in_note=options["tags_in_note"],
                 progress=progress,
+                project=project,
             )
         except importing.ImportError_ as error:
             raise CommandError(f"{file}: {error}") from error

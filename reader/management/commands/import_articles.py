@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
+from projects.commands import add_project_option, resolve_project
 from reader import services
 from reader.importing.types import ImportFailed
 
@@ -45,8 +46,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument("--user", help="Record this username as the importer.")
+        add_project_option(parser)
 
-    def handle(self, *args, sources: list[str], user: str | None, **options):
+    def handle(self, *args, sources: list[str], user: str | None, project: str | None, **options):
+        self.project = resolve_project(project)
         importer = None
         if user:
             from django.contrib.auth import get_user_model
@@ -82,7 +85,7 @@ class Command(BaseCommand):
         failed: list[tuple[str, str]] = []
         for source in sources:
             if source.lower().startswith(("http://", "https://")):
-                jobs.append(Job(source, lambda url=source: services.article_import_url(url=url, user=user)))
+                jobs.append(Job(source, lambda url=source: services.article_import_url(url=url, user=user, project=self.project)))
                 continue
             path = Path(source)
             if not path.exists():
@@ -103,13 +106,14 @@ class Command(BaseCommand):
                     jobs.append(Job(str(file), lambda f=file: self._file_job(f, user)))
         return jobs, failed
 
-    @staticmethod
-    def _file_job(path: Path, user):
+    def _file_job(self, path: Path, user):
         if path.stat().st_size > settings.IMPORT_MAX_BYTES:
             raise ImportFailed(
                 f"larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB; nothing was imported."
             )
-        return services.article_import(raw=path.read_bytes(), user=user, filename=path.name)
+        return services.article_import(
+            raw=path.read_bytes(), user=user, filename=path.name, project=self.project
+        )
 
     def _jsonl_jobs(self, path: Path, user) -> Iterator[Job]:
         if path.stat().st_size > 50 * settings.IMPORT_MAX_BYTES:
@@ -123,8 +127,7 @@ class Command(BaseCommand):
             if line.strip():
                 yield Job(f"{path}:{number}", lambda line=line, n=number: self._row_job(line, n, user))
 
-    @staticmethod
-    def _row_job(line: str, number: int, user):
+    def _row_job(self, line: str, number: int, user):
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
@@ -149,4 +152,5 @@ class Command(BaseCommand):
             filename="row.html" if body is html else "row.txt",
             charset="utf-8",
             metadata=metadata,
+            project=self.project,
         )

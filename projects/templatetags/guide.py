@@ -1,0 +1,26 @@
+"""The coding guide's Markdown, rendered and then cleaned: what a manager types can
+format text and link, never run script or load anything."""
+
+from __future__ import annotations
+
+import bleach
+import markdown as md
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+TAGS = ["p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h4", "h5"]
+ATTRIBUTES = {"a": ["href", "title"]}
+PROTOCOLS = ["http", "https", "mailto"]
+
+
+@register.filter
+def guide_markdown(text: str) -> str:
+    if not text:
+        return ""
+    # Markdown's own raw HTML is escaped first; bleach then keeps only the tags above.
+    html = md.markdown(text.replace("<", "&lt;"), extensions=[], output_format="html")
+    cleaned = bleach.clean(html, tags=TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True)
+    linked = bleach.linkify(cleaned, callbacks=[bleach.callbacks.nofollow, bleach.callbacks.target_blank])
+    return mark_safe(linked)  # noqa: S308 - cleaned by bleach above
