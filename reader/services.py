@@ -378,7 +378,7 @@ def article_proposal_accept(*, proposal: ArticleProposal, user) -> dict[str, int
     article = Article.objects.select_for_update().get(pk=proposal.article_id)
     proposal = ArticleProposal.objects.select_for_update().get(pk=proposal.pk)
     if not may_edit_article(user, article):
-        raise NotAllowed("Only the article's importer or staff can accept a proposed update.")
+        raise NotAllowed("Only the article's importer and the project's managers can accept a proposed update.")
     if proposal.status != ArticleProposal.Status.PENDING:
         raise NotAllowed("This proposed update was already decided.")
     article.title = proposal.title
@@ -410,7 +410,7 @@ def article_proposal_accept(*, proposal: ArticleProposal, user) -> dict[str, int
 def article_proposal_reject(*, proposal: ArticleProposal, user) -> None:
     article = Article.objects.get(pk=proposal.article_id)
     if not may_edit_article(user, article):
-        raise NotAllowed("Only the article's importer or staff can reject a proposed update.")
+        raise NotAllowed("Only the article's importer and the project's managers can reject a proposed update.")
     changed = ArticleProposal.objects.filter(
         pk=proposal.pk, status=ArticleProposal.Status.PENDING
     ).update(status=ArticleProposal.Status.REJECTED, decided_by=user, decided_at=timezone.now())

@@ -371,7 +371,7 @@ def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         decision = request.POST.get("decision")
         if not editor:
-            raise PermissionDenied("Only the article's importer or staff can decide.")
+            raise PermissionDenied("Only the article's importer and the project's managers can decide.")
         try:
             if decision == "accept":
                 counts = services.article_proposal_accept(proposal=proposal, user=request.user)
@@ -400,6 +400,40 @@ def proposal_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "editor": editor,
             "lines": paragraph_diff(article.text, proposal.text),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@private_page
+@in_project(Role.MANAGER)
+def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """A manager deletes an article, after a page that says whose annotations go with it."""
+    article = get_object_or_404(
+        Article.objects.in_project(request.project).only("pk", "slug", "title", "project"),
+        slug=slug,
+    )
+    # Everyone's, private ones included: they are deleted too, so the count says so
+    # (without saying what they are).
+    by_person = list(
+        Annotation.objects.filter(article=article)
+        .values_list("user__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user__username")
+    )
+    if request.method == "POST":
+        if request.POST.get("confirm") != "delete":
+            return HttpResponseBadRequest("Confirm the deletion with the button on the page.")
+        title = article.title
+        article.delete()
+        total = sum(n for _name, n in by_person)
+        messages.success(
+            request, f"Deleted “{title}” and its {total} annotation{pluralize(total)}."
+        )
+        return redirect("reader:article_list", project=request.project.slug)
+    return render(
+        request,
+        "reader/article_delete.html",
+        {"article": article, "by_person": by_person, "total": sum(n for _name, n in by_person)},
     )
 
 

@@ -21,6 +21,11 @@ def test_new_user_imports_the_seed_restoring_one_dropped_block_and_reads_it_clea
     page.get_by_label("Password confirmation").fill("a-long-test-password-81")
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # A new account is in no project yet: it starts one and lands in it.
+    expect(page.get_by_text("You are not in any project yet")).to_be_visible()
+    page.get_by_label("Name").fill("Carol's reading")
+    page.get_by_role("button", name="Create the project").click()
+    expect(page.locator(".project-switcher summary")).to_contain_text("Carol's reading")
 
     page.get_by_role("navigation").get_by_role("link", name="Import").click()
     page.get_by_label("Paste the article").fill(SEED.read_text(encoding="utf-8"))
