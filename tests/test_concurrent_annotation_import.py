@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from tests.articles import stored_article
 expected = json.loads(open({seed!r}, encoding="utf-8").read())
 stored_article(expected["title"], expected["body_paragraphs"], "https://news.example/seed")
-from projects.services import default_project, membership_set
 alice = get_user_model().objects.create_user("alice", password="a-long-test-password-81")
-membership_set(project=default_project(), user=alice, role="annotator")
+from projects.services import default_project, membership_set
+membership_set(project=default_project(), user=alice)
 """
 
 # Runs in each uploading process: hold the writes until both have planned theirs.
@@ -46,14 +46,14 @@ from annotations import importing
 folder = pathlib.Path({folder!r})
 write = importing._write
 
-def write_when_both_planned(planned, report, progress):
+def write_when_both_planned(planned, report, progress, *rest):
     (folder / "planned-{name}").write_text(str(len(planned)))
     deadline = time.monotonic() + 120
     while len(list(folder.glob("planned-*"))) < 2:
         if time.monotonic() > deadline:
             raise SystemExit("the other upload never got as far as writing")
         time.sleep(0.01)
-    return write(planned, report, progress)
+    return write(planned, report, progress, *rest)
 
 importing._write = write_when_both_planned
 client = Client(HTTP_HOST="localhost")

@@ -91,7 +91,7 @@ def form_posting_to(page, url: str):
 
 
 def upload_on_list_page(django_app, user):
-    page = django_app.get(reverse("reader:article_list"), user=user)
+    page = django_app.get(reverse("reader:article_list", args=["default"]), user=user)
     form = form_posting_to(page, reverse("export:annotations_import"))
     form["file"] = Upload("hypothesis.json", hypothesis_file(), "application/json")
     return form.submit().follow()
@@ -146,7 +146,7 @@ def test_unchecked_pages_are_not_fetched_and_unoffered_addresses_never(
     assert network == [STORY_ADDRESS]
 
     # An address the import did not offer is not fetched, whatever the request says.
-    page = django_app.get(reverse("reader:article_list"), user=alice)
+    page = django_app.get(reverse("reader:article_list", args=["default"]), user=alice)
     form = form_posting_to(page, reverse("export:fetch_missing_pages"))
     form.fields["url"][0].force_value("https://elsewhere.example/not-offered")
     form.submit().follow()
@@ -158,6 +158,6 @@ def test_pages_are_offered_to_the_person_who_imported_only(
     django_app, floods, alice, bob, bob_client, network
 ):
     upload_on_list_page(django_app, alice)
-    assert offered(django_app.get(reverse("reader:article_list"), user=bob)) == []
+    assert offered(django_app.get(reverse("reader:article_list", args=["default"]), user=bob)) == []
     bob_client.post(reverse("export:fetch_missing_pages"), {"url": STORY_ADDRESS})
     assert network == []

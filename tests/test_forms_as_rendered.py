@@ -119,7 +119,7 @@ def preview_update(request) -> Opened:
     draft = _draft(request)
     # The no-JavaScript "Update preview" button, with the restore boxes as rendered.
     return Opened(
-        reverse("reader:draft_preview", args=[draft.pk]),
+        reverse("reader:draft_preview", args=["default", draft.pk]),
         draft.user,
         form="form#preview-form",
         button="Update preview",
@@ -135,7 +135,7 @@ def preview_offering_an_update(request) -> Opened:
     # The offer's "Update that article" is the form's first button: untouched, the
     # no-JavaScript "Update preview" must not press it.
     return Opened(
-        reverse("reader:draft_preview", args=[draft.pk]),
+        reverse("reader:draft_preview", args=["default", draft.pk]),
         alice,
         form="form#preview-form",
         button="Update preview",
@@ -145,7 +145,7 @@ def preview_offering_an_update(request) -> Opened:
 
 def import_page(request) -> Opened:
     return Opened(
-        reverse("reader:article_import"),
+        reverse("reader:article_import", args=["default"]),
         request.getfixturevalue("alice"),
         form="form.import-form",
         status=422,
@@ -155,7 +155,7 @@ def import_page(request) -> Opened:
 def list_search(request) -> Opened:
     request.getfixturevalue("article")
     return Opened(
-        reverse("reader:article_list"), request.getfixturevalue("alice"), form="form.search"
+        reverse("reader:article_list", args=["default"]), request.getfixturevalue("alice"), form="form.search"
     )
 
 
@@ -167,7 +167,7 @@ def _annotation_upload(url: str, user) -> Opened:
 
 def list_annotation_upload(request) -> Opened:
     request.getfixturevalue("article")
-    return _annotation_upload(reverse("reader:article_list"), request.getfixturevalue("alice"))
+    return _annotation_upload(reverse("reader:article_list", args=["default"]), request.getfixturevalue("alice"))
 
 
 def reading_annotation_upload(request) -> Opened:
@@ -212,7 +212,65 @@ def stance_admin_list(request) -> Opened:
     )
 
 
+def _manager(request):
+    """Alice, made a manager of the default project."""
+    from projects.services import membership_set
+
+    alice = request.getfixturevalue("alice")
+    membership_set(project=request.getfixturevalue("default_project"), user=alice, role="manager")
+    return alice
+
+
+def new_project(request) -> Opened:
+    # The name is required: untouched, the form is refused and no project is made.
+    return Opened(reverse("home") + "?all", request.getfixturevalue("alice"), form="form.stack-form", status=422)
+
+
+def stance_in_the_app(request) -> Opened:
+    alice = _manager(request)
+    stance = request.getfixturevalue("stances")[0]
+    return Opened(
+        reverse("projects:stance_edit", args=["default", stance.pk]), alice, form="main form.stack-form"
+    )
+
+
+def stance_added_in_the_app(request) -> Opened:
+    alice = _manager(request)
+    request.getfixturevalue("stances")
+    return Opened(
+        reverse("projects:codebook", args=["default"]), alice, form="details form.stack-form", status=422
+    )
+
+
+def member_role(request) -> Opened:
+    alice = _manager(request)
+    bob = request.getfixturevalue("bob")
+    from projects.models import Membership
+
+    membership = Membership.objects.get(user=bob)
+    return Opened(
+        reverse("projects:members", args=["default"]),
+        alice,
+        form=f"form[action$='/members/{membership.pk}/role/']",
+    )
+
+
+def invitation_sign_up(request) -> Opened:
+    from projects.services import invitation_create
+
+    alice = _manager(request)
+    _invitation, token = invitation_create(
+        project=request.getfixturevalue("default_project"), user=alice, role="viewer", days=1, max_uses=1
+    )
+    return Opened(reverse("invitation_accept", args=[token]), status=422, shows="Sign up and join")
+
+
 FORMS: dict[str, Callable[..., Opened]] = {
+    "new project": new_project,
+    "codebook: a stance in the app": stance_in_the_app,
+    "codebook: adding a stance in the app": stance_added_in_the_app,
+    "members: a member's role": member_role,
+    "invitation: sign up and join": invitation_sign_up,
     "annotation edit, page without JavaScript": edit_page,
     "annotation edit, htmx card": edit_card,
     "annotation toolbar, nothing selected": annotation_toolbar,
@@ -303,6 +361,23 @@ FORMS_BY_TEMPLATE = {
     "annotations/annotation_confirm.html": ["(confirm the new place: a button only)"],
     "reader/proposal_review.html": ["(accept or reject: buttons only)"],
     "base.html": ["(log out: a button only)"],
+    "reader/article_delete.html": ["(delete the article: a button only)"],
+    "projects/_project_form.html": ["new project"],
+    "projects/stance_edit.html": ["codebook: a stance in the app"],
+    "projects/codebook.html": [
+        "(retire or restore a stance: a button only)",
+        "codebook: adding a stance in the app",
+    ],
+    "projects/members.html": [
+        "members: a member's role",
+        "(remove a member or leave: a button only)",
+        "(make an invitation link: its only purpose is to make one)",
+        "(revoke an invitation: a button only)",
+    ],
+    "projects/invitation.html": [
+        "(join as the person logged in: a button only)",
+        "invitation: sign up and join",
+    ],
 }
 
 
@@ -333,7 +408,7 @@ def test_preview_restore_box_ticked_once_is_saved_as_rendered(django_app, alice)
     """A block put back in the preview stays ticked in the page that comes back, so
     saving that page untouched saves the article with it."""
     draft = ImportDraft.objects.create(user=alice, raw_input=SEED.read_bytes(), filename=SEED.name)
-    page = django_app.get(reverse("reader:draft_preview", args=[draft.pk]), user=alice)
+    page = django_app.get(reverse("reader:draft_preview", args=["default", draft.pk]), user=alice)
     form = form_of(page, "form#preview-form")
     box = page.html.select("#preview-form input[name=restore]")[0]
     restored = box.find_next_sibling(class_="dropped-text").get_text().strip()

@@ -190,7 +190,7 @@ def test_the_poller_never_moves_the_token_a_save_is_checked_against(
     shown = _seen(alice_client, article)
     make_annotation(bob, article, "Russia has been a key ally to Syria during the crisis")
     poll = alice_client.get(
-        reverse("annotations:article_changes", args=[article.slug]),
+        reverse("article_annotations:changes", args=["default", article.slug]),
         {"since": shown},
         HTTP_HX_REQUEST="true",
     )

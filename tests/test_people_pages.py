@@ -62,15 +62,15 @@ def test_a_stale_draft_says_it_is_no_longer_waiting_and_where_to_go(debug, alice
         ("post", "draft_save"),
         ("post", "draft_discard"),
     ):
-        response = getattr(alice_client, method)(reverse(f"reader:{name}", args=[gone_pk]))
+        response = getattr(alice_client, method)(reverse(f"reader:{name}", args=["default", gone_pk]))
         assert response.status_code == 404, name
         page = site_page(response)
         assert "no longer waiting" in page.text_content()
         assert links(page)["Go on to the next import waiting"] == reverse(
-            "reader:draft_preview", args=[waiting.pk]
+            "reader:draft_preview", args=["default", waiting.pk]
         )
     # The preview's htmx form selects #preview from the answer: the message is in it.
-    response = alice_client.post(reverse("reader:draft_preview", args=[gone_pk]), **HTMX)
+    response = alice_client.post(reverse("reader:draft_preview", args=["default", gone_pk]), **HTMX)
     assert (
         "no longer waiting"
         in lxml.html.fromstring(response.content).get_element_by_id("preview").text_content()
@@ -116,7 +116,7 @@ def test_a_missing_page_asked_by_htmx_is_a_fragment_with_a_way_on(debug, alice_c
 def test_an_expired_form_is_the_sites_page(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(reverse("reader:article_import"), {"text": "x"})
+    response = client.post(reverse("reader:article_import", args=["default"]), {"text": "x"})
     assert response.status_code == 403
     assert "This form has expired" in site_page(response).text_content()
 

@@ -43,7 +43,7 @@ def floods(alice) -> Article:
 
 
 def upload_preview(django_app, user, raw: bytes, name: str = "floods.txt"):
-    page = django_app.get(reverse("reader:article_import"), user=user)
+    page = django_app.get(reverse("reader:article_import", args=["default"]), user=user)
     form = page.forms["import-form"]
     form["files"] = [Upload(name, raw, "text/plain")]
     return form.submit().follow()
@@ -129,8 +129,9 @@ def test_someone_who_may_not_edit_it_proposes_the_update(django_app, floods, bob
     assert "waits for their review" in response.text
 
 
-def test_staff_may_update_someone_elses_article(django_app, floods, staff):
-    preview = upload_preview(django_app, staff, EDITED)
+def test_a_manager_may_update_someone_elses_article(django_app, floods, make_user, default_project):
+    manager = make_user("mia", project=default_project, role="manager")
+    preview = upload_preview(django_app, manager, EDITED)
     assert "Update that article" in offer(preview)
     preview.forms["preview-form"].submit("update_of").follow()
     assert Article.objects.get(pk=floods.pk).version == 2

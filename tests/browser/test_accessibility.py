@@ -71,7 +71,7 @@ def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
     page = user_page(alice, bypass_csp=True, color_scheme=scheme)
     found: dict[str, list[dict]] = {}
 
-    page.goto(reverse("reader:article_list"))
+    page.goto(reverse("reader:article_list", args=["default"]))
     found["list"] = axe(page)
 
     page.goto(seed_article.get_absolute_url())
@@ -89,10 +89,10 @@ def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
     page.goto(reverse("annotations:edit", args=[annotation.pk]))
     found["edit page"] = axe(page)
 
-    page.goto(reverse("reader:article_import"))
+    page.goto(reverse("reader:article_import", args=["default"]))
     found["import"] = axe(page)
 
-    page.goto(reverse("reader:draft_preview", args=[draft.pk]))
+    page.goto(reverse("reader:draft_preview", args=["default", draft.pk]))
     found["preview"] = axe(page)
 
     table = report(found)

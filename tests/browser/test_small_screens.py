@@ -30,7 +30,7 @@ BUTTON_GAPS = """
 
 def test_the_article_list_starts_above_the_fold_on_a_phone(seed_article, alice, user_page):
     page = user_page(alice, viewport=PHONE, is_mobile=True, has_touch=True)
-    page.goto(reverse("reader:article_list"))
+    page.goto(reverse("reader:article_list", args=["default"]))
     first = page.locator(".article-row").first
     expect(first).to_be_visible()
     box = first.bounding_box()
@@ -45,7 +45,7 @@ def _pages(seed_article, annotation) -> dict[str, str]:
         "log in": reverse("login"),
         "sign up": reverse("signup"),
         "password change": reverse("password_change"),
-        "import": reverse("reader:article_import"),
+        "import": reverse("reader:article_import", args=["default"]),
         "annotation edit": reverse("annotations:edit", args=[annotation.pk]),
     }
 
@@ -75,7 +75,7 @@ def test_the_search_controls_sit_close_under_their_labels(viewport, alice, user_
     """A row of the search form is no taller than its controls (a button's margin once
     pushed the sort box away from its label)."""
     page = user_page(alice, viewport=viewport)
-    page.goto(reverse("reader:article_list"))
+    page.goto(reverse("reader:article_list", args=["default"]))
     form = page.locator("form.search")
     for label, control in (("label[for=q]", "#q"), ("label[for=sort]", "#sort")):
         above = form.locator(label).bounding_box()
