@@ -42,6 +42,7 @@ class AnnotationCreateForm(AnnotationFields):
     start = forms.IntegerField(widget=forms.HiddenInput)
     end = forms.IntegerField(widget=forms.HiddenInput)
     quote = forms.CharField(strip=False, widget=forms.HiddenInput, max_length=100_000)
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

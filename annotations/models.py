@@ -130,6 +130,9 @@ class Annotation(models.Model):
     imported = models.BooleanField(default=False)
     # The number of the project's codebook version this annotation was made under.
     codebook_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Made by the toolbar when it opens: a repeated save (double click, a digit pressed
+    # twice) carries the same token and gets the annotation already made.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -149,6 +152,9 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=Q(anchor_status__in=["anchored", "moved", "orphaned"]),
                 name="annotation_anchor_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "client_token"], name="annotation_client_token_once"
             ),
         ]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 import regex
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -143,7 +144,13 @@ def annotation_create(
     stances: Iterable[Stance] = (),
     note: str = "",
     visibility: str = Annotation.Visibility.SHARED,
+    token: uuid.UUID | None = None,
 ) -> Annotation:
+    """A new annotation; with a token already used by this user, the one made then
+    (``made_before`` is set on it), so a repeated save is never a second annotation."""
+    earlier = made_with_token(user, token)
+    if earlier is not None:
+        return earlier
     seen = article.text
     # The text the person selected on may have been replaced since the form read it: the
     # check uses the row as it is inside this transaction.
@@ -152,22 +159,42 @@ def annotation_create(
         start, end = _place_on_current(article.text, seen, start=start, end=end, quote=quote)
     check_selection(article.text, start=start, end=end, quote=quote)
     prefix, suffix = context(article.text, start, end)
-    annotation = Annotation.objects.create(
-        article=article,
-        article_version=article.version,
-        user=user,
-        start=start,
-        end=end,
-        quote=quote,
-        prefix=prefix,
-        suffix=suffix,
-        note=note,
-        visibility=visibility,
-        # The article comes from Article.objects.for_reading(), which brings its project along.
-        codebook_version=article.project.codebook_version or None,
-    )
+    try:
+        with transaction.atomic():
+            annotation = Annotation.objects.create(
+                article=article,
+                article_version=article.version,
+                user=user,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                note=note,
+                visibility=visibility,
+                # From Article.objects.for_reading(), which brings its project along.
+                codebook_version=article.project.codebook_version or None,
+                client_token=token,
+            )
+    except IntegrityError:
+        # A concurrent request with the same token committed first (PostgreSQL waits
+        # on the unique index, then refuses this row).
+        earlier = made_with_token(user, token)
+        if earlier is None:
+            raise
+        return earlier
     _add_stances(annotation, stances)
+    annotation.made_before = False
     return annotation
+
+
+def made_with_token(user, token: uuid.UUID | None) -> Annotation | None:
+    if token is None:
+        return None
+    earlier = Annotation.objects.filter(user=user, client_token=token).first()
+    if earlier is not None:
+        earlier.made_before = True
+    return earlier
 
 
 @transaction.atomic
@@ -179,7 +206,8 @@ def annotation_update(
     note: str,
     visibility: str,
 ) -> Annotation:
-    """Owner's edit; refused with StaleVersion when ``version`` is not the current one.
+    """Owner's edit; refused with StaleVersion when ``version`` is not the current one,
+    unless the annotation already is what the edit asks for (the same edit sent twice).
 
     Saving what is already stored writes nothing, not even a new version: a form
     submitted untouched must not make a second tab's copy stale.
@@ -187,8 +215,7 @@ def annotation_update(
     stances = list(stances)
     stored = Annotation.objects.with_related().get(pk=annotation.pk)
     if (
-        stored.version == version
-        and stored.note == note
+        stored.note == note
         and stored.visibility == visibility
         and {s.pk for s in stored.stances.all()} == {s.pk for s in stances}
     ):
@@ -198,6 +225,13 @@ def annotation_update(
     )
     current = Annotation.objects.with_related().get(pk=annotation.pk)
     if not changed:
+        already = (
+            current.note == note
+            and current.visibility == visibility
+            and {s.pk for s in current.stances.all()} == {s.pk for s in stances}
+        )
+        if already:
+            return current
         raise StaleVersion(current)
     _set_stances(current, stances)
     return Annotation.objects.with_related().get(pk=annotation.pk)

@@ -77,11 +77,18 @@ def _error(request: HttpRequest, message: str, status: int = 400) -> HttpRespons
     return reswap(retarget(response, "#toolbar-error"), "innerHTML")
 
 
+def _made_already(request: HttpRequest, article: Article) -> HttpResponse:
+    """The same save sent again (same toolbar token): answered as the first one was."""
+    return _annotated(request, article) if request.htmx else redirect(article)
+
+
 @require_POST
 def annotation_create(request: HttpRequest) -> HttpResponse:
+    form = AnnotationCreateForm(request.POST, user=request.user)
+    if form.is_valid() and services.made_with_token(request.user, form.cleaned_data["token"]):
+        return _made_already(request, form.cleaned_data["article"])
     if services.creating_too_fast(request.user):
         return _error(request, "You are making annotations too fast; wait a moment.", status=429)
-    form = AnnotationCreateForm(request.POST, user=request.user)
     if not form.is_valid():
         message = "; ".join(
             f"{form.fields[f].label or f if f != '__all__' else ''}: {' '.join(e)}".lstrip(": ")
@@ -103,13 +110,10 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
             stances=data["stances"],
             note=data["note"],
             visibility=data["visibility"],
+            token=data["token"],
         )
     except services.AnnotationError as error:
         return _error(request, f"Not saved. {error}")
-    if annotation.article_version != article.version:
-        # The text was replaced while the person was selecting; show the new one.
-        article = Article.objects.for_reading().get(pk=article.pk)
-        up_to_date = False
     if request.htmx:
         patch = (
             annotation_added(request, article, annotation, before=before) if up_to_date else None

@@ -127,6 +127,19 @@ def bob_client(alice, bob):
     return other
 
 
+def seed_stances() -> list[Stance]:
+    """The seeded codebook, put back after a transactional test flushed it."""
+    import importlib
+
+    seed = importlib.import_module("annotations.migrations.0002_seed_stances")
+    for order, (name, description, colour, hotkey) in enumerate(seed.DEFAULT_STANCES):
+        Stance.objects.get_or_create(
+            name=name,
+            defaults={"description": description, "colour": colour, "hotkey": hotkey, "order": order},
+        )
+    return list(Stance.objects.order_by("order"))
+
+
 @pytest.fixture
 def stances(default_project) -> list[Stance]:
     """The default project's codebook: Russia (1), United States (2), Syrian opposition (3)."""

@@ -59,6 +59,18 @@ function place(bar, range) {
   bar.style.left = `${left}px`;
 }
 
+// One token per opening of the toolbar: a save sent twice (double click, a digit
+// pressed twice) carries the same token, and the server answers the repeat with
+// the annotation the first one made.
+function saveToken() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function shortQuote(quote, limit = 120) {
   const flat = quote.replace(/\s+/g, " ").trim();
   if (flat.length <= limit) return flat;
@@ -73,6 +85,8 @@ function openToolbar(range) {
   const bar = toolbar();
   const box = dialog();
   if (!selector || !bar || !box) return;
+  const moved = ["start", "end"].some((name) => bar.elements[name].value !== String(selector[name]));
+  if (box.hidden || moved) bar.elements.token.value = saveToken();
   for (const name of ["start", "end", "quote"]) bar.elements[name].value = selector[name];
   document.getElementById("toolbar-quote").textContent = shortQuote(selector.quote);
   const opening = box.hidden;

@@ -8,7 +8,6 @@ broken script cannot hide behind a passing assertion (PageProblems).
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,20 +73,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def stances(transactional_db) -> list:
     """The seeded codebook; the live server's transactional tests flush it, so re-seed."""
-    from annotations.models import Stance
+    from tests.conftest import seed_stances
 
-    seed = importlib.import_module("annotations.migrations.0002_seed_stances")
-    for order, (name, description, colour, hotkey) in enumerate(seed.DEFAULT_STANCES):
-        Stance.objects.get_or_create(
-            name=name,
-            defaults={
-                "description": description,
-                "colour": colour,
-                "hotkey": hotkey,
-                "order": order,
-            },
-        )
-    return list(Stance.objects.order_by("order"))
+    return seed_stances()
 
 
 class PageProblems:
