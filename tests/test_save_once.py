@@ -155,11 +155,13 @@ def test_a_new_token_makes_a_new_annotation_and_tokens_are_per_person(
 
 def seeded(django_user_model, password):
     """A person and the seed article in the concurrent database."""
+    from projects.services import default_project, membership_set
     from reader import services
 
     from .conftest import SEED, seed_stances
 
     alice = django_user_model.objects.create_user(username="alice", password=password)
+    membership_set(project=default_project(), user=alice)
     article = services.article_import(raw=SEED.read_bytes(), user=alice, filename=SEED.name).article
     return alice, article, seed_stances()
 
