@@ -92,7 +92,7 @@ def form_posting_to(page, url: str):
 
 def upload_on_list_page(django_app, user):
     page = django_app.get(reverse("reader:article_list", args=["default"]), user=user)
-    form = form_posting_to(page, reverse("export:annotations_import"))
+    form = form_posting_to(page, reverse("project_export:annotations_import", args=["default"]))
     form["file"] = Upload("hypothesis.json", hypothesis_file(), "application/json")
     return form.submit().follow()
 
@@ -111,7 +111,7 @@ def test_missing_pages_are_offered_once_each_fetched_and_the_file_then_placed(
     # One page per page, at an address without fragment or tracking parameters.
     assert offered(listed) == [GONE, STORY_ADDRESS]
 
-    fetched = form_posting_to(listed, reverse("export:fetch_missing_pages")).submit().follow()
+    fetched = form_posting_to(listed, reverse("project_export:fetch_missing_pages", args=["default"])).submit().follow()
 
     assert sorted(network) == [GONE, STORY_ADDRESS]
     story = Article.objects.get(title=STORY[0])
@@ -139,7 +139,7 @@ def test_unchecked_pages_are_not_fetched_and_unoffered_addresses_never(
     django_app, floods, alice, network
 ):
     listed = upload_on_list_page(django_app, alice)
-    form = form_posting_to(listed, reverse("export:fetch_missing_pages"))
+    form = form_posting_to(listed, reverse("project_export:fetch_missing_pages", args=["default"]))
     for box in form.fields["url"]:
         box.checked = box._value == STORY_ADDRESS
     form.submit().follow()
@@ -147,7 +147,7 @@ def test_unchecked_pages_are_not_fetched_and_unoffered_addresses_never(
 
     # An address the import did not offer is not fetched, whatever the request says.
     page = django_app.get(reverse("reader:article_list", args=["default"]), user=alice)
-    form = form_posting_to(page, reverse("export:fetch_missing_pages"))
+    form = form_posting_to(page, reverse("project_export:fetch_missing_pages", args=["default"]))
     form.fields["url"][0].force_value("https://elsewhere.example/not-offered")
     form.submit().follow()
     assert network == [STORY_ADDRESS]
@@ -159,5 +159,5 @@ def test_pages_are_offered_to_the_person_who_imported_only(
 ):
     upload_on_list_page(django_app, alice)
     assert offered(django_app.get(reverse("reader:article_list", args=["default"]), user=bob)) == []
-    bob_client.post(reverse("export:fetch_missing_pages"), {"url": STORY_ADDRESS})
+    bob_client.post(reverse("project_export:fetch_missing_pages", args=["default"]), {"url": STORY_ADDRESS})
     assert network == []

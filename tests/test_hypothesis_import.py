@@ -171,7 +171,7 @@ def test_reading_page_upload_takes_one_hypothesis_annotation_and_maps_its_tag(
     from webtest import Upload
 
     page = django_app.get(floods.get_absolute_url(), user=alice)
-    form = next(f for f in page.forms.values() if f.action == reverse("export:annotations_import"))
+    form = next(f for f in page.forms.values() if f.action == reverse("project_export:annotations_import", args=["default"]))
     single = row(1, "new walls and pumps", tags=["fbi-letter", "Syrian Opposition"], text="hm")
     form["file"] = Upload("annotation.json", json.dumps(single).encode(), "application/json")
     form["tag_map"] = "FBI-letter = United States"

@@ -16,7 +16,7 @@ from tests.articles import FLOODS, plain_article
 from tests.concurrency import race
 from tests.conftest import SEED
 
-IMPORT = reverse("reader:article_import")
+IMPORT = reverse("reader:article_import", args=["default"])
 
 
 def preview_of(django_app, user, raw: bytes):
@@ -92,7 +92,7 @@ def test_restoring_a_block_keeps_the_details_typed(django_app, alice, seed_bytes
     appeal = _dropped_index(seed_bytes, "Your support makes all the difference.")
     next(box for box in form.fields["restore"] if box._value == appeal).checked = True
     # The "Update preview" button (shown without JavaScript) posts the form to the preview.
-    form.action = reverse("reader:draft_preview", args=[ImportDraft.objects.get().pk])
+    form.action = reverse("reader:draft_preview", args=["default", ImportDraft.objects.get().pk])
     redrawn = form.submit().forms["preview-form"]
     assert redrawn["title"].value == "My own title"
     assert next(box for box in redrawn.fields["restore"] if box._value == appeal).checked
@@ -158,9 +158,9 @@ def test_back_then_save_again_says_already_saved_with_a_link(django_app, alice, 
     assert Article.objects.count() == 1 and ArticleVersion.objects.count() == 1
     # The preview's own address (Back with a reload) and Discard say the same.
     draft_id = ImportReceipt.objects.get().draft_id
-    shown = django_app.get(reverse("reader:draft_preview", args=[draft_id]), user=alice)
+    shown = django_app.get(reverse("reader:draft_preview", args=["default", draft_id]), user=alice)
     assert "This import was already saved" in shown.text
-    form.action = reverse("reader:draft_discard", args=[draft_id])
+    form.action = reverse("reader:draft_discard", args=["default", draft_id])
     assert "This import was already saved" in form.submit().text
     assert Article.objects.count() == 1
 
@@ -169,7 +169,7 @@ def test_back_then_save_again_says_already_saved_with_a_link(django_app, alice, 
 def test_someone_elses_saved_draft_is_not_found(django_app, alice, bob, seed_bytes):
     preview_of(django_app, alice, seed_bytes).forms["preview-form"].submit()
     draft_id = ImportReceipt.objects.get().draft_id
-    django_app.get(reverse("reader:draft_preview", args=[draft_id]), user=bob, status=404)
+    django_app.get(reverse("reader:draft_preview", args=["default", draft_id]), user=bob, status=404)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -185,7 +185,7 @@ def test_two_saves_of_one_preview_at_once_make_one_article(
     client.force_login(alice)
     fields = services.prepared_details(services.prepare_input(SEED.read_bytes()))
     fields["published"] = fields["published"].strftime("%Y-%m-%dT%H:%M:%S")
-    url = reverse("reader:draft_save", args=[draft.pk])
+    url = reverse("reader:draft_save", args=["default", draft.pk])
     responses = race(
         lambda: client.post(url, fields),
         owner=services,

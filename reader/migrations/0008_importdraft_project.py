@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_default_project'),
-        ('reader', '0005_article_project_required'),
+        ('reader', '0007_import_receipt_article_details_change'),
     ]
 
     operations = [
