@@ -4,17 +4,15 @@ raced with two concurrent requests on the database under test (SQLite or Postgre
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from annotations import services as annotation_services
 from annotations.models import Annotation
+from tests.concurrency import race
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -30,85 +28,6 @@ def create_data(article, quote: str, stance, token) -> dict:
         "note": "",
         "token": str(token),
     }
-
-
-class ConcurrentDatabase:
-    """Where concurrent requests can really wait for each other.
-
-    PostgreSQL's test database already is such a place. SQLite's test database lives
-    in memory with a shared cache, where a second writer fails at once with "table is
-    locked" instead of waiting on the busy timeout as it does on the file database the
-    site uses; so on SQLite each test gets a migrated file database of its own (WAL,
-    IMMEDIATE transactions, as configured in settings), and every thread, this one
-    included, talks to it.
-    """
-
-    def __init__(self, path=None):
-        self.path = path
-        self.opened = []
-
-    def use(self) -> None:
-        if self.path is None:
-            return
-        wrapper = connections["default"].__class__(
-            {**connections["default"].settings_dict, "NAME": str(self.path)}, "default"
-        )
-        if threading.current_thread() is threading.main_thread():
-            self.opened.append(wrapper)  # the others are closed by the thread that made them
-        connections["default"] = wrapper
-
-
-@pytest.fixture
-def concurrent_db(request, tmp_path, django_db_blocker):
-    # Tests using this are marked django_db(transaction=True): nothing is wrapped in a
-    # transaction that the other threads could not see through.
-    if connection.vendor != "sqlite":
-        yield ConcurrentDatabase()
-        return
-    with django_db_blocker.unblock():
-        in_memory = connections["default"]
-        database = ConcurrentDatabase(tmp_path / "concurrent.sqlite3")
-        database.use()
-        try:
-            call_command("migrate", verbosity=0)
-            call_command("createcachetable", verbosity=0)
-            yield database
-        finally:
-            for wrapper in database.opened:
-                wrapper.close()
-            connections["default"] = in_memory
-
-
-def race(send, *, before_write, monkeypatch, attribute, database) -> list:
-    """Run send() in two threads that both get past the check for an earlier save
-    before either writes: each waits at a barrier inside ``attribute`` (a function
-    the view calls between the check and the write)."""
-    barrier = threading.Barrier(2, timeout=10)
-    original = getattr(before_write, attribute)
-
-    def wait_then(*args, **kwargs):
-        barrier.wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(before_write, attribute, wait_then)
-    results, errors = [None, None], []
-
-    def run(i):
-        database.use()
-        try:
-            results[i] = send()
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors, [repr(e) for e in errors]
-    return results
 
 
 def logged_in(user) -> Client:
@@ -137,7 +56,9 @@ def test_a_new_token_makes_a_new_annotation_and_tokens_are_per_person(
     alice_client, bob_client, article, stances
 ):
     token = uuid.uuid4()
-    alice_client.post(reverse("annotations:create"), create_data(article, "Russia", stances[0], token))
+    alice_client.post(
+        reverse("annotations:create"), create_data(article, "Russia", stances[0], token)
+    )
     alice_client.post(
         reverse("annotations:create"), create_data(article, "Russia", stances[0], uuid.uuid4())
     )
@@ -175,7 +96,7 @@ def test_two_concurrent_saves_with_one_token_make_one_annotation(
     url = reverse("annotations:create")
     responses = race(
         lambda: logged_in(alice).post(url, data, **HTMX),
-        before_write=annotation_services,
+        owner=annotation_services,
         attribute="creating_too_fast",
         monkeypatch=monkeypatch,
         database=concurrent_db,
@@ -188,7 +109,9 @@ def test_two_concurrent_saves_with_one_token_make_one_annotation(
 
 
 @pytest.mark.django_db
-def test_the_same_edit_sent_twice_is_harmless(alice_client, alice, article, stances, make_annotation):
+def test_the_same_edit_sent_twice_is_harmless(
+    alice_client, alice, article, stances, make_annotation
+):
     annotation = make_annotation(alice, article, "Russia", stance_names=[stances[0].name])
     url = reverse("annotations:edit", args=[annotation.pk])
     data = {"version": 1, "note": "checked", "visibility": "shared", "stances": [stances[1].pk]}
@@ -220,7 +143,7 @@ def test_two_concurrent_identical_edits_both_succeed_once(
 
     responses = race(
         lambda: logged_in(alice).post(url, data, **HTMX),
-        before_write=views.services,
+        owner=views.services,
         attribute="annotation_update",
         monkeypatch=monkeypatch,
         database=concurrent_db,
