@@ -19,8 +19,8 @@ SQLite); ``tests/test_export_csv.py`` compares the two.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import csv
+import dataclasses
 import datetime as dt
 import io
 import uuid

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from projects.models import Role
 from projects.permissions import can_annotate
 from projects.scope import ROLE_NEEDED
-from projects.models import Role
 from reader.models import Article
 
 from .models import NOTE_MAX_LENGTH, Annotation, Stance

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations.models import Annotation
 from annotations.reading import page_context
+from projects.models import Role
+from projects.scope import in_project
 
 from . import services
 from .caching import private_page
@@ -21,9 +23,6 @@ from .forms import ArticleDetailsForm, ImportForm, RestoreForm, UpdateOfForm
 from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
 from .permissions import may_edit_article
-
-from projects.models import Role
-from projects.scope import in_project
 
 FRAGMENT_SLOT = mark_safe("<!-- annotated fragment -->")
 

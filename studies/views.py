@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from projects.permissions import get_membership_or_404
 
 from annotations.services import AnnotationError
+from projects.permissions import get_membership_or_404
 from reader.models import Article
 
 from . import agreement, charts, reports, services

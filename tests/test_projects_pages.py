@@ -18,7 +18,6 @@ from annotations.services import annotation_create
 from projects.models import CodebookVersion, Invitation, Membership, Project
 from projects.services import invitation_create, invitation_token_hash
 from reader import services as reader_services
-from reader.models import Article
 from tests.articles import FLOODS
 
 pytestmark = [pytest.mark.django_db]
