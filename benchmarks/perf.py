@@ -46,15 +46,29 @@ def _users():
     return list(get_user_model().objects.filter(username__startswith="bench").order_by("username"))
 
 
+def _members(project) -> list:
+    """The bench users who are members of ``project``, in name order."""
+    return [u for u in _users() if u.memberships.filter(project=project).exists()]
+
+
+def _hot_and_cold():
+    """The hot article and its cold twin (in the first project of the corpus)."""
+    from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
+    from reader.models import Article
+
+    return Article.objects.get(slug=HOT_SLUG), Article.objects.get(slug=COLD_SLUG)
+
+
 def _typical_article():
-    """The corpus article whose annotation count is the median one."""
+    """Of the articles bench user 1 can read, the one whose annotation count is the median."""
     from django.db.models import Count
 
     from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
     from reader.models import Article
 
     counted = list(
-        Article.objects.exclude(slug__in=[HOT_SLUG, COLD_SLUG])
+        Article.objects.filter(project__memberships__user=_users()[0])
+        .exclude(slug__in=[HOT_SLUG, COLD_SLUG])
         .annotate(n=Count("annotations"))
         .filter(n__gt=0)
         .order_by("n", "pk")
@@ -75,11 +89,10 @@ def reading(iterations: int) -> dict:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from benchmarks.seed_data import COLD_SLUG, HOT_SLUG
-
     client = Client()
     client.force_login(_users()[0])
-    paths = {"hot": f"/articles/{HOT_SLUG}/", "cold": f"/articles/{COLD_SLUG}/"}
+    hot, cold = _hot_and_cold()
+    paths = {"hot": hot.get_absolute_url(), "cold": cold.get_absolute_url()}
     modes = {"warm": None, "uncached": 0}
     figures: dict[str, float | int] = {}
     times: dict[str, list[float]] = {f"{m}_{k}": [] for m in modes for k in paths}
@@ -99,18 +112,23 @@ def reading(iterations: int) -> dict:
             prefix = "" if mode == "warm" else "uncached_"
             figures[f"{prefix}{key}_queries"] = len(captured)
             figures[f"{prefix}{key}_marks"] = response.content.count(b"<mark ")
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     for _ in range(iterations):
         for mode in modes:
             for key, path in paths.items():
-                began = time.perf_counter()
+                began, cpu_began = time.perf_counter(), time.process_time()
                 get(mode, path)
                 times[f"{mode}_{key}"].append(time.perf_counter() - began)
+                cpu[f"{mode}_{key}"].append(time.process_time() - cpu_began)
     return {
         "hot_ms": _ms(median(times["warm_hot"])),
         "cold_ms": _ms(median(times["warm_cold"])),
         "uncached_hot_ms": _ms(median(times["uncached_hot"])),
         "uncached_cold_ms": _ms(median(times["uncached_cold"])),
         **figures,
+        # This process's CPU time per request (SQLite's work included; PostgreSQL's is the
+        # server's): steadier than the wall clock on a machine others are using.
+        "process_cpu": {name: _ms(median(values)) for name, values in cpu.items()},
         "iterations": iterations,
     }
 
@@ -145,13 +163,13 @@ def create(count: int) -> dict:
     from benchmarks.seed_data import spans
 
     article, existing = _typical_article()
-    users = _users()
+    users = _members(article.project)
     clients = []
     for user in users:
         client = Client()
         client.force_login(user)
         clients.append(client)
-    stance = Stance.objects.order_by("pk").first()
+    stance = Stance.objects.filter(project=article.project).order_by("pk").first()
     rng = random.Random(61)
     selections = list(spans(article.text, count * 4, rng))
     cache.clear()
@@ -205,27 +223,43 @@ def create(count: int) -> dict:
 
 
 def listing(iterations: int) -> dict:
-    """Article list and search: median server time on this database."""
+    """Article list and search of the hot article's project: median server time, queries."""
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from annotations.models import Annotation
+    from projects.models import Project
     from reader.models import Article
 
     client = Client()
     client.force_login(_users()[0])
-    paths = {"list": "/"} | {f"search {q}": "/?" + urlencode({"q": q}) for q in SEARCHES}
-    for path in paths.values():
-        assert client.get(path).status_code == 200, path
+    project = _hot_and_cold()[0].project
+    home = project.get_absolute_url()
+    paths = {"list": home} | {f"search {q}": home + "?" + urlencode({"q": q}) for q in SEARCHES}
+    queries = {}
+    for key, path in paths.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        queries[f"{key}_queries"] = len(captured)
     times: dict[str, list[float]] = {key: [] for key in paths}
+    cpu: dict[str, list[float]] = {key: [] for key in paths}
     for _ in range(iterations):
         for key, path in paths.items():
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             client.get(path)
             times[key].append(time.perf_counter() - began)
+            cpu[key].append(time.process_time() - cpu_began)
     return {
         "articles": Article.objects.count(),
         "annotations": Annotation.objects.count(),
+        "projects": Project.objects.filter(articles__isnull=False).distinct().count(),
+        "project_articles": Article.objects.filter(project=project).count(),
+        **queries,
         **{f"{key}_ms": _ms(median(values)) for key, values in times.items()},
+        "process_cpu": {key: _ms(median(values)) for key, values in cpu.items()},
         "iterations": iterations,
     }
 
@@ -269,14 +303,12 @@ def throughput(db: str, name: str, seconds: float, rounds: int = 4) -> dict:
     Each path is loaded for ``seconds`` in all, in ``rounds`` turns taken in rotation,
     so that a slow spell of the machine falls on the pages and their reference alike.
     """
-    from benchmarks.seed_data import HOT_SLUG
-
     article, count = _typical_article()
     headers = auth_headers(session_cookie(_users()[0]))
     paths = {
         "fixed": "/bench/fixed/",
         "typical": article.get_absolute_url(),
-        "hot": f"/articles/{HOT_SLUG}/",
+        "hot": _hot_and_cold()[0].get_absolute_url(),
     }
     loads = {key: LoadResult() for key in paths}
     with Gunicorn(db, name, workers=2) as server:
@@ -304,34 +336,56 @@ def throughput(db: str, name: str, seconds: float, rounds: int = 4) -> dict:
 
 def memory(db: str, name: str, requests: int) -> dict:
     """Peak RSS of each gunicorn worker after ``requests`` mixed requests."""
+    from django.urls import reverse
+
     from annotations.models import Stance
-    from benchmarks.seed_data import HOT_SLUG, spans
+    from benchmarks.seed_data import spans
+    from projects.models import Membership
     from reader.models import Article
 
     rng = random.Random(62)
     users = _users()
     sessions = [auth_headers(session_cookie(user)) for user in users]
-    articles = list(Article.objects.values_list("pk", "slug").order_by("?")[:200])
+    members: dict[int, list[int]] = {}
+    index = {user.pk: n for n, user in enumerate(users)}
+    for project_id, user_id in Membership.objects.filter(user__in=users).values_list(
+        "project", "user"
+    ):
+        members.setdefault(project_id, []).append(index[user_id])
+    # Each request is made by a member of the project it reads or writes: the pages
+    # people use, not 404s for strangers.
+    hot = _hot_and_cold()[0]
+    articles = list(
+        Article.objects.filter(project__in=list(members))
+        .values_list("pk", "slug", "project", "project__slug")
+        .order_by("?")[:200]
+    )
     writable = Article.objects.get(pk=articles[0][0])
     selections = list(spans(writable.text, requests, rng))
-    stance = Stance.objects.order_by("pk").first()
+    stance = Stance.objects.filter(project=writable.project).order_by("pk").first()
     plan = []
+    who = []
     for n in range(requests):
-        pk, slug = rng.choice(articles)
+        pk, slug, project_id, project = rng.choice(articles)
         roll = rng.random()
+        who.append(rng.choice(members[project_id]))
+        home = f"/p/{project}/"
         if roll < 0.05:
-            plan.append(("GET", f"/articles/{HOT_SLUG}/", None))
+            who[-1] = rng.choice(members[hot.project_id])
+            plan.append(("GET", hot.get_absolute_url(), None))
         elif roll < 0.45:
-            plan.append(("GET", f"/articles/{slug}/", None))
+            plan.append(("GET", f"{home}articles/{slug}/", None))
         elif roll < 0.60:
-            plan.append(("GET", "/?page=" + str(rng.randint(1, 20)), None))
+            plan.append(("GET", f"{home}?page=" + str(rng.randint(1, 20)), None))
         elif roll < 0.70:
-            plan.append(("GET", "/?" + urlencode({"q": rng.choice(SEARCHES)}), None))
+            plan.append(("GET", f"{home}?" + urlencode({"q": rng.choice(SEARCHES)}), None))
         elif roll < 0.80:
-            plan.append(("GET", f"/articles/{slug}/annotations/changes/?since=x", None))
+            changes = reverse("article_annotations:changes", args=[project, slug])
+            plan.append(("GET", f"{changes}?since=x", None))
         elif roll < 0.85:
-            plan.append(("GET", f"/export/annotations.csv?article={pk}", None))
+            plan.append(("GET", f"{home}export/annotations.csv?article={pk}", None))
         else:
+            who[-1] = rng.choice(members[writable.project_id])
             start, end = selections[n]
             body = urlencode(
                 {
@@ -353,7 +407,7 @@ def memory(db: str, name: str, requests: int) -> dict:
         def worker(thread: int) -> None:
             for n in cursor:
                 method, path, body = plan[n]
-                headers = dict(sessions[n % len(sessions)])
+                headers = dict(sessions[who[n]])
                 if body is not None:
                     headers |= {
                         "Content-Type": "application/x-www-form-urlencoded",

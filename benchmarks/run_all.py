@@ -3,16 +3,20 @@
 Usage (from the project root; `make bench` runs it with the defaults):
     .venv/bin/python benchmarks/run_all.py [--scale 1.0] [--db sqlite|postgres|both]
         [--reseed] [--quick] [--skip-load] [--load-seconds 30] [--export-rows 1000000]
-        [--only ROW …]
+        [--only ROW …] [--projects N] [--results PATH]
 
 ROW is any of: reading, throughput, first_paint, select, create, list, import,
 export, memory, load.
 
-Seeds the corpus database (10,000 articles, 1,000,000 annotations at scale 1:
-benchmarks/out/stance_bench.sqlite3 and PostgreSQL stance_bench; other scales
+Seeds the corpus database (10,000 articles in 100 projects of 100, 1,000,000
+annotations at scale 1: benchmarks/out/stance_bench.sqlite3 and PostgreSQL
+stance_bench; other scales, and --projects other than 100 articles a project,
 get a name of their own, so a full seed is never dropped by a small run) unless
 a seed of the same options is there, plus the 100-article reference database
-stance_bench_small; existing databases are migrated first. Every target compares
+stance_bench_small (one project); existing databases are migrated first.
+--projects 1 seeds the single room of before projects. The reading page reads
+the hot article of the first project, the list is that project's list
+(/p/bench-p000/), both as a member of it. Every target compares
 two figures measured in the same run. A sub-benchmark that fails puts its error
 in its row and the run goes on.
 """
@@ -93,8 +97,14 @@ def last_error(stderr: str) -> str:
     return (lines[-1] if lines else "no output")[:240].replace("|", "/")
 
 
-def corpus_name(scale: float) -> str:
-    return "stance_bench" if scale == 1 else "stance_bench_s" + f"{scale:g}".replace(".", "_")
+def corpus_name(scale: float, projects: int | None = None) -> str:
+    name = "stance_bench" if scale == 1 else "stance_bench_s" + f"{scale:g}".replace(".", "_")
+    return name if projects is None else f"{name}_p{projects}"
+
+
+def seed_options(args: argparse.Namespace) -> list[str]:
+    projects = [] if args.projects is None else ["--projects", str(args.projects)]
+    return ["--scale", str(args.scale), *projects]
 
 
 def migrate(db: str, name: str) -> None:
@@ -238,11 +248,18 @@ def list_rows(db: str, big: dict, small: dict) -> list[Row]:
     for key in [k for k in big if k.endswith("_ms")]:
         r = ratio(big[key], reference)
         same = "" if key == "list_ms" else f"; the same search there: {small[key]:.1f} ms"
+        queries = key.removesuffix("_ms") + "_queries"
+        counted = f", {big[queries]} queries" if queries in big else ""
+        within = (
+            f" ({big['project_articles']:,} in its project of {big['projects']})"
+            if "projects" in big
+            else ""
+        )
         rows.append(
             (
-                f"article {key.removesuffix('_ms')} at {big['articles']:,} articles / "
+                f"article {key.removesuffix('_ms')} at {big['articles']:,} articles{within} / "
                 f"{big['annotations']:,} annotations [{db}]",
-                f"{big[key]:.1f} ms",
+                f"{big[key]:.1f} ms{counted}",
                 f"list {reference:.1f} ms at {small['articles']:,} articles{same}",
                 f"{r:.2f}×",
                 f"≤ 2×: {verdict(r <= 2)}",
@@ -369,7 +386,7 @@ def measure_database(
 
     if wanted & CORPUS_ROWS:
         try:
-            figures["seed"] = seed_if_needed(db, name, ["--scale", str(args.scale)], args.reseed)
+            figures["seed"] = seed_if_needed(db, name, seed_options(args), args.reseed)
         except Exception as error:  # noqa: BLE001
             errors[f"seed {db}"] = str(error)
             return [failed(f"seed {db} {name}", error, "every row of this database")]
@@ -476,13 +493,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-seconds", type=float, default=30.0)
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--only", nargs="+", choices=ROWS, metavar="ROW", help=", ".join(ROWS))
+    parser.add_argument(
+        "--projects",
+        type=int,
+        help="projects the corpus is spread over (default: 100 articles each); "
+        "1: the single room of before projects",
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=HERE / "RESULTS.md",
+        help="where the report goes (default benchmarks/RESULTS.md, which it replaces)",
+    )
     args = parser.parse_args(argv)
     began, began_at = time.perf_counter(), dt.datetime.now(dt.UTC)
     note_load("start")
     wanted = set(args.only or ROWS) - ({"load"} if args.skip_load else set())
     databases = benchenv.DATABASES if args.db == "both" else (args.db,)
     quick = ["--quick"] if args.quick else []
-    name = corpus_name(args.scale)
+    name = corpus_name(args.scale, args.projects)
     rows: list[Row] = []
     raw: dict = {"errors": {}}
     for db in databases:
@@ -532,8 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     if load_table:
         print(table(load_table))
-    (HERE / "RESULTS.md").write_text(report + "\n", encoding="utf-8")
-    print(f"Wrote {HERE / 'RESULTS.md'}")
+    args.results.write_text(report + "\n", encoding="utf-8")
+    print(f"Wrote {args.results}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Usage (from the project root):
     .venv/bin/python benchmarks/seed_data.py --db sqlite [--scale 0.01] [--name stance_bench]
+        [--projects N]
     .venv/bin/python benchmarks/seed_data.py --db postgres --articles 100 --annotations 10000 \
         --name stance_bench_small
 
@@ -15,6 +16,14 @@ Besides the corpus there is a "hot" article (1,000 annotations from 10 users)
 and its "cold" twin: the same body with no annotation, for the reading-page
 comparison. Annotation rows go in with executemany (SQLite) or COPY
 (PostgreSQL), in one transaction.
+
+The articles are spread over projects of 100 articles each (100 projects at
+scale 1; --projects sets the number, and --projects 1 puts the whole corpus in
+one project, the room everyone shared before projects). Each project has the
+default codebook and a team of members who write its annotations: the hot
+article's project (the first, "bench-p000") has the first 10 users, the bench
+users who read the pages among them; every other project has 5 users, so each
+user belongs to about 10 projects, as the header's project switcher shows.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ COLD_SLUG = "bench-cold-twin"
 HOT_ANNOTATIONS = 1_000
 HOT_USERS = 10
 USERS = 50
+TEAM = 5
+ARTICLES_PER_PROJECT = 100
 USER_PASSWORD = "bench-password-not-secret-1"  # noqa: S105
 WORDS = re.compile(r"\w+")
 NOTES = [
@@ -163,6 +174,11 @@ class AnnotationWriter:
         "created",
         "updated",
         "version",
+        "article_version",
+        "original_quote",
+        "source_id",
+        "imported",
+        "codebook_version",
     )
 
     def __init__(self, batch: int = 20_000) -> None:
@@ -219,7 +235,63 @@ class AnnotationWriter:
         self.rows, self.tags = [], []
 
 
-def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> dict:
+def project_slug(number: int) -> str:
+    return f"bench-p{number:03d}"
+
+
+def teams(projects: int, users: list) -> list[list]:
+    """The members of each project: the hot article's team first, then teams of TEAM."""
+    if projects == 1:
+        return [list(users)]
+    made = [list(users[:HOT_USERS])]
+    for number in range(1, projects):
+        made.append([users[(number * TEAM + j) % len(users)] for j in range(TEAM)])
+    return made
+
+
+def make_projects(projects: int, users: list) -> list:
+    """``projects`` projects with the default codebook at version 1 and their teams."""
+    from annotations.models import Stance
+    from projects import codebook
+    from projects.models import CodebookVersion, Membership, Project, Role
+    from projects.services import DEFAULT_CODEBOOK, default_project
+
+    if projects == 1:
+        # The room of before projects: everything in the default project (made by the
+        # migrations with today's stances), everyone a member.
+        rooms = [default_project()]
+    else:
+        rooms = Project.objects.bulk_create(
+            Project(name=f"Bench project {n}", slug=project_slug(n), created_by=users[0])
+            for n in range(projects)
+        )
+        Stance.objects.bulk_create(
+            Stance(project=room, name=n, description=d, colour=c, hotkey=k, order=i)
+            for room in rooms
+            for i, (n, d, c, k) in enumerate(DEFAULT_CODEBOOK)
+        )
+    for room in rooms:
+        snapshot = codebook.snapshot(Stance.objects.filter(project=room))
+        CodebookVersion.objects.update_or_create(
+            project=room,
+            number=1,
+            defaults={"snapshot": snapshot, "change": "The default codebook."},
+        )
+    Project.objects.filter(pk__in=[r.pk for r in rooms]).update(codebook_version=1)
+    members = teams(projects, users)
+    Membership.objects.bulk_create(
+        Membership(
+            project=room, user=user, role=Role.MANAGER if user == team[0] else Role.ANNOTATOR
+        )
+        for room, team in zip(rooms, members, strict=True)
+        for user in team
+    )
+    return rooms
+
+
+def seed(
+    *, articles: int, annotations: int, rng: random.Random, projects: int = 1, log=print
+) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
@@ -242,7 +314,12 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
     users = User.objects.bulk_create(
         [User(username=f"bench{n:02d}", password=password) for n in range(1, USERS + 1)]
     )
-    stance_ids = list(Stance.objects.values_list("pk", flat=True))
+    projects = max(1, min(projects, articles))
+    rooms = make_projects(projects, users)
+    members = teams(projects, users)
+    stance_ids: dict[int, list[int]] = {}
+    for project_id, pk in Stance.objects.filter(project__in=rooms).values_list("project", "pk"):
+        stance_ids.setdefault(project_id, []).append(pk)
 
     # The hot article is the base text closest to 8,000 characters: a long read.
     hot_index = min(
@@ -250,7 +327,7 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
     )
     hot_body = assemble(blocks[hot_index])
 
-    def article(number: int, base: BaseText, body: Body, **extra) -> Article:
+    def article(number: int, base: BaseText, body: Body, room=None, **extra) -> Article:
         published = now - dt.timedelta(minutes=rng.randrange(60 * 24 * 900))
         fields = {
             "title": f"{base.title} ({number})"[:500],
@@ -264,16 +341,20 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
             "raw_input": b"",
             "raw_kind": "text",
             "published": published,
+            "project": room,
         }
         fields.update(extra)
         return Article(**fields)
 
     with transaction.atomic():
-        hot = article(0, bases[hot_index], hot_body, slug=HOT_SLUG, title="Bench hot article")
+        hot = article(
+            0, bases[hot_index], hot_body, rooms[0], slug=HOT_SLUG, title="Bench hot article"
+        )
         cold = article(
             -1,
             bases[hot_index],
             hot_body,
+            rooms[0],
             slug=COLD_SLUG,
             title="Bench cold twin",
             text_hash=hashlib.sha256(b"cold twin\0" + hot_body.text.encode()).hexdigest(),
@@ -281,23 +362,32 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
         corpus_articles = [hot, cold]
         for number in range(1, max(0, articles - 2) + 1):
             index = number % len(bases)
-            corpus_articles.append(article(number, bases[index], variant(blocks[index], number)))
+            # Projects of equal size, the first holding the hot article and its twin.
+            room = rooms[(number + 1) * projects // articles]
+            corpus_articles.append(
+                article(number, bases[index], variant(blocks[index], number), room)
+            )
         Article.objects.bulk_create(corpus_articles, batch_size=500)
     stored_articles = time.perf_counter()
     log(
-        f"  {len(corpus_articles):,} articles, {len(users)} users in {stored_articles - migrated:.1f}s"
+        f"  {len(corpus_articles):,} articles in {projects} projects, {len(users)} users "
+        f"in {stored_articles - migrated:.1f}s"
     )
 
     writer = AnnotationWriter()
     two_years = 60 * 60 * 24 * 730
     shared, private = "shared", "private"
 
-    def write(article_row: Article, count: int, authors: list) -> None:
+    team_of = {room.pk: team for room, team in zip(rooms, members, strict=True)}
+
+    def write(article_row: Article, count: int, authors: list | None = None) -> None:
         text = article_row.text
+        authors = authors or team_of[article_row.project_id]
+        stances = stance_ids[article_row.project_id]
         for start, end in spans(text, count, rng):
             created = now - dt.timedelta(seconds=rng.randrange(two_years))
             roll = rng.random()
-            tags = [] if roll < 0.15 else rng.sample(stance_ids, 2 if roll > 0.85 else 1)
+            tags = [] if roll < 0.15 else rng.sample(stances, 2 if roll > 0.85 else 1)
             writer.add(
                 (
                     writer.uuid_value(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -313,6 +403,11 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
                     "moved" if rng.random() < 0.01 else "anchored",
                     writer.time_value(created),
                     writer.time_value(created + dt.timedelta(seconds=rng.randrange(3600))),
+                    1,
+                    1,
+                    "",
+                    "",
+                    False,
                     1,
                 ),
                 tags,
@@ -331,7 +426,7 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
             counts[0] += rest - sum(counts)
             for article_row, count in zip(corpus, counts, strict=True):
                 if count:
-                    write(article_row, count, users)
+                    write(article_row, count)
         writer.flush()
     stored_annotations = time.perf_counter()
     log(f"  {writer.written:,} annotations in {stored_annotations - stored_articles:.1f}s")
@@ -341,6 +436,7 @@ def seed(*, articles: int, annotations: int, rng: random.Random, log=print) -> d
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {
         "articles": len(corpus_articles),
+        "projects": projects,
         "users": len(users),
         "annotations": writer.written,
         "seconds": round(time.perf_counter() - began, 1),
@@ -356,6 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--annotations", type=int, help="annotation count (default 1,000,000 × scale)"
     )
+    parser.add_argument(
+        "--projects",
+        type=int,
+        help=f"projects of {ARTICLES_PER_PROJECT} articles by default; 1: the single room of "
+        "before projects",
+    )
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args(argv)
     articles = args.articles if args.articles is not None else max(100, round(10_000 * args.scale))
@@ -364,10 +466,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.annotations is not None
         else max(2_000, round(1_000_000 * args.scale))
     )
+    projects = (
+        args.projects
+        if args.projects is not None
+        else max(1, round(articles / ARTICLES_PER_PROJECT))
+    )
     benchenv.recreate_database(args.db, args.name)
     benchenv.setup_django(args.db, args.name)
-    print(f"Seeding {args.db} {args.name}: {articles:,} articles, {annotations:,} annotations")
-    summary = seed(articles=articles, annotations=annotations, rng=random.Random(args.seed))
+    print(
+        f"Seeding {args.db} {args.name}: {articles:,} articles in {projects} projects, "
+        f"{annotations:,} annotations"
+    )
+    summary = seed(
+        articles=articles,
+        annotations=annotations,
+        rng=random.Random(args.seed),
+        projects=projects,
+    )
     print(json.dumps(summary))
     return 0
 

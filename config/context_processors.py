@@ -15,7 +15,9 @@ def site(request: HttpRequest) -> dict:
         # person's projects for the header's switcher, read only if a page shows them.
         "current_project": getattr(request, "project", None),
         "current_membership": getattr(request, "membership", None),
-        "my_projects": SimpleLazyObject(
+        # (projects.scope.in_project read them with the membership; other pages ask here).
+        "my_projects": getattr(request, "my_projects", None)
+        or SimpleLazyObject(
             lambda: list(Project.objects.for_member(user).only("name", "slug"))
             if user is not None
             else []

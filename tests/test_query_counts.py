@@ -110,3 +110,40 @@ def test_article_list_fragment_queries_do_not_grow_with_articles(alice_client, a
     for n in range(1, 30):
         services.article_import(raw=numbered_article(n), user=alice)
     assert queries_for(alice_client, url, **headers) == one
+
+
+def project_queries(captured) -> list[str]:
+    """The queries that read memberships or projects (joined to the page's own or not)."""
+    tables = ('FROM "projects_membership"', 'FROM "projects_project"')
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and any(t in q["sql"].split(" WHERE ")[0] for t in tables)
+    ]
+
+
+@pytest.mark.parametrize("page", ["list", "reading"])
+def test_membership_and_project_switcher_are_one_query(
+    alice_client, alice, article, make_project, page
+):
+    """Project scoping costs one query: the membership that lets the person in, which also
+    lists the header switcher's projects, however many projects the person is in."""
+    url = (
+        reverse("reader:article_list", args=["default"])
+        if page == "list"
+        else (article.get_absolute_url())
+    )
+    alice_client.get(url)  # the reading page's fragment is rendered and cached
+    before = queries_for(alice_client, url)
+    for n in range(4):
+        make_project(f"Team {n}", alice)
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.get(url)
+    assert response.status_code == 200
+    assert len(captured.captured_queries) == before
+    assert len(project_queries(captured)) == 1, project_queries(captured)
+    switcher = (
+        response.content.decode().split('class="project-switcher"', 1)[1].split("</details>")[0]
+    )
+    for n in range(4):
+        assert f"Team {n}" in switcher
