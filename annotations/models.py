@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
-from projects.models import Project, default_project_pk
+from projects.models import Membership, Project, default_project_pk
 
 NOTE_MAX_LENGTH = 10_000
 CONTEXT_LENGTH = 32
@@ -73,6 +73,15 @@ class AnnotationQuerySet(models.QuerySet):
         return self.filter(
             Q(visibility=Annotation.Visibility.SHARED) | Q(user=user),
             article__project_id__in=Project.objects.for_member(user).values("pk"),
+        )
+
+    def visible_in(self, membership: Membership) -> AnnotationQuerySet:
+        """visible_to(membership.user) within the membership's project, for a page that has
+        the membership already: no subquery over every project the person is in, which would
+        read every article of those projects."""
+        return self.filter(
+            Q(visibility=Annotation.Visibility.SHARED) | Q(user_id=membership.user_id),
+            article__project_id=membership.project_id,
         )
 
     def owned_by(self, user) -> AnnotationQuerySet:

@@ -51,7 +51,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(articles, 25).get_page(request.GET.get("page"))
     # Count annotations for the 25 shown articles only, in one grouped query.
     counts = dict(
-        Annotation.objects.visible_to(request.user)
+        Annotation.objects.visible_in(request.membership)
         .filter(article__in=[a.pk for a in page])
         .values_list("article")
         .annotate(n=Count("pk"))

@@ -147,3 +147,17 @@ def test_membership_and_project_switcher_are_one_query(
     )
     for n in range(4):
         assert f"Team {n}" in switcher
+
+
+def test_article_list_counts_what_the_reader_may_see_in_this_project(
+    alice_client, alice, bob, article, make_annotation
+):
+    """The list's counts (read with the page's membership, not every project of the person's)
+    hold shared annotations and the reader's own private ones, not another's private ones."""
+    words = re.findall(r"\w{6,}", article.text)
+    make_annotation(alice, article, words[0], visibility="shared")
+    make_annotation(alice, article, words[1], visibility="private")
+    make_annotation(bob, article, words[2], visibility="shared")
+    make_annotation(bob, article, words[3], visibility="private")
+    page = alice_client.get(reverse("reader:article_list", args=["default"])).content.decode()
+    assert 'title="Annotations you can see">3 annotations<' in page
