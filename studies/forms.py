@@ -92,3 +92,11 @@ class DecisionForm(forms.Form):
         if not ids:
             raise forms.ValidationError("Unknown versions.")
         return ids
+
+    def clean(self):
+        data = super().clean()
+        # A gold claim carries its stances: a merge or an edit names them, so a form sent
+        # untouched settles nothing.
+        if data.get("decision") in ("merged", "edited") and not data.get("stances"):
+            self.add_error("stances", "Tick the stances of the gold annotation.")
+        return data

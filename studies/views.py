@@ -23,7 +23,10 @@ from .models import Adjudication, GoldAnnotation, SnapshotAnnotation
 
 
 def _membership(request: HttpRequest, project: str):
-    return get_membership_or_404(request.user, project)
+    membership = get_membership_or_404(request.user, project)
+    # As projects.scope.in_project does: the page's header shows the project.
+    request.project, request.membership = membership.project, membership
+    return membership
 
 
 def _study_membership(request: HttpRequest, project: str):
@@ -105,8 +108,15 @@ def study_home(request: HttpRequest, project: str) -> HttpResponse:
             articles=articles,
         )
         if request.method == "POST" and settings_form.is_bound and settings_form.is_valid():
-            project_obj.settings = {**(project_obj.settings or {}), **settings_form.cleaned_data}
-            project_obj.save(update_fields=["settings"])
+            # Only what changed is written: the defaults stay implicit.
+            changed = {
+                k: v
+                for k, v in settings_form.cleaned_data.items()
+                if v != settings_form.initial.get(k)
+            }
+            if changed:
+                project_obj.settings = {**(project_obj.settings or {}), **changed}
+                project_obj.save(update_fields=["settings"])
             messages.success(request, "Study settings saved.")
             return redirect("studies:home", project=project_obj.slug)
         if request.method == "POST" and assign_form.is_bound and assign_form.is_valid():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.safestring import mark_safe
 
 from annotations.models import Annotation, Stance
@@ -16,45 +16,60 @@ register = template.Library()
 
 @register.inclusion_tag("studies/_panel.html", takes_context=True)
 def study_panel(context, article):
-    """The reading page's study strip: submit, progress, links, the gold layer."""
+    """The reading page's study strip: submit, progress, links, the gold layer.
+
+    Its queries are few and fixed (the reading page pins its count): the membership comes
+    from the request, a coder's submission is read only in a blind project, the progress
+    only for those who curate, the gold layer only when asked for (?gold=1).
+    """
     request = context["request"]
     user = request.user
     project = article.project
-    from projects.permissions import membership_for
+    membership = getattr(request, "membership", None)
+    if membership is None or membership.project_id != project.pk:
+        from projects.permissions import membership_for
 
-    membership = membership_for(user, project)
-    panel = {"project": project}
+        membership = membership_for(user, project)
     if membership is None:
         return {"article": article, "panel": None}
     blind = reports.is_blind(project)
-    submission = latest_submission(article=article, coder=user) if membership.can_annotate else None
+    may_curate = reports.may_curate(membership)
+    submission = None
+    if blind and membership.can_annotate:
+        submission = latest_submission(article=article, coder=user)
     reopened = open_reopening(submission) is not None
     revised = False
     if submission is not None:
-        mine = Annotation.objects.filter(article=article, user=user, visibility="shared")
-        summary = mine.aggregate(latest=Max("updated"))
-        revised = bool(summary["latest"] and summary["latest"] > submission.submitted_at) or (
-            mine.count() != submission.annotations.count()
+        mine = Annotation.objects.filter(article=article, user=user, visibility="shared").aggregate(
+            latest=Max("updated"), n=Count("pk")
         )
-    panel.update(
-        blind=blind,
-        revealed=submission is not None or membership.can_manage,
-        submission=submission,
-        reopened=reopened,
-        revised=revised,
-        may_submit=membership.can_annotate and (submission is None or reopened),
-        may_see_study=reports.may_see_study(membership),
-        may_curate=reports.may_curate(membership),
-    )
-    if panel["may_see_study"]:
+        revised = bool(mine["latest"] and mine["latest"] > submission.submitted_at) or (
+            mine["n"] != submission.annotations.count()
+        )
+    panel = {
+        "project": project,
+        "blind": blind,
+        "revealed": submission is not None or membership.can_manage,
+        "submission": submission,
+        "reopened": reopened,
+        "revised": revised,
+        "may_submit": blind and membership.can_annotate and (submission is None or reopened),
+        "may_see_study": reports.may_see_study(membership),
+        "may_curate": may_curate,
+        "show_gold": request.GET.get("gold") == "1",
+    }
+    if may_curate:
         panel["progress"] = reports.article_progress(article, reports.coders_of_article(article))
-    gold = list(GoldAnnotation.objects.filter(article=article).prefetch_related("stances"))
-    if gold and (not blind or panel["revealed"] or panel["may_curate"]):
-        colours = {s.pk: s.colour for s in Stance.objects.filter(project=project)}
-        spans = [
-            Span(str(g.pk), g.start, g.end, tuple(s.pk for s in g.stances.all()), False)
-            for g in gold
-        ]
-        panel["gold_body"] = mark_safe(render_highlights(article.body_html, spans, colours))  # noqa: S308
-        panel["gold_count"] = len(gold)
+    if not blind or panel["revealed"] or may_curate:
+        if panel["show_gold"]:
+            gold = list(GoldAnnotation.objects.filter(article=article).prefetch_related("stances"))
+            colours = {s.pk: s.colour for s in Stance.objects.filter(project=project)}
+            spans = [
+                Span(str(g.pk), g.start, g.end, tuple(s.pk for s in g.stances.all()), False)
+                for g in gold
+            ]
+            panel["gold_body"] = mark_safe(render_highlights(article.body_html, spans, colours))  # noqa: S308
+            panel["gold_count"] = len(gold)
+        else:
+            panel["has_gold"] = GoldAnnotation.objects.filter(article=article).exists()
     return {"article": article, "panel": panel}
