@@ -5,9 +5,9 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
-from projects.models import Membership, Project, default_project_pk
+from projects.models import Membership, Project, Role, default_project_pk
 
 NOTE_MAX_LENGTH = 10_000
 CONTEXT_LENGTH = 32
@@ -53,34 +53,62 @@ class Stance(models.Model):
     class Meta:
         ordering = ["order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="stance_name_once_per_project"),
-            models.UniqueConstraint(fields=["project", "hotkey"], name="stance_hotkey_once_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "name"], name="stance_name_once_per_project"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "hotkey"], name="stance_hotkey_once_per_project"
+            ),
             models.CheckConstraint(
                 condition=Q(hotkey__isnull=True) | Q(hotkey__gte=1, hotkey__lte=9),
                 name="stance_hotkey_1_to_9",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
+def _submitted_by(user_id: int) -> Exists:
+    """Whether the user has submitted their coding of the annotation's article (studies)."""
+    from django.apps import apps
+
+    submissions = apps.get_model("studies", "Submission").objects
+    return Exists(submissions.filter(coder_id=user_id, article=OuterRef("article")))
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user) -> AnnotationQuerySet:
-        """Shared annotations in the user's projects, and the user's own private ones there."""
+        """Shared annotations in the user's projects, and the user's own private ones there.
+
+        In a project whose coders work blind, another person's shared annotation on an
+        article shows only once the user has submitted their coding of that article
+        (studies.Submission), or to the project's managers. One query, whatever the path:
+        pages, fragments, counts, live updates and exports all read through here.
+        """
         if not user.is_authenticated:
             return self.none()
+        blind = Project.objects.filter(settings__blind=True).values("pk")
+        managed = Project.objects.for_member(user, role=Role.MANAGER).values("pk")
+        sees_shared = (
+            ~Q(article__project_id__in=blind)
+            | Q(article__project_id__in=managed)
+            | Q(_submitted_by(user.pk))
+        )
         return self.filter(
-            Q(visibility=Annotation.Visibility.SHARED) | Q(user=user),
+            Q(user=user) | (Q(visibility=Annotation.Visibility.SHARED) & sees_shared),
             article__project_id__in=Project.objects.for_member(user).values("pk"),
         )
 
     def visible_in(self, membership: Membership) -> AnnotationQuerySet:
         """visible_to(membership.user) within the membership's project, for a page that has
         the membership already: no subquery over every project the person is in, which would
-        read every article of those projects."""
+        read every article of those projects. Blind coding applies as in visible_to."""
+        shared = Q(visibility=Annotation.Visibility.SHARED)
+        if (membership.project.settings or {}).get("blind") and not membership.can_manage:
+            shared &= Q(_submitted_by(membership.user_id))
         return self.filter(
-            Q(visibility=Annotation.Visibility.SHARED) | Q(user_id=membership.user_id),
+            shared | Q(user_id=membership.user_id),
             article__project_id=membership.project_id,
         )
 
@@ -154,9 +182,12 @@ class Annotation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_not_negative"),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="annotation_end_after_start"),
             models.CheckConstraint(
-                condition=Q(visibility__in=["shared", "private"]), name="annotation_visibility_valid"
+                condition=Q(end__gt=F("start")), name="annotation_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["shared", "private"]),
+                name="annotation_visibility_valid",
             ),
             models.CheckConstraint(
                 condition=Q(anchor_status__in=["anchored", "moved", "orphaned"]),
