@@ -64,7 +64,11 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "codebook_version",
+    "layer",
 )
+# The layer of a row: a coder's annotation, or the project's gold (studies' adjudication).
+CODER = "coder"
+GOLD = "gold"
 STANCE_SEPARATOR = "; "
 WIDE = "wide"
 LONG = "long"
@@ -400,8 +404,10 @@ def reading_page_pattern() -> tuple[str, str, str]:
     return head, middle, tail
 
 
-def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[list[str]]:
-    """The CSV cells as text, spreadsheet-safe, from ``joined_rows``."""
+def csv_rows(
+    rows: Iterable[tuple], *, layout: str, base_url: str, layer: str = CODER
+) -> Iterator[list[str]]:
+    """The CSV cells as text, spreadsheet-safe, from ``joined_rows`` (or ``gold_rows``)."""
     article_url = article_url_builder(base_url)
     article_cells: tuple[int, list[str]] | None = None
 
@@ -453,6 +459,7 @@ def csv_rows(rows: Iterable[tuple], *, layout: str, base_url: str) -> Iterator[l
             if type(updated) is str and len(updated) == 27
             else time_text(updated),
             "" if codebook_version is None else str(codebook_version),
+            layer,
         ]
 
     if layout == LONG:
@@ -479,20 +486,81 @@ def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[str]]]:
         yield current, names
 
 
+def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:
+    """The gold layer (studies.GoldAnnotation) under the same filters, as rows shaped like
+    :func:`joined_rows`' (one per gold annotation × stance), the curator as the user.
+
+    Gold is nobody's own work, so ``visibility=mine`` and an author filter leave it out.
+    """
+    from django.apps import apps
+
+    if options.visibility == MINE or options.author is not None:
+        return
+    model = apps.get_model("studies", "GoldAnnotation")
+    gold = model.objects.all() if viewer is None else model.objects.visible_to(viewer)
+    if options.project is not None:
+        gold = gold.filter(article__project_id=options.project.pk)
+    if options.project_ids is not None:
+        gold = gold.filter(article__project_id__in=options.project_ids)
+    if options.article is not None:
+        gold = gold.filter(article_id=options.article.pk)
+    if options.stance is not None:
+        tagged = model.stances.through.objects.filter(stance__name=options.stance.name)
+        gold = gold.filter(pk__in=tagged.values("goldannotation_id"))
+    if options.date_from is not None:
+        gold = gold.filter(created__gte=_day_start(options.date_from))
+    if options.date_to is not None:
+        gold = gold.filter(created__lt=_day_start(options.date_to + dt.timedelta(days=1)))
+    gold = (
+        gold.select_related("article__project", "curator")
+        .defer("article__raw_input", "article__body_html", "article__cleaning_report")
+        .prefetch_related("stances")
+        .order_by("article_id", "start", "end", "created", "id")
+    )
+    context = Annotation._meta.get_field("prefix").max_length
+    for g in gold.iterator(chunk_size=CHUNK_ROWS):
+        a = g.article
+        names = [s.name for s in g.stances.all()] or [None]
+        for name in names:
+            yield (
+                g.pk, a.pk, a.title, a.source_url, a.slug, a.source_name,
+                g.curator.username if g.curator else "", g.quote,
+                a.text[max(0, g.start - context):g.start], a.text[g.end:g.end + context],
+                g.start, g.end, g.note, Annotation.Visibility.SHARED,
+                Annotation.AnchorStatus.ANCHORED, name, a.project.slug, None,
+                a.published, g.created, g.created,
+            )  # fmt: skip
+
+
 def csv_chunks(*, viewer, options: ExportOptions, base_url: str = "") -> Iterator[bytes]:
-    """The whole file as UTF-8 byte chunks of about ``FLUSH_CHARS`` characters."""
+    """The whole file as UTF-8 byte chunks of about ``FLUSH_CHARS`` characters: the coders'
+    annotations, then the gold layer."""
     annotations = annotations_for(viewer=viewer, options=options)
+    gold = gold_rows(viewer=viewer, options=options)
     if connections[annotations.db].vendor == "postgresql":
         yield from copied_csv_chunks(annotations, options=options, base_url=base_url)
     else:
         yield from python_csv_chunks(annotations, options=options, base_url=base_url)
+    yield from python_csv_lines(
+        csv_rows(gold, layout=options.layout, base_url=base_url, layer=GOLD)
+    )
 
 
 def python_csv_chunks(
     annotations: QuerySet[Annotation], *, options: ExportOptions, base_url: str = ""
 ) -> Iterator[bytes]:
     """The file as ``csv.writer`` (excel dialect) writes :func:`csv_rows`: the path on
-    SQLite, and the reference for the others.
+    SQLite, and the reference for the others."""
+    head = io.StringIO()
+    if options.bom:
+        head.write(BOM)
+    csv.writer(head).writerow(COLUMNS)
+    rows = csv_rows(joined_rows(annotations), layout=options.layout, base_url=base_url)
+    yield from python_csv_lines(rows, head=head.getvalue())
+
+
+def python_csv_lines(cells_of_rows: Iterable[list[str]], *, head: str = "") -> Iterator[bytes]:
+    """``head``, then the rows as the excel dialect writes them, in chunks.
 
     The dialect's rule is written out, because ``csv.writer`` spends more on each row
     than everything else the export does: a cell is quoted, its double quotes doubled,
@@ -501,10 +569,8 @@ def python_csv_chunks(
     """
     buffer = io.StringIO()
     write = buffer.write
-    if options.bom:
-        write(BOM)
-    csv.writer(buffer).writerow(COLUMNS)
-    for cells in csv_rows(joined_rows(annotations), layout=options.layout, base_url=base_url):
+    write(head)
+    for cells in cells_of_rows:
         write(
             ",".join(
                 '"' + cell.replace('"', '""') + '"'
@@ -518,7 +584,8 @@ def python_csv_chunks(
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 def copied_csv_chunks(
@@ -679,6 +746,7 @@ def copy_sql(
         iso("x_created", ".US"),
         iso("x_updated", ".US"),
         "x_codebook",
+        f"'{CODER}'",
     ]
     # Qualified, the ORDER BY names the inner columns, not the outer ones of the same
     # name (x_id::text would sort as text, and once more).

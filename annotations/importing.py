@@ -293,6 +293,9 @@ def _selectors(target: Any, label: str) -> tuple[int | None, int | None, str, st
 def _w3c_entry(item: dict, index: int) -> Entry:
     raw_id = item.get("id") or item.get("@id")
     label = _label(index, raw_id)
+    if item.get("layer") == "gold":
+        # A study's settled version belongs to its project, not to whoever imports it.
+        raise ValueError(f"{label} is a gold (adjudicated) annotation: gold is not imported")
     target = next((t for t in _as_list(item.get("target")) if isinstance(t, dict | str)), None)
     if target is None:
         raise ValueError(f"{label} has no target")

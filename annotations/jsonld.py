@@ -7,7 +7,9 @@ Import (W3C and Hypothesis files) lives in :mod:`annotations.importing`.
 
 - ``id`` is ``urn:uuid:<annotation uuid>``.
 - Visibility is not part of the W3C model; it travels in the extension term
-  ``visibility`` (``shared`` | ``private``) defined in the second ``@context`` entry.
+  ``visibility`` (``shared`` | ``private``) defined in the second ``@context`` entry, and
+  so does ``layer``: ``coder`` for a person's annotation, ``gold`` for the project's
+  adjudicated version (after the coders' annotations; its creator is the curator).
 - ``created`` and ``modified`` of an imported annotation are those its file gave
   (kept as data); ``modified`` is the server's time once it is edited here.
 """
@@ -32,9 +34,10 @@ from .importing import (  # noqa: F401 (the import side, where callers look for 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VISIBILITY_TERM = "urn:stance-reader:visibility"
 CODEBOOK_VERSION_TERM = "urn:stance-reader:codebookVersion"
+LAYER_TERM = "urn:stance-reader:layer"
 DOCUMENT_CONTEXT = [
     CONTEXT,
-    {"visibility": VISIBILITY_TERM, "codebookVersion": CODEBOOK_VERSION_TERM},
+    {"visibility": VISIBILITY_TERM, "codebookVersion": CODEBOOK_VERSION_TERM, "layer": LAYER_TERM},
 ]
 MEDIA_TYPE = "application/ld+json"
 LABEL = "Stance Reader annotations"
@@ -44,7 +47,11 @@ LABEL = "Stance Reader annotations"
 
 
 def annotation_document(
-    row: tuple, stance_names: list[str], article_url, source_times: tuple | None = None
+    row: tuple,
+    stance_names: list[str],
+    article_url,
+    source_times: tuple | None = None,
+    layer: str = export.CODER,
 ) -> dict[str, Any]:
     (pk, _article_id, _title, source_url, slug, _source, username, quote, prefix, suffix,
      start, end, note, visibility, _anchor_status, _stance, project, codebook_version,
@@ -70,6 +77,8 @@ def annotation_document(
         "created": export.time_text(created),
         "modified": export.time_text(updated),
         "visibility": visibility,
+        # A coder's annotation, or the project's settled version (gold, from adjudication).
+        "layer": layer,
     }
     if codebook_version is not None:
         # The version of the project's codebook the stances were chosen from.
@@ -130,5 +139,10 @@ def collection_chunks(
         if size >= export.FLUSH_CHARS:
             yield "".join(parts).encode("utf-8")
             parts, size = [], 0
+    for row, names in export.grouped(export.gold_rows(viewer=viewer, options=options)):
+        item = annotation_document(row, names, article_url, layer=export.GOLD)
+        item = json.dumps(item, ensure_ascii=False)
+        parts.append(("\n  " if total == 0 else ",\n  ") + item)
+        total += 1
     parts.append(f'\n ]}}{last},\n "total": {total}\n}}\n')
     yield "".join(parts).encode("utf-8")

@@ -149,6 +149,27 @@ class Adjudication(models.Model):
         return f"{self.decision} {self.unit_start}-{self.unit_end} on {self.article_id}"
 
 
+class GoldQuerySet(models.QuerySet):
+    def visible_to(self, user) -> GoldQuerySet:
+        """Gold of the user's projects. Gold is made of every coder's work, so in a blind
+        project it shows as their work does: to managers and curators, and to a coder
+        once they have submitted the article."""
+        from projects.models import Membership, Project, Role
+
+        if not user.is_authenticated:
+            return self.none()
+        oversees = Membership.objects.filter(user=user).filter(
+            Q(role=Role.MANAGER) | Q(curator=True)
+        )
+        submitted = Submission.objects.filter(coder=user, article=models.OuterRef("article"))
+        return self.filter(
+            ~Q(article__project_id__in=Project.objects.filter(settings__blind=True).values("pk"))
+            | Q(article__project_id__in=oversees.values("project_id"))
+            | Q(models.Exists(submitted)),
+            article__project_id__in=Project.objects.for_member(user).values("pk"),
+        )
+
+
 class GoldAnnotation(models.Model):
     """The project's settled version of a claim: the gold layer."""
 
@@ -168,6 +189,8 @@ class GoldAnnotation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = GoldQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "end", "created"]
