@@ -112,3 +112,8 @@ class ArticleDetailsEditForm(ArticleDetailsForm):
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": "e.g. the title was a page control"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Opened in place of the article's heading: the person goes on typing there.
+        self.fields["title"].widget.attrs["autofocus"] = True

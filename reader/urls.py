@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("articles/<slug:slug>/", views.article_detail, name="article_detail"),
     path("articles/<slug:slug>/delete/", views.article_delete, name="article_delete"),
+    path("articles/<slug:slug>/details/", views.article_details, name="article_details"),
     path(
         "articles/<slug:slug>/versions/<int:number>/", views.article_version, name="article_version"
     ),

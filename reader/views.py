@@ -19,7 +19,13 @@ from projects.scope import in_project
 from . import services
 from .caching import private_page
 from .diffing import paragraph_diff
-from .forms import ArticleDetailsForm, ImportForm, RestoreForm, UpdateOfForm
+from .forms import (
+    ArticleDetailsEditForm,
+    ArticleDetailsForm,
+    ImportForm,
+    RestoreForm,
+    UpdateOfForm,
+)
 from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
 from .permissions import may_edit_article
@@ -78,11 +84,55 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The fragment can be a megabyte, kept encoded: the page around it is
     # rendered and encoded alone, and the fragment's bytes are spliced in.
     fragment = context.pop("annotated")
+    context["may_edit"] = may_edit_article(request.user, article, request.membership)
     page = render_to_string(
         "reader/article_detail.html", {**context, "annotated": FRAGMENT_SLOT}, request=request
     )
     head, tail = page.split(FRAGMENT_SLOT, 1)
     return HttpResponse(b"".join((head.encode(), fragment, tail.encode())))
+
+
+@require_http_methods(["GET", "POST"])
+@private_page
+@in_project()
+def article_details(request: HttpRequest, slug: str) -> HttpResponse:
+    """Correct an article's title, standfirst, byline, date and source: in place of the
+    reading page's heading (htmx), or as a page of its own without JavaScript."""
+    article = get_object_or_404(Article.objects.for_reading().in_project(request.project), slug=slug)
+    if not may_edit_article(request.user, article, request.membership):
+        raise PermissionDenied("Only the article's importer or the project's managers can edit its details.")
+    if request.htmx and request.method == "GET" and "cancel" in request.GET:
+        return render(
+            request,
+            "reader/article_detail.html#article-details",
+            {"article": article, "may_edit": True},
+        )
+    form = ArticleDetailsEditForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        changed = services.article_details_update(
+            article=article,
+            user=request.user,
+            details={name: form.cleaned_data[name] for name in services.DETAIL_FIELDS},
+            reason=form.cleaned_data["reason"],
+        )
+        if request.htmx:
+            article = Article.objects.for_reading().get(pk=article.pk)
+            return render(
+                request,
+                "reader/article_detail.html#article-details",
+                {"article": article, "may_edit": True, "saved": changed},
+            )
+        messages.success(request, "Details saved." if changed else "Nothing was changed.")
+        return redirect(article)
+    template = "reader/article_details.html"
+    if request.htmx:
+        template += "#details-form"
+    return render(
+        request,
+        template,
+        {"article": article, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 def _drafts_from_form(request: HttpRequest, form: ImportForm) -> list[ImportDraft]:

@@ -110,6 +110,22 @@ def reading_filters(request) -> Opened:
     return Opened(article.get_absolute_url(), article.imported_by, form="form#filters")
 
 
+def article_details_page(request) -> Opened:
+    _annotation(request)
+    article = request.getfixturevalue("article")
+    return Opened(
+        reverse("reader:article_details", args=[article.project.slug, article.slug]),
+        article.imported_by,
+        form="form#article-details",
+    )
+
+
+def article_details_htmx(request) -> Opened:
+    opened = article_details_page(request)
+    opened.headers = {"HX-Request": "true", "HX-Target": "article-details"}
+    return opened
+
+
 def _draft(request) -> ImportDraft:
     alice = request.getfixturevalue("alice")
     return ImportDraft.objects.create(user=alice, raw_input=SEED.read_bytes(), filename=SEED.name)
@@ -311,6 +327,8 @@ FORMS: dict[str, Callable[..., Opened]] = {
     "annotation edit, page without JavaScript": edit_page,
     "annotation edit, htmx card": edit_card,
     "annotation toolbar, nothing selected": annotation_toolbar,
+    "article details, page without JavaScript": article_details_page,
+    "article details, htmx in place of the heading": article_details_htmx,
     "reading page filters": reading_filters,
     "import preview with its restore boxes": preview_update,
     "import preview offering an update of a similar article": preview_offering_an_update,
@@ -381,6 +399,9 @@ FORMS_BY_TEMPLATE = {
             "import preview with its restore boxes",
             "import preview offering an update of a similar article",
         )
+    ],
+    "reader/article_details.html": [
+        ("article details, page without JavaScript", "article details, htmx in place of the heading")
     ],
     "reader/article_import.html": ["import form"],
     "reader/article_list.html": [
