@@ -710,6 +710,74 @@ def _source_name(paras: list[Para], source_url: str) -> tuple[str, str]:
 
 # How far into the main run a line that repeats the page title is still its headline.
 TITLE_REACH = 5
+# How far above the first paragraph a headline is looked for when nothing else placed it.
+HEADLINE_REACH = 40
+# Buttons and menu entries of the page around an article, as a select-all copy keeps them
+# ("Increase article font size", "Print this article", "Today's Paper").
+PAGE_CONTROL = re.compile(
+    r"(?i)^(?:"
+    r"(?:increase|decrease|reset|change|adjust|larger|smaller)\b.*\b(?:font|text)\b.*"
+    r"|.*\b(?:font|text) size\b.*"
+    r"|(?:toggle|skip to|jump to|back to|click|tap|expand|collapse)\b.*"
+    r"|(?:share|print|save|bookmark|email|copy|listen to|subscribe|sign in|log in|sign up|follow)"
+    r"(?: (?:this|the|our|us|on|to|link|article|story|page|now|for \w+))*"
+    r"|(?:read|load|see|view|show) (?:more|all|less)\b.*"
+    r"|today'?s paper|e-?paper|e-?edition|\w+ edition|edition|place an ad|advertisement"
+    r"|sponsored(?: content)?|main menu|menu|search"
+    r")[.:!]?$"
+)
+PAGE_CONTROL_WORDS = 6
+SHOUTED_LABEL_WORDS = 4
+# When the page says it was written: "Updated 4 hours ago", "Published: …".
+TIME_LABEL = re.compile(
+    r"(?i)^(?:(?:last |first )?(?:updated|published|posted|modified)\b"
+    r"|.*\b\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b)"
+)
+# A control's label with more glued on ("Share this articleComments"): short lines only.
+CONTROL_START = re.compile(
+    r"(?i)^(?:share|print|save|e-?mail|subscribe|follow|listen|sign in|log in)\b"
+)
+CONTROL_START_WORDS = 4
+# A line that stops on one of these is cut short, not a headline ("Try refreshing your browser, or").
+DANGLING = frozenset("a an and or but the of to in on for with by from as at".split())
+
+
+def _never_title(p: Para, site_names: frozenset[str]) -> bool:
+    """A page control, the site's name or a one-word line is never an article's title."""
+    if p.words < 2 or _norm(p.text) in site_names:
+        return True
+    if split_credit(p.text)[1]:  # a photo's caption
+        return True
+    short = p.words <= PAGE_CONTROL_WORDS
+    if short and (PAGE_CONTROL.match(p.text) or is_share_line(p.text)):
+        return True
+    if short and TIME_LABEL.match(p.text):
+        return True
+    if p.words <= CONTROL_START_WORDS and CONTROL_START.match(p.text):
+        return True
+    return p.words <= SHOUTED_LABEL_WORDS and p.text.isupper()  # "GOT A TIP?", a kicker
+
+
+def _heading_like(p: Para) -> bool:
+    """A headline: a few words, not a sentence ending in a full stop, nor cut short."""
+    words = WORD.findall(p.text.casefold())
+    return (
+        3 <= p.words <= 40
+        and not p.text.rstrip().endswith((".", ",", ";"))
+        and bool(words)
+        and words[-1] not in DANGLING
+        # a menu says its words again ("Weather Extreme Weather Climate …"); a headline not
+        and len(set(words)) >= 0.8 * len(words)
+    )
+
+
+def _first_paragraph(paras: list[Para], start: int) -> int:
+    """Where the text proper begins: a long sentence or two, not a long headline."""
+    for i in range(start, min(len(paras), start + TITLE_REACH + 5)):
+        p = paras[i]
+        if p.prose and (p.words >= 25 or p.text.rstrip().endswith((".", ".”", '."'))):
+            return i
+    return start
 
 
 def _trim_to_page_title(text: str, page_title: str) -> str:
@@ -725,7 +793,56 @@ def _trim_to_page_title(text: str, page_title: str) -> str:
     return text[: cut + (tail.end() if tail else 0)].rstrip()
 
 
-def _find_header(paras: list[Para], start: int) -> dict:
+# A headline has a few words at least; shorter repeated lines are slogans and section names.
+REPEATED_HEADLINE_WORDS = 5
+# How close above the first paragraph the repeat of a headline stands, and how near the
+# top of the page its first copy (the title bar, the <title> of a scrape).
+REPEAT_REACH = 15
+TOP_LINES = 20
+
+
+def _repeated_headline(paras: list[Para], candidates: list[int], start: int):
+    """A page copied whole often shows its headline twice (in the page's title bar or
+    breadcrumb near the top, then above the text): the copy just above the text."""
+    first = _first_paragraph(paras, start)
+    norms = [_norm(p.text) for p in paras[: first + 1]]
+    # The second copy may already be set aside as a repeat of the first.
+    copies = [
+        i
+        for i in range(len(norms))
+        if paras[i].rule == "duplicate-paragraph" and not paras[paras[i].first].decided
+    ]
+    repeats = [
+        i
+        for i in sorted({*candidates, *copies})
+        if first - REPEAT_REACH <= i <= first
+        and paras[i].words >= REPEATED_HEADLINE_WORDS
+        and _heading_like(paras[i])
+        and norms[i] in norms[: min(i, TOP_LINES)]
+    ]
+    if not repeats:
+        return None
+    return max(repeats, key=lambda i: (len(norms[i]), i)), "title-repeated"
+
+
+def _longest_headline(paras: list[Para], anchors: list[int], start: int, site_names):
+    """The longest headline-like line above the first paragraph: what is left when no
+    title line, repeat or byline placed the headline (a page pasted whole)."""
+    first = _first_paragraph(paras, start)
+    found = [
+        i
+        for i in range(max(0, first - HEADLINE_REACH), first)
+        if (not paras[i].decided or paras[i].rule in ("navigation", "outside-main-text"))
+        and i not in anchors
+        and _heading_like(paras[i])
+        and not _never_title(paras[i], site_names)
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda i: (paras[i].words, i)), "longest-headline-above-text"
+
+
+def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = frozenset()) -> dict:
     """Title, standfirst, byline and date above (or at the top of) the main run."""
     lo = max(0, start - 30)
     hi = min(len(paras), start + 3)
@@ -761,7 +878,10 @@ def _find_header(paras: list[Para], start: int) -> dict:
     candidates = [
         i
         for i in range(lo, min(len(paras), start + TITLE_REACH))
-        if not paras[i].decided and i not in anchors and 2 <= paras[i].words <= 40
+        if not paras[i].decided
+        and i not in anchors
+        and 2 <= paras[i].words <= 40
+        and not _never_title(paras[i], site_names)
     ]
     title = None
     if page_title:
@@ -777,6 +897,8 @@ def _find_header(paras: list[Para], start: int) -> dict:
             score = min(shared / len(words), shared / len(title_words) + 0.3)
             if score >= 0.6 and score >= best and (i < start + 2 or shared >= 0.8 * len(bare)):
                 best, title = score, (i, "title-in-page-title")
+    if title is None:
+        title = _repeated_headline(paras, candidates, start)
     if title is None and anchors:
         top = min(a for a in anchors if a >= min(anchors))
         # the header block: anchors that lie close together nearest the main run
@@ -799,21 +921,26 @@ def _find_header(paras: list[Para], start: int) -> dict:
                 j -= 1
             above.reverse()
             # kicker / headline / standfirst, top to bottom
-            headlines = [k for k in above if 3 <= paras[k].words <= 40]
+            headlines = [
+                k
+                for k in above
+                if 3 <= paras[k].words <= 40 and not _never_title(paras[k], site_names)
+            ]
             if headlines:
                 title = (headlines[0], "title-above-byline")
     if title is None:
-        j = start - 1
+        j = max(start, _first_paragraph(paras, start)) - 1
         skipped = 0
         while j >= lo and skipped < 6:
             p = paras[j]
-            if p.decided or j in anchors:
+            if p.decided or j in anchors or _never_title(p, site_names):
                 j -= 1
                 skipped += 1
                 continue
-            if 3 <= p.words <= 30 and not p.terminal:
+            if 3 <= p.words <= 30 and _heading_like(p):
                 title = (j, "headline-above-text")
             break
+    info["anchors"] = anchors
     info["title"] = title
     if title is not None:
         t = title[0]
@@ -822,12 +949,15 @@ def _find_header(paras: list[Para], start: int) -> dict:
         if nxt < len(paras) and not paras[nxt].decided and nxt not in anchors:
             p = paras[nxt]
             later = [a for a in anchors if a > nxt]
-            if p.words >= 8 and (later and later[0] <= nxt + 2 or nxt < start):
+            dateline = find_date(p.text[:DATELINE_CHARS]) is not None  # "05/10/2018 - By …"
+            if p.words >= 8 and not dateline and (later and later[0] <= nxt + 2 or nxt < start):
                 info["subtitle"] = (nxt, "standfirst-below-title")
     return info
 
 
 BYLINE_REACH = 8
+# A line with a date this close to its start is a dateline, never a standfirst.
+DATELINE_CHARS = 25
 DATE_REACH = 80
 DATE_LABEL = re.compile(r"(?i)\b(published|posted|first published)\b")
 
@@ -890,9 +1020,10 @@ def extract_text(
     end = _keep_repeats_in_run(paras, start, end)
     _drop_far_captions(paras, start, end)
 
-    header = _find_header(paras, start)
     result = Extracted(source_url=source_url, extractor="text-rules")
     result.source_name, _ = _source_name(paras, source_url)
+    site_names = frozenset(n for n in (_norm(result.source_name),) if n)
+    header = _find_header(paras, start, site_names)
     header_end = -1
     if header["title"] is not None:
         i, rule = header["title"]
@@ -901,10 +1032,16 @@ def extract_text(
         if rule == "title-in-page-title":
             result.title = _trim_to_page_title(result.title, paras[0].text)
         header_end = max(header_end, i)
-    elif paras[0].role != CHROME:
+    elif paras[0].role != CHROME and not _never_title(paras[0], site_names):
         result.title = _strip_site_suffix(paras[0].text)
         paras[0].set("title", "title-from-first-line")
         header_end = max(header_end, 0)
+    elif longest := _longest_headline(paras, header["anchors"], start, site_names):
+        i, rule = longest
+        result.title = paras[i].text
+        paras[i].set("title", rule)
+        if i < start:
+            header_end = max(header_end, i)
     if header["subtitle"] is not None:
         i, rule = header["subtitle"]
         paras[i].set("subtitle", rule)

@@ -1,0 +1,107 @@
+"""The title of a page pasted whole (a select-all copy): never a page control, the site's
+name or a one-word line; the headline shown twice near the top wins, else the longest
+headline-like line above the first paragraph. Every page here is written for the test."""
+
+from __future__ import annotations
+
+from reader.importing.text import extract_text
+
+BODY = [
+    "The harbour board voted on Tuesday evening to close the old ferry pier for at least two "
+    "years, after engineers found that the timber piles under its northern end had rotted "
+    "much faster than anyone had expected.",
+    "Ferry services will move to the container quay from next month, which the board said "
+    "would add about ten minutes to each crossing while a new pier is designed and built.",
+    "Local traders, who depend on the summer visitors the ferry brings, said they had not "
+    "been consulted and asked the board to publish the engineers' report in full.",
+    "The board's chair said the report would be published once the insurers had read it, "
+    "and that safety had to come before the season's takings.",
+]
+HEADLINE = "Harbour board shuts the old ferry pier for two years after rot is found"
+
+
+def paste(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def test_a_page_control_above_the_headline_is_not_the_title():
+    text = paste(
+        "Menu",
+        "Search",
+        "Increase article font size",
+        "Decrease article font size",
+        "Print",
+        "Share",
+        HEADLINE,
+        *BODY,
+    )
+    assert extract_text(text).title == HEADLINE
+
+
+def test_controls_site_name_and_one_word_lines_are_never_the_title_even_alone():
+    text = paste(
+        "Increase article font size",
+        "Share this article",
+        "Print",
+        "Today's Paper",
+        "Coastal Courier",
+        "Harbour",
+        *BODY,
+    )
+    result = extract_text(text, source_url="")
+    assert result.title not in {
+        "Increase article font size",
+        "Share this article",
+        "Print",
+        "Today's Paper",
+        "Harbour",
+    }
+
+
+def test_the_site_name_is_not_the_title():
+    text = paste(
+        "Stay up to date with notifications from The Coastal Courier",
+        "News",
+        "Sport",
+        HEADLINE,
+        "The Coastal Courier",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.source_name == "The Coastal Courier"
+    assert result.title == HEADLINE
+
+
+def test_the_headline_shown_twice_near_the_top_is_the_title():
+    text = paste(
+        "Skip to content",
+        HEADLINE,  # the page's sticky title bar
+        "News",
+        "Local",
+        "Council approves the new cycle lanes on the seafront road",  # a teaser
+        "Weather",
+        "Most read",
+        "Increase article font size",
+        HEADLINE,
+        *BODY,
+    )
+    assert extract_text(text).title == HEADLINE
+
+
+def test_without_a_title_line_the_longest_headline_above_the_text_is_the_title():
+    text = paste(
+        "Menu",
+        "Toggle navigation",
+        "Home News",
+        "Coast and country",
+        "View more offers",
+        "Increase article font size",
+        HEADLINE,
+        "Updated 4 hours ago",
+        "Listen to this article",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.title == HEADLINE
+    # The title is not also kept as a paragraph of the text.
+    assert all(s.html != HEADLINE for s in result.segments if s.role == "body")
