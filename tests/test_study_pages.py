@@ -163,3 +163,27 @@ def test_a_curator_picks_a_version_and_reopens_a_submission_as_rendered(django_a
     assert list(Reopening.objects.values_list("submission__coder__username", "reason")) == [
         ("bob", "typo in a stance")
     ]
+
+
+def test_a_managers_reading_page_in_a_project_without_a_study_asks_once_more(
+    client, article, alice, bob, default_project, make_annotation
+):
+    """The progress strip is for a study: without assignments in a project that is not
+    blind, the manager's page costs one question more than an annotator's, not five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.services import membership_set
+
+    make_annotation(bob, article, "Syrian", stance_names=["Russia"])
+    membership_set(project=default_project, user=alice, role="manager")
+
+    def queries(user) -> int:
+        client.force_login(user)
+        client.get(article.get_absolute_url())  # the fragment cached, as on a busy page
+        with CaptureQueriesContext(connection) as context:
+            page = client.get(article.get_absolute_url()).content.decode()
+        assert 'id="progress-strip"' not in page
+        return len(context)
+
+    assert queries(alice) <= queries(bob) + 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max
 from django.utils.safestring import mark_safe
 
@@ -59,7 +60,15 @@ def study_panel(context, article):
         "show_gold": request.GET.get("gold") == "1",
     }
     if may_curate:
-        panel["progress"] = reports.article_progress(article, reports.coders_of_article(article))
+        # Assigned coders; without assignments only a blind project has coders to follow
+        # (everyone who annotated or submitted), so a project with no study asks once.
+        coders = list(
+            get_user_model().objects.filter(assignments__article=article).order_by("username")
+        )
+        if not coders and blind:
+            coders = reports.coders_of_article(article)
+        if coders:
+            panel["progress"] = reports.article_progress(article, coders)
     if not blind or panel["revealed"] or may_curate:
         if panel["show_gold"]:
             gold = list(GoldAnnotation.objects.filter(article=article).prefetch_related("stances"))
