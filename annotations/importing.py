@@ -47,6 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -56,7 +57,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -75,6 +76,13 @@ FOREIGN_ID_NAMESPACE = uuid.UUID("6f1c1c84-2f0e-4e59-a8a4-1f1ad1b7c6d2")
 RENAMED_ID_NAMESPACE = uuid.UUID("0d9a4f0e-9a57-4e1b-9d3c-5d0b8a3e6f21")
 MAX_UPLOAD_BYTES = 5_000_000
 BATCH = 100
+# A batch also ends when it has held the write lock this long (a loaded machine is slow).
+BATCH_SECONDS = 0.2
+# SQLite keeps no queue for its write lock: a save that waits polls for it, every 100 ms
+# once it has waited a while, and a loop that commits and begins again at once takes it
+# back before the poll comes (a save then waited out a whole 1,400-row import). A pause
+# longer than one poll between batches lets a waiting save in.
+SQLITE_WRITER_GAP = 0.12
 # Clocks disagree a little; a file's date further ahead than this is refused.
 FUTURE_SLACK = dt.timedelta(minutes=10)
 TRACKING_PARAMETERS = frozenset(
@@ -905,13 +913,20 @@ def _write(
     progress: Callable[[int, int], None] | None,
     codebook_versions: Mapping[int, int] | None = None,
 ) -> None:
-    """Short transactions of BATCH rows; an id that another request stored meanwhile
-    (the same file uploaded twice at once) is "already here", not an error."""
-    for offset in range(0, len(planned), BATCH):
-        batch = planned[offset : offset + BATCH]
+    """Short transactions of at most BATCH rows and BATCH_SECONDS; an id that another
+    request stored meanwhile (the same file uploaded twice at once) is "already here",
+    not an error."""
+    done = 0
+    while done < len(planned):
+        if done and connection.vendor == "sqlite":
+            time.sleep(SQLITE_WRITER_GAP)
+        began = time.monotonic()
         with transaction.atomic():
             tags: list[AnnotationStance] = []
-            for plan in batch:
+            for plan in planned[done : done + BATCH]:
+                if time.monotonic() - began > BATCH_SECONDS:
+                    break
+                done += 1
                 text = plan.text
                 prefix, suffix = context(text, plan.start, plan.end)
                 try:
@@ -952,7 +967,7 @@ def _write(
                 report.articles[plan.title] += 1
             AnnotationStance.objects.bulk_create(tags)
         if progress is not None:
-            progress(min(offset + BATCH, len(planned)), len(planned))
+            progress(done, len(planned))
 
 
 def _user_named(name: str, cache: dict[str, Any]) -> Any:

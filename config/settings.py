@@ -177,6 +177,8 @@ CACHES = {
 
 # Imports
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# All the files of one upload together: each is extracted within the request.
+IMPORT_MAX_TOTAL_BYTES = 10 * 1024 * 1024
 # A pasted article up to the import limit must reach the form, which then says
 # what is wrong; Django's own cap (2.5 MB) would answer a bare 400 first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

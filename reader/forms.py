@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from .models import Article
 
@@ -53,6 +54,13 @@ class ImportForm(forms.Form):
                 )
             if upload.size == 0:
                 raise forms.ValidationError(f"{upload.name} is empty; nothing was imported.")
+        total, cap = sum(upload.size for upload in files), settings.IMPORT_MAX_TOTAL_BYTES
+        if total > cap:
+            raise forms.ValidationError(
+                f"These {len(files)} files add up to {filesizeformat(total)}; one upload may hold "
+                f"{filesizeformat(cap)} in all. Nothing was imported: upload them a few at a "
+                "time, or import the folder with manage.py import_articles."
+            )
         return files
 
     def clean(self):

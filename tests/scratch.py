@@ -82,3 +82,14 @@ def run(database_url: str, *args: str, env: dict | None = None) -> subprocess.Co
     process = manage(database_url, *args, env=env)
     out, err = process.communicate(timeout=180)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+@contextmanager
+def scratch_database(path: Path, prefix: str) -> Iterator[Scratch]:
+    """A file SQLite database at ``path``, or in the PostgreSQL pass a scratch PostgreSQL one."""
+    url = postgres_url()
+    if url is None:
+        yield sqlite_database(path)
+    else:
+        with postgres_database(url, prefix) as database:
+            yield database
