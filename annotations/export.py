@@ -65,10 +65,13 @@ COLUMNS = (
     "updated_at",
     "codebook_version",
     "layer",
+    "article_version",
 )
 # The layer of a row: a coder's annotation, or the project's gold (studies' adjudication).
 CODER = "coder"
 GOLD = "gold"
+# The long layout has one stance per row, so its column is named for one.
+LONG_COLUMNS = tuple("stance" if c == "stances" else c for c in COLUMNS)
 STANCE_SEPARATOR = "; "
 WIDE = "wide"
 LONG = "long"
@@ -105,6 +108,7 @@ ROW_FIELDS = (
     "tags__stance__name",
     "article__project__slug",
     "codebook_version",
+    "article_version",
 )
 TIME_FIELDS = ("article__published", "created", "updated")
 STANCE = 15
@@ -137,6 +141,8 @@ class ExportOptions:
     date_to: dt.date | None = None
     layout: str = WIDE
     bom: bool = False
+    # Every cell exactly as stored, for pandas and R: no apostrophe before a formula.
+    raw: bool = False
 
 
 BOOLEAN_CHOICES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
@@ -154,6 +160,7 @@ class ExportFilterForm(forms.Form):
     date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     layout = forms.ChoiceField(required=False, choices=[(WIDE, WIDE), (LONG, LONG)])
     bom = forms.CharField(required=False)
+    raw = forms.CharField(required=False)
 
     def __init__(
         self, data: Mapping[str, str], *, projects: QuerySet[Project] | None = None
@@ -196,13 +203,19 @@ class ExportFilterForm(forms.Form):
             )
         return stance
 
-    def clean_bom(self) -> bool:
-        value = self.cleaned_data["bom"].strip().lower()
+    def _switch(self, name: str, meaning: str) -> bool:
+        value = self.cleaned_data[name].strip().lower()
         if not value:
             return False
         if value not in BOOLEAN_CHOICES:
-            raise forms.ValidationError("Use bom=1 for a byte-order mark, bom=0 for none.")
+            raise forms.ValidationError(f"Use {name}=1 for {meaning}, {name}=0 for none.")
         return BOOLEAN_CHOICES[value]
+
+    def clean_bom(self) -> bool:
+        return self._switch("bom", "a byte-order mark")
+
+    def clean_raw(self) -> bool:
+        return self._switch("raw", "cells exactly as stored")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -237,6 +250,7 @@ class ExportFilterForm(forms.Form):
             date_to=data["date_to"],
             layout=data["layout"] or WIDE,
             bom=data["bom"],
+            raw=data["raw"],
         )
 
     def error_text(self) -> str:
@@ -373,6 +387,10 @@ def time_text(value: dt.datetime | str | None, timespec: str = "microseconds") -
     return value.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
 
 
+def columns(layout: str) -> tuple[str, ...]:
+    return LONG_COLUMNS if layout == LONG else COLUMNS
+
+
 def safe_cell(value: str) -> str:
     if value and value[0] in FORMULA_TRIGGERS:
         return "'" + value
@@ -405,13 +423,15 @@ def reading_page_pattern() -> tuple[str, str, str]:
 
 
 def csv_rows(
-    rows: Iterable[tuple], *, layout: str, base_url: str, layer: str = CODER
+    rows: Iterable[tuple], *, layout: str, base_url: str, layer: str = CODER, raw: bool = False
 ) -> Iterator[list[str]]:
-    """The CSV cells as text, spreadsheet-safe, from ``joined_rows`` (or ``gold_rows``)."""
+    """The CSV cells as text from ``joined_rows`` (or ``gold_rows``): spreadsheet-safe, or
+    with ``raw`` exactly as stored."""
     article_url = article_url_builder(base_url)
     article_cells: tuple[int, list[str]] | None = None
 
-    triggers = FORMULA_TRIGGERS
+    triggers = frozenset() if raw else FORMULA_TRIGGERS
+    safe = str if raw else safe_cell
 
     def row_cells(row: tuple, stances: str) -> list[str]:
         # The hot loop of every export: safe_cell, uuid_text and time_text written out
@@ -419,7 +439,7 @@ def csv_rows(
         nonlocal article_cells
         (pk, article_id, title, source_url, slug, source, username, quote, prefix, suffix,
          start, end, note, visibility, anchor_status, _stance, project, codebook_version,
-         published, created, updated) = row  # fmt: skip
+         article_version, published, created, updated) = row  # fmt: skip
         # Rows come grouped by article, so its cells are built once per run of rows.
         if article_cells is None or article_cells[0] != article_id:
             article_cells = (
@@ -427,9 +447,9 @@ def csv_rows(
                 [
                     project,
                     str(article_id),
-                    safe_cell(title),
-                    safe_cell(article_url(source_url, project, slug)),
-                    safe_cell(source),
+                    safe(title),
+                    safe(article_url(source_url, project, slug)),
+                    safe(source),
                     time_text(published, "seconds"),
                 ],
             )
@@ -460,6 +480,7 @@ def csv_rows(
             else time_text(updated),
             "" if codebook_version is None else str(codebook_version),
             layer,
+            str(article_version),
         ]
 
     if layout == LONG:
@@ -527,7 +548,7 @@ def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:
                 g.curator.username if g.curator else "", g.quote,
                 a.text[max(0, g.start - context):g.start], a.text[g.end:g.end + context],
                 g.start, g.end, g.note, Annotation.Visibility.SHARED,
-                Annotation.AnchorStatus.ANCHORED, name, a.project.slug, None,
+                Annotation.AnchorStatus.ANCHORED, name, a.project.slug, None, a.version,
                 a.published, g.created, g.created,
             )  # fmt: skip
 
@@ -542,7 +563,7 @@ def csv_chunks(*, viewer, options: ExportOptions, base_url: str = "") -> Iterato
     else:
         yield from python_csv_chunks(annotations, options=options, base_url=base_url)
     yield from python_csv_lines(
-        csv_rows(gold, layout=options.layout, base_url=base_url, layer=GOLD)
+        csv_rows(gold, layout=options.layout, base_url=base_url, layer=GOLD, raw=options.raw)
     )
 
 
@@ -554,8 +575,10 @@ def python_csv_chunks(
     head = io.StringIO()
     if options.bom:
         head.write(BOM)
-    csv.writer(head).writerow(COLUMNS)
-    rows = csv_rows(joined_rows(annotations), layout=options.layout, base_url=base_url)
+    csv.writer(head).writerow(columns(options.layout))
+    rows = csv_rows(
+        joined_rows(annotations), layout=options.layout, base_url=base_url, raw=options.raw
+    )
     yield from python_csv_lines(rows, head=head.getvalue())
 
 
@@ -600,9 +623,11 @@ def copied_csv_chunks(
     each row in a CopyData message of its own, so the LF that ends a message is the
     row's end, never one inside a quoted cell.
     """
-    head = ((BOM if options.bom else "") + ",".join(COLUMNS)).encode("utf-8")
+    head = ((BOM if options.bom else "") + ",".join(columns(options.layout))).encode("utf-8")
     try:
-        sql, params = copy_sql(annotations, layout=options.layout, base_url=base_url)
+        sql, params = copy_sql(
+            annotations, layout=options.layout, base_url=base_url, raw=options.raw
+        )
     except EmptyResultSet:  # filters that can match nothing
         yield head + b"\r\n"
         return
@@ -655,13 +680,14 @@ COPY_FIELDS = {
     "x_created": "created",
     "x_updated": "updated",
     "x_codebook": "codebook_version",
+    "x_article_version": "article_version",
 }
 # PostgreSQL text holds no NUL, and ascii('') is 0: leaving 0 out keeps "" empty.
 PG_TRIGGER_CODES = ", ".join(str(ord(c)) for c in sorted(FORMULA_TRIGGERS) if c != "\0")
 
 
 def copy_sql(
-    annotations: QuerySet[Annotation], *, layout: str, base_url: str = ""
+    annotations: QuerySet[Annotation], *, layout: str, base_url: str = "", raw: bool = False
 ) -> tuple[str, tuple]:
     """A PostgreSQL SELECT whose rows, as COPY's CSV, are the cells of :func:`csv_rows`.
 
@@ -688,6 +714,8 @@ def copy_sql(
     inner_sql, params = inner.query.sql_with_params()
 
     def safe(cell: str) -> str:
+        if raw:
+            return f"NULLIF({cell}, '')"
         return (
             f"CASE WHEN ascii({cell}) IN ({PG_TRIGGER_CODES}) THEN '''' || {cell} "
             f"ELSE NULLIF({cell}, '') END"
@@ -747,6 +775,7 @@ def copy_sql(
         iso("x_updated", ".US"),
         "x_codebook",
         f"'{CODER}'",
+        "x_article_version",
     ]
     # Qualified, the ORDER BY names the inner columns, not the outer ones of the same
     # name (x_id::text would sort as text, and once more).
@@ -761,5 +790,9 @@ def export_filename(options: ExportOptions, extension: str, today: dt.date | Non
     day = today or timezone.now().astimezone(dt.UTC).date()
     variant = ""
     if extension == "csv":
-        variant = ("-long" if options.layout == LONG else "") + ("-excel" if options.bom else "")
+        variant = (
+            ("-long" if options.layout == LONG else "")
+            + ("-excel" if options.bom else "")
+            + ("-raw" if options.raw else "")
+        )
     return f"stance-reader-annotations{subject}-{day.isoformat()}{variant}.{extension}"

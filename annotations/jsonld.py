@@ -35,9 +35,15 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VISIBILITY_TERM = "urn:stance-reader:visibility"
 CODEBOOK_VERSION_TERM = "urn:stance-reader:codebookVersion"
 LAYER_TERM = "urn:stance-reader:layer"
+ARTICLE_VERSION_TERM = "urn:stance-reader:articleVersion"
 DOCUMENT_CONTEXT = [
     CONTEXT,
-    {"visibility": VISIBILITY_TERM, "codebookVersion": CODEBOOK_VERSION_TERM, "layer": LAYER_TERM},
+    {
+        "visibility": VISIBILITY_TERM,
+        "codebookVersion": CODEBOOK_VERSION_TERM,
+        "layer": LAYER_TERM,
+        "articleVersion": ARTICLE_VERSION_TERM,
+    },
 ]
 MEDIA_TYPE = "application/ld+json"
 LABEL = "Stance Reader annotations"
@@ -55,7 +61,7 @@ def annotation_document(
 ) -> dict[str, Any]:
     (pk, _article_id, _title, source_url, slug, _source, username, quote, prefix, suffix,
      start, end, note, visibility, _anchor_status, _stance, project, codebook_version,
-     _published, created, updated) = row  # fmt: skip
+     article_version, _published, created, updated) = row  # fmt: skip
     bodies: list[dict[str, Any]] = []
     if note:
         bodies.append(
@@ -91,6 +97,8 @@ def annotation_document(
             {"type": "TextQuoteSelector", "exact": quote, "prefix": prefix, "suffix": suffix},
             {"type": "TextPositionSelector", "start": start, "end": end},
         ],
+        # The number of the article's text version that start and end index.
+        "articleVersion": article_version,
     }
     return document
 

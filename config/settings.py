@@ -175,6 +175,10 @@ CACHES = {
     )
 }
 
+# The site's own address (scheme and host), for links written where no request gives it:
+# manage.py export_annotations writes articles without a source URL as links to here.
+SITE_URL = os.environ.get("STANCE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Imports
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # All the files of one upload together: each is extracted within the request.

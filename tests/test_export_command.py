@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation
@@ -58,6 +59,8 @@ def web_output(client, params: dict) -> bytes:
         ({}, []),
         ({"layout": "long"}, ["--layout", "long"]),
         ({"bom": "1"}, ["--bom"]),
+        ({"raw": "1"}, ["--raw"]),
+        ({"raw": "1", "layout": "long"}, ["--raw", "--layout", "long"]),
         ({"visibility": "mine"}, ["--visibility", "mine"]),
         ({"stance": "Russia", "author": "bob"}, ["--stance", "Russia", "--author", "bob"]),
         (
@@ -89,8 +92,8 @@ def test_command_without_user_exports_every_shared_annotation_and_no_private_one
     text = command_output(tmp_path).decode("utf-8")
     got = {row["annotation_id"] for row in csv.DictReader(io.StringIO(text, newline=""))}
     assert got == {str(annotated[k].pk) for k in ("two", "plain", "bob_shared")}
-    # Without --base-url the reading page is a site-relative link.
-    assert f",{article.get_absolute_url()}," in text
+    # Without --base-url the reading page is a link to STANCE_SITE_URL.
+    assert f",{settings.SITE_URL}{article.get_absolute_url()}," in text
 
 
 def test_command_to_standard_output(annotated, capsys):

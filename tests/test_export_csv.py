@@ -80,7 +80,7 @@ def test_header_lists_the_columns_in_design_order(alice_client, annotated):
     assert first_line == (
         "annotation_id,project,article_id,article_title,article_url,source,published,user,"
         "stances,quote,prefix,suffix,start,end,note,visibility,anchor_status,created_at,"
-        "updated_at,codebook_version,layer"
+        "updated_at,codebook_version,layer,article_version"
     )
 
 
@@ -98,7 +98,7 @@ def test_wide_layout_gives_one_row_per_annotation_with_stances_joined(alice_clie
 
 def test_long_layout_gives_one_row_per_stance_and_one_for_none(alice_client, annotated):
     got = rows(alice_client.get(URL, {"layout": "long"}))
-    pairs = sorted((row["annotation_id"], row["stances"]) for row in got)
+    pairs = sorted((row["annotation_id"], row["stance"]) for row in got)
     assert pairs == sorted(
         [
             (str(annotated["two"].pk), "Russia"),
@@ -350,6 +350,8 @@ def test_file_name_says_article_variant_and_the_day(alice_client, annotated, art
     assert name(URL) == f"stance-reader-annotations-{today}.csv"
     assert name(URL, layout="long") == f"stance-reader-annotations-{today}-long.csv"
     assert name(URL, bom="1") == f"stance-reader-annotations-{today}-excel.csv"
+    assert name(URL, raw="1") == f"stance-reader-annotations-{today}-raw.csv"
+    assert name(URL, layout="long", raw="1") == f"stance-reader-annotations-{today}-long-raw.csv"
     assert name("/export/annotations.jsonld") == f"stance-reader-annotations-{today}.jsonld"
 
 
@@ -462,7 +464,7 @@ def test_the_file_is_what_csv_writer_writes_of_the_cells(varied, alice, layout):
         cells = list(export.csv_rows(export.joined_rows(annotations), layout=layout, base_url=""))
         buffer = io.StringIO()
         buffer.write(export.BOM if bom else "")
-        csv.writer(buffer).writerows([export.COLUMNS, *cells])
+        csv.writer(buffer).writerows([export.columns(layout), *cells])
         written = b"".join(export.python_csv_chunks(annotations, options=options))
         assert written == buffer.getvalue().encode("utf-8")
         # Both kinds of cell are there: plain ones and ones csv.writer quotes.
@@ -482,6 +484,8 @@ def test_copy_path_writes_the_bytes_of_the_csv_writer_path(varied, alice, alice_
         (None, {"author": varied["authors"][2], "stance": varied["stance"]}),
         (alice, {"article": varied["article"], "date_from": day, "date_to": day}),
         (alice, {"date_to": day - dt.timedelta(days=1)}),
+        (alice, {"raw": True}),
+        (None, {"raw": True, "bom": True}),
     ]
     for viewer, filters in cases:
         options = export.ExportOptions(layout=layout, **filters)

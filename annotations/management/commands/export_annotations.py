@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,10 +37,17 @@ class Command(BaseCommand):
             "--bom", action="store_true", help="Start with a UTF-8 byte-order mark."
         )
         parser.add_argument(
+            "--raw",
+            action="store_true",
+            help="Every cell exactly as stored, for pandas or R (no apostrophe before a cell "
+            "that a spreadsheet would read as a formula): do not open it in a spreadsheet.",
+        )
+        parser.add_argument(
             "--base-url",
-            default="",
+            default=None,
             help="Scheme and host of the site (https://reader.example), for the links of articles "
-            "without a source URL; the web export uses the request's. Default: site-relative.",
+            "without a source URL; the web export uses the request's. Default: the "
+            "STANCE_SITE_URL setting.",
         )
         parser.add_argument("--output", "-o", help="File to write; default standard output.")
         add_project_option(parser, many=True)
@@ -59,6 +67,7 @@ class Command(BaseCommand):
             "to": options["date_to"],
             "layout": options["layout"],
             "bom": "1" if options["bom"] else "",
+            "raw": "1" if options["raw"] else "",
         }
         try:
             projects = resolve_projects(options["project"], options["all_projects"])
@@ -75,9 +84,8 @@ class Command(BaseCommand):
             export.annotations_for(viewer=viewer, options=export_options)
         except export.FilterError as error:
             raise CommandError(str(error)) from error
-        chunks = export.csv_chunks(
-            viewer=viewer, options=export_options, base_url=options["base_url"]
-        )
+        base_url = settings.SITE_URL if options["base_url"] is None else options["base_url"]
+        chunks = export.csv_chunks(viewer=viewer, options=export_options, base_url=base_url)
         if options["output"]:
             with open(options["output"], "wb") as out:
                 for chunk in chunks:
