@@ -6,30 +6,17 @@ view cannot be added without the same protection.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from annotations.models import Annotation
 from projects.services import invitation_create
 from reader.models import ImportDraft
 from tests.articles import FLOODS
+from tests.routes import routes
 
 pytestmark = [pytest.mark.django_db]
-
-
-def routes(patterns=None, prefix: str = "") -> Iterator[str]:
-    """Every route outside the admin, as a path with <placeholders>."""
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if not route.startswith("admin/"):
-                yield from routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route
 
 
 def fill(route: str, *, annotation: Annotation, draft: ImportDraft, token: str) -> str:
