@@ -22,7 +22,10 @@ def upload(django_app, user, settings, count: int) -> tuple[list[Upload], object
     settings.IMPORT_MAX_BYTES = 40_000
     settings.IMPORT_MAX_TOTAL_BYTES = 100_000
     files = [Upload(f"{n}.txt", padded(n, 35_000), "text/plain") for n in range(count)]
-    form = django_app.get(reverse("reader:article_import"), user=user).forms["import-form"]
+    from projects.services import default_project
+
+    page = reverse("reader:article_import", kwargs={"project": default_project().slug})
+    form = django_app.get(page, user=user).forms["import-form"]
     form["files"] = files
     return files, form.submit(expect_errors=True)
 
