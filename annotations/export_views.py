@@ -41,7 +41,9 @@ def _options(request: HttpRequest, project: str | None) -> export.ExportOptions:
         membership = get_membership_or_404(request.user, project)
         options = export.parse_options(request.GET, project=membership.project)
     else:
-        options = export.parse_options(request.GET, projects=Project.objects.for_member(request.user))
+        options = export.parse_options(
+            request.GET, projects=Project.objects.for_member(request.user)
+        )
     export.annotations_for(viewer=request.user, options=options)
     return options
 
@@ -177,7 +179,9 @@ def annotations_import(request: HttpRequest, project: str | None = None) -> Http
     if request.POST.get("article"):
         article = get_object_or_404(
             Article.objects.in_project(project).only("id", "slug", "project"),
-            pk=request.POST["article"] if request.POST["article"].isdigit() else 0,
+            pk=request.POST["article"]
+            if request.POST["article"].isascii() and request.POST["article"].isdigit()
+            else 0,
         )
     back = (
         redirect(article)

@@ -173,7 +173,7 @@ def codebook_json(request: HttpRequest) -> HttpResponse:
     versions = project.codebook_versions.all()
     wanted = request.GET.get("version", "")
     if wanted:
-        if not wanted.isdigit() or len(wanted) > 9:
+        if not (wanted.isascii() and wanted.isdigit()) or len(wanted) > 9:
             raise BadParameter("version: give a version number, like ?version=1.")
         version = versions.filter(number=int(wanted)).first()
         if version is None:

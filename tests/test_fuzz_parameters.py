@@ -23,6 +23,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from annotations.models import Annotation
+from projects.services import invitation_create, membership_set
 from reader import services
 from reader.models import ArticleProposal, ArticleVersion, ImportDraft
 from tests.articles import FLOODS, html_article
@@ -215,8 +216,16 @@ def alice_everywhere(alice, bob, make_annotation) -> Client:
     )
     ImportDraft.objects.create(user=alice, raw_input=html_article(*FLOODS))
     assert Annotation.objects.count() == 2
+    # A manager and curator of the project, so its managers' pages open too.
+    project = floods.project
+    membership_set(project=project, user=alice, role="manager", curator=True)
+    _invitation, token = invitation_create(
+        project=project, user=alice, role="viewer", days=1, max_uses=1
+    )
     client = Client()
     client.force_login(alice)
+    # Words a route takes that are not ids: an invitation's token, a download's name.
+    client.route_words = [token, "tables"]
     return client
 
 
@@ -252,7 +261,10 @@ def test_every_get_parameter_answers_bad_input_with_a_page_or_a_clear_4xx(alice_
     alone too, so a value one parameter accepts is not hidden by another's refusal; and,
     where the htmx answer differs, through htmx as well."""
     client = alice_everywhere
-    url = visit(client, route, existing_values())
+    values = existing_values()
+    for converter in ("str", "slug"):
+        values[converter] = values[converter] + client.route_words
+    url = visit(client, route, values)
     if url is None:
         return  # takes no GET
     _status, plain_body, plain_keys = answer(client, url, {}, {})

@@ -420,7 +420,11 @@ def _download(
                 "text; only HTML and plain text can be imported."
             )
         declared_length = response.headers.get("Content-Length", "").strip()
-        if declared_length.isdigit() and int(declared_length) > max_bytes:
+        if (
+            declared_length.isascii()
+            and declared_length.isdigit()
+            and int(declared_length) > max_bytes
+        ):
             raise _too_large(target.url, max_bytes)
         body = _read_capped(response, max_bytes, target.url)
         if expired.is_set():
