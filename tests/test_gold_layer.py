@@ -63,7 +63,7 @@ def jsonld_items(client) -> list[dict]:
 def test_the_csv_ends_with_the_gold_rows_marked_as_gold(client, gold):
     client.force_login(gold["alice"])
     rows = csv_rows(client)
-    assert list(rows[0])[-2:] == ["codebook_version", "layer"]
+    assert list(rows[0])[-3:] == ["codebook_version", "layer", "article_version"]
     assert [(r["user"], r["layer"]) for r in rows] == [
         ("bob", "coder"),
         ("cyd", "coder"),
@@ -81,7 +81,7 @@ def test_the_csv_ends_with_the_gold_rows_marked_as_gold(client, gold):
     assert row["prefix"] == text[max(0, start - 32) : start]
     assert row["suffix"] == text[start + 6 : start + 38]
     long = csv_rows(client, layout="long")
-    assert [(r["stances"], r["layer"]) for r in long if r["layer"] == "gold"] == [
+    assert [(r["stance"], r["layer"]) for r in long if r["layer"] == "gold"] == [
         ("Russia", "gold"),
         ("United States", "gold"),
     ]

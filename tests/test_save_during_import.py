@@ -44,12 +44,12 @@ from annotations import importing
 folder = pathlib.Path({folder!r})
 write = importing._write
 
-def marked_write(planned, report, progress):
+def marked_write(planned, report, progress, *rest):
     while not (folder / "ready").exists():
         time.sleep(0.01)
     (folder / "writing").write_text(str(len(planned)))
     try:
-        return write(planned, report, progress)
+        return write(planned, report, progress, *rest)
     finally:
         (folder / "written").touch()
 
