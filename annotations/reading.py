@@ -10,10 +10,11 @@ import zlib
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -318,6 +319,25 @@ class _RecentFragments:
 _recent = _RecentFragments()
 
 
+def articles_for_reading(project):
+    """The project's articles as the reading page reads one: whether proposals wait and
+    whether a gold layer exists come in the same query, so an article with neither (most)
+    costs no query for either."""
+    gold = apps.get_model("studies", "GoldAnnotation")
+    return (
+        Article.objects.for_reading()
+        .in_project(project)
+        .annotate(
+            has_pending_proposals=Exists(
+                ArticleProposal.objects.filter(
+                    article=OuterRef("pk"), status=ArticleProposal.Status.PENDING
+                )
+            ),
+            has_gold=Exists(gold.objects.filter(article=OuterRef("pk"))),
+        )
+    )
+
+
 def page_context(request: HttpRequest, article: Article) -> dict:
     """The reading page: the cached fragment (UTF-8) plus the toolbar's codebook."""
     stances = list(Stance.objects.of_project(article.project_id))
@@ -353,6 +373,8 @@ def last_update(article: Article, user) -> dict | None:
 
 def pending_proposals(article: Article, user, membership=None) -> list:
     """Proposed updates waiting for this user's decision (editors) or their own."""
+    if not getattr(article, "has_pending_proposals", True):
+        return []
     pending = ArticleProposal.objects.filter(
         article=article, status=ArticleProposal.Status.PENDING
     ).only("pk", "created_at", "proposed_by_id")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations.models import Annotation
-from annotations.reading import page_context
+from annotations.reading import articles_for_reading, page_context
 from projects.models import Role
 from projects.scope import in_project
 
@@ -28,6 +27,7 @@ from .forms import (
 )
 from .importing.types import CHROME, ImportFailed
 from .models import Article, ArticleProposal, ArticleVersion, ImportDraft
+from .paging import page_with_total
 from .permissions import may_edit_article
 
 FRAGMENT_SLOT = mark_safe("<!-- annotated fragment -->")
@@ -54,7 +54,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         .search(query, ranked=sort == "relevance")
         .order_by(*SORTS[sort], "pk")
     )
-    page = Paginator(articles, 25).get_page(request.GET.get("page"))
+    page = page_with_total(articles, request.GET.get("page"), 25)
     # Count annotations for the 25 shown articles only, in one grouped query.
     counts = dict(
         Annotation.objects.visible_in(request.membership)
@@ -79,7 +79,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @private_page
 @in_project()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(Article.objects.for_reading().in_project(request.project), slug=slug)
+    article = get_object_or_404(articles_for_reading(request.project), slug=slug)
     context = page_context(request, article)
     # The fragment can be a megabyte, kept encoded: the page around it is
     # rendered and encoded alone, and the fragment's bytes are spliced in.

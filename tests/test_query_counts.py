@@ -162,3 +162,76 @@ def test_article_list_counts_what_the_reader_may_see_in_this_project(
     make_annotation(bob, article, words[3], visibility="private")
     page = alice_client.get(reverse("reader:article_list", args=["default"])).content.decode()
     assert 'title="Annotations you can see">3 annotations<' in page
+
+
+SIGNED_IN_MEMBER = ["django_session", "auth_user", "projects_membership"]
+
+
+def tables_read(captured) -> list[str]:
+    """The table each query reads (its outermost FROM, not a subquery's), in order."""
+    tables = []
+    for query in captured.captured_queries:
+        sql, depth = query["sql"], 0
+        for i, char in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and sql.startswith(' FROM "', i):
+                tables.append(sql[i + 7 : sql.index('"', i + 7)])
+                break
+    return tables
+
+
+def test_reading_page_costs_what_it_cost_before_projects(alice_client, article):
+    """Issue 12 §6: the same query count as the single-room reading page (session, user,
+    article, stances, the fragment's key, and before projects the pending proposals): the
+    membership is the one new query, and whether proposals wait or a gold layer exists is
+    read with the article instead of in two queries of their own."""
+    url = article.get_absolute_url()
+    alice_client.get(url)  # the fragment is rendered and cached
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.get(url)
+    assert response.status_code == 200
+    assert tables_read(captured) == [
+        *SIGNED_IN_MEMBER,
+        "reader_article",
+        "annotations_stance",
+        "annotations_annotation",
+    ]
+
+
+def test_reading_page_still_shows_a_pending_proposal(alice_client, alice, article):
+    """The proposals query is spared only when none waits: one that waits is listed."""
+    from reader.models import ArticleProposal
+
+    proposal = ArticleProposal.objects.create(
+        article=article,
+        proposed_by=alice,
+        base_version=article.version,
+        title=article.title,
+        body_html="<p>x</p>",
+        text="x",
+        raw_input=b"",
+    )
+    url = article.get_absolute_url()
+    alice_client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.get(url)
+    assert "reader_articleproposal" in tables_read(captured)
+    page = response.content.decode()
+    assert "Proposed update waiting for review" in page
+    assert f"/proposals/{proposal.pk}/" in page or f"/{proposal.pk}/" in page
+
+
+def test_article_list_costs_what_it_cost_before_projects(alice_client, alice):
+    """Session, user, membership, the page of articles with their total, their counts: the
+    total comes with the rows (COUNT(*) OVER ()), so the membership adds no query."""
+    for n in range(30):
+        services.article_import(raw=numbered_article(n), user=alice)
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.get(reverse("reader:article_list", args=["default"]))
+    assert response.status_code == 200
+    assert tables_read(captured) == [
+        *SIGNED_IN_MEMBER,
+        "reader_article",
+        "annotations_annotation",
+    ]
+    assert response.context["page"].paginator.count == 30

@@ -3,6 +3,8 @@ format text and link, never run script or load anything."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import bleach
 import markdown as md
 from django import template
@@ -19,8 +21,15 @@ PROTOCOLS = ["http", "https", "mailto"]
 def guide_markdown(text: str) -> str:
     if not text:
         return ""
+    return mark_safe(_rendered(text))  # noqa: S308 - cleaned by bleach in _rendered
+
+
+@lru_cache(maxsize=512)
+def _rendered(text: str) -> str:
+    # The reading page shows the whole guide on every view: the same few texts, rendered
+    # once per process (Markdown, then bleach twice, is a millisecond a field).
     # Markdown's own raw HTML is escaped first; bleach then keeps only the tags above.
     html = md.markdown(text.replace("<", "&lt;"), extensions=[], output_format="html")
     cleaned = bleach.clean(html, tags=TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True)
     linked = bleach.linkify(cleaned, callbacks=[bleach.callbacks.nofollow, bleach.callbacks.target_blank])
-    return mark_safe(linked)  # noqa: S308 - cleaned by bleach above
+    return linked

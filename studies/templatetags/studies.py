@@ -80,5 +80,8 @@ def study_panel(context, article):
             panel["gold_body"] = mark_safe(render_highlights(article.body_html, spans, colours))  # noqa: S308
             panel["gold_count"] = len(gold)
         else:
-            panel["has_gold"] = GoldAnnotation.objects.filter(article=article).exists()
+            has_gold = getattr(article, "has_gold", None)  # read with the article
+            if has_gold is None:
+                has_gold = GoldAnnotation.objects.filter(article=article).exists()
+            panel["has_gold"] = has_gold
     return {"article": article, "panel": panel}
