@@ -238,7 +238,7 @@ def article_changes(request: HttpRequest, slug: str) -> HttpResponse:
         Article.objects.in_project(request.project).only("pk", "slug", "version", "project"),
         slug=slug,
     )
-    token = change_token(article, request.user)
+    token = change_token(article, request.user, request.membership)
     if request.GET.get("since") == token:
         return HttpResponse(status=204)
     response = render(request, f"{READING}#poller", {"article": article, "token": token})
