@@ -106,7 +106,12 @@ def test_the_whole_round_trip_with_the_keyboard_only(seed_article, alice, stance
     assert saved.note == "Lavrov on the withdrawn invitation. Checked."
     assert {s.pk for s in saved.stances.all()} == {russia.pk, usa.pk}
 
-    # Delete: j to the card, Tab to its Delete link, Enter, confirm.
+    # Delete: j to the card, Tab to its Delete link, Enter, confirm. First let htmx finish
+    # the save's swap: until it has processed the new card, its Delete is a plain link to
+    # the confirmation page (the page without JavaScript), not the htmx delete.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
     page.keyboard.press("j")
     expect(card).to_be_focused()
     for _ in range(4):
@@ -114,7 +119,9 @@ def test_the_whole_round_trip_with_the_keyboard_only(seed_article, alice, stance
         if page.evaluate("() => document.activeElement.textContent === 'Delete'"):
             break
     page.once("dialog", lambda d: d.accept())
-    with page.expect_response(lambda r: f"/annotations/{saved.pk}/delete/" in r.url):
+    with page.expect_response(
+        lambda r: f"/annotations/{saved.pk}/delete/" in r.url and r.request.method == "POST"
+    ):
         page.keyboard.press("Enter")
     expect(page.locator("#annotation-list .card")).to_have_count(0)
     assert Annotation.objects.count() == 0
