@@ -105,3 +105,32 @@ def test_without_a_title_line_the_longest_headline_above_the_text_is_the_title()
     assert result.title == HEADLINE
     # The title is not also kept as a paragraph of the text.
     assert all(s.html != HEADLINE for s in result.segments if s.role == "body")
+
+
+def test_a_headline_in_capitals_that_repeats_the_page_title_is_the_title():
+    text = paste(
+        "AT THE FERRY PIER – HARBOUR NOTES",
+        "Harbour Notes",
+        "About",
+        "AT THE FERRY PIER",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.title == "AT THE FERRY PIER"
+    # the headline itself, not the page's title bar, and the text under it follows it
+    roles = [(s.html, s.role) for s in result.segments]
+    assert roles[3] == ("AT THE FERRY PIER", "title")
+    assert roles[0][1] != "title"
+
+
+def test_a_teaser_cut_short_or_a_menu_on_one_line_is_not_the_title():
+    text = paste(
+        "Home • News • Harbour • Weather • Letters",
+        "Anna Berg writes about the harbour, the ferries and the people who work on the "
+        "quays of the town. Before that she... More",
+        "Increase article font size",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.title != "Home • News • Harbour • Weather • Letters"
+    assert "More" not in (result.title or "")

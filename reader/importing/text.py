@@ -742,9 +742,12 @@ CONTROL_START_WORDS = 4
 DANGLING = frozenset("a an and or but the of to in on for with by from as at".split())
 
 
-def _never_title(p: Para, site_names: frozenset[str]) -> bool:
-    """A page control, the site's name or a one-word line is never an article's title."""
+def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -> bool:
+    """A page control, the site's name or a one-word line is never an article's title;
+    nor, unless ``shouted`` is false, a short line in capitals (a kicker, "GOT A TIP?")."""
     if p.words < 2 or _norm(p.text) in site_names:
+        return True
+    if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
         return True
     if split_credit(p.text)[1]:  # a photo's caption
         return True
@@ -755,7 +758,11 @@ def _never_title(p: Para, site_names: frozenset[str]) -> bool:
         return True
     if p.words <= CONTROL_START_WORDS and CONTROL_START.match(p.text):
         return True
-    return p.words <= SHOUTED_LABEL_WORDS and p.text.isupper()  # "GOT A TIP?", a kicker
+    return shouted and p.words <= SHOUTED_LABEL_WORDS and p.text.isupper()
+
+
+# A teaser cut short: "… With a background in... More".
+TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:(?:read )?more\b.*)?$", re.IGNORECASE)
 
 
 def _heading_like(p: Para) -> bool:
@@ -764,6 +771,7 @@ def _heading_like(p: Para) -> bool:
     return (
         3 <= p.words <= 40
         and not p.text.rstrip().endswith((".", ",", ";"))
+        and not TRUNCATED.search(p.text)
         and bool(words)
         and words[-1] not in DANGLING
         # a menu says its words again ("Weather Extreme Weather Climate …"); a headline not
@@ -875,13 +883,14 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                     info["bylines"].append((j, paras[j].text))
                     anchors.append(j)
     page_title = _norm(paras[0].text) if paras and paras[0].role != CHROME else ""
+    # A headline in capitals is still the title when it repeats the page's title.
     candidates = [
         i
         for i in range(lo, min(len(paras), start + TITLE_REACH))
         if not paras[i].decided
         and i not in anchors
         and 2 <= paras[i].words <= 40
-        and not _never_title(paras[i], site_names)
+        and not _never_title(paras[i], site_names, shouted=False)
     ]
     title = None
     if page_title:
@@ -897,6 +906,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             score = min(shared / len(words), shared / len(title_words) + 0.3)
             if score >= 0.6 and score >= best and (i < start + 2 or shared >= 0.8 * len(bare)):
                 best, title = score, (i, "title-in-page-title")
+    candidates = [i for i in candidates if not _never_title(paras[i], site_names)]
     if title is None:
         title = _repeated_headline(paras, candidates, start)
     if title is None and anchors:
@@ -937,7 +947,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 j -= 1
                 skipped += 1
                 continue
-            if 3 <= p.words <= 30 and _heading_like(p):
+            if 3 <= p.words <= 30 and _heading_like(p) and not p.text.rstrip().endswith(":"):
                 title = (j, "headline-above-text")
             break
     info["anchors"] = anchors
