@@ -8,6 +8,9 @@ CHROMIUM ?= /usr/bin/chromium
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers (pytest-xdist): one per core, at most four; WORKERS=0 runs in one process.
+WORKERS ?= auto
+PYTEST = $(BIN)/pytest -q -p no:cacheprovider -n $(WORKERS) --maxprocesses=4 --durations=10
 
 .PHONY: run test test-sqlite test-postgres bench lint browser postgres clean
 
@@ -62,11 +65,11 @@ test: $(VENV)/.dev browser postgres
 
 test-sqlite: $(VENV)/.dev
 	@echo "== Test suite on SQLite"
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST)
 
 test-postgres: $(VENV)/.dev
 	@echo "== Test suite on PostgreSQL"
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -p no:cacheprovider
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST)
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/run_all.py
