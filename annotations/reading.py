@@ -337,10 +337,11 @@ _recent = _RecentFragments()
 
 
 def articles_for_reading(project):
-    """The project's articles as the reading page reads one: whether proposals wait and
-    whether a gold layer exists come in the same query, so an article with neither (most)
-    costs no query for either."""
+    """The project's articles as the reading page reads one: whether proposals wait, whether
+    coders are assigned and whether a gold layer exists come in the same query, so an
+    article with none of them (most) costs no query for any."""
     gold = apps.get_model("studies", "GoldAnnotation")
+    assignment = apps.get_model("studies", "Assignment")
     return (
         Article.objects.for_reading()
         .in_project(project)
@@ -351,6 +352,7 @@ def articles_for_reading(project):
                 )
             ),
             has_gold=Exists(gold.objects.filter(article=OuterRef("pk"))),
+            has_assignments=Exists(assignment.objects.filter(article=OuterRef("pk"))),
         )
     )
 

@@ -180,11 +180,16 @@ def tables_read(captured) -> list[str]:
     return tables
 
 
-def test_reading_page_costs_what_it_cost_before_projects(alice_client, article):
+@pytest.mark.parametrize("role", ["annotator", "manager"])
+def test_reading_page_costs_what_it_cost_before_projects(alice_client, alice, article, role):
     """Issue 12 §6: the same query count as the single-room reading page (session, user,
     article, stances, the fragment's key, and before projects the pending proposals): the
-    membership is the one new query, and whether proposals wait or a gold layer exists is
-    read with the article instead of in two queries of their own."""
+    membership is the one new query, and whether proposals wait, coders are assigned (a
+    curator's study panel) or a gold layer exists is read with the article instead of in
+    queries of their own."""
+    from projects.services import membership_set
+
+    membership_set(project=article.project, user=alice, role=role, curator=role == "manager")
     url = article.get_absolute_url()
     alice_client.get(url)  # the fragment is rendered and cached
     with CaptureQueriesContext(connection) as captured:

@@ -62,9 +62,11 @@ def study_panel(context, article):
     if may_curate:
         # Assigned coders; without assignments only a blind project has coders to follow
         # (everyone who annotated or submitted), so a project with no study asks once.
-        coders = list(
-            get_user_model().objects.filter(assignments__article=article).order_by("username")
-        )
+        coders = []
+        if getattr(article, "has_assignments", True):  # read with the article
+            coders = list(
+                get_user_model().objects.filter(assignments__article=article).order_by("username")
+            )
         if not coders and blind:
             coders = reports.coders_of_article(article)
         if coders:
