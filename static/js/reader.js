@@ -506,7 +506,7 @@ function onToolbarKey(event, bar) {
     }
     return;
   }
-  if (event.key === "n") {
+  if (event.key === "n" && bar.elements.note) {
     event.preventDefault();
     bar.elements.note.focus();
     return;
@@ -517,7 +517,7 @@ function onToolbarKey(event, bar) {
     else selectSentence(event.key === "}" ? 1 : -1);
     return;
   }
-  if (event.key === "Enter" && event.target.tagName !== "BUTTON") {
+  if (event.key === "Enter" && event.target.tagName !== "BUTTON" && bar.querySelector("[type=submit]")) {
     event.preventDefault();
     save(bar);
   }

@@ -113,8 +113,19 @@ def test_a_viewer_cannot_annotate_and_a_non_member_gets_404(
     expect(viewer.get_by_role("navigation", name="Main").get_by_role("link", name="Import")).to_have_count(0)
     viewer.locator("#article-body").focus()
     viewer.keyboard.press("s")
+    # The toolbar says at once why there is nothing to tag: no stances, no Save.
+    toolbar = viewer.locator("#toolbar-dialog")
+    expect(toolbar).to_contain_text("You are a viewer in this project")
+    expect(toolbar).to_contain_text("annotator role")
+    expect(toolbar.locator("input[name=stances]")).to_have_count(0)
+    expect(toolbar.get_by_role("button", name="Close")).to_be_focused()
     viewer.keyboard.press("1")
-    expect(viewer.locator("#toolbar-error")).to_contain_text("annotator role")
+    viewer.keyboard.press("n")
+    viewer.keyboard.press("Escape")
+    expect(toolbar).to_be_hidden()
+    # Keys that read still work: ? lists the shortcuts.
+    viewer.keyboard.press("?")
+    expect(viewer.locator("#shortcuts")).to_be_visible()
     assert not Annotation.objects.exists()
 
     outsider = user_page(make_user("nat", project=None))
