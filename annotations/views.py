@@ -5,7 +5,7 @@ import functools
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from projects.models import Role
@@ -122,7 +122,7 @@ def annotation_create(request: HttpRequest) -> HttpResponse:
     return redirect(article)
 
 
-@require_GET
+@require_safe
 @private_page
 @_answers_gone
 def annotation_detail(request: HttpRequest, pk) -> HttpResponse:
@@ -219,7 +219,7 @@ def annotation_confirm(request: HttpRequest, pk) -> HttpResponse:
     return redirect(article)
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
@@ -229,7 +229,7 @@ def article_annotations(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(annotated_fragment(request, article))
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def article_changes(request: HttpRequest, slug: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations.models import Annotation, Stance
 from annotations.reading import BadParameter
@@ -96,7 +96,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 # -- the codebook -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def codebook_page(request: HttpRequest) -> HttpResponse:
@@ -165,7 +165,7 @@ def stance_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:codebook", project=project.slug)
 
 
-@require_GET
+@require_safe
 @in_project()
 def codebook_json(request: HttpRequest) -> HttpResponse:
     """Any version of the codebook (``?version=N``; the newest by default), as JSON."""
@@ -201,7 +201,7 @@ def codebook_json(request: HttpRequest) -> HttpResponse:
 # -- members and invitations --------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def members_page(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations.models import Annotation
 from annotations.reading import articles_for_reading, page_context
@@ -40,7 +40,7 @@ SORTS = {
 }
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -75,7 +75,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -375,7 +375,7 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     return _to_import(request)
 
 
-@require_GET
+@require_safe
 @private_page
 @in_project()
 def article_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations.services import AnnotationError
 from projects.permissions import get_membership_or_404
@@ -274,7 +274,7 @@ def _diagnosis_rows(article_id: int, coding, theta: float) -> list[list]:
 
 
 @login_required
-@require_GET
+@require_safe
 def project_agreement(request: HttpRequest, project: str, download: str = "") -> HttpResponse:
     membership = _study_membership(request, project)
     project_obj = membership.project
@@ -354,7 +354,7 @@ def project_agreement(request: HttpRequest, project: str, download: str = "") ->
 
 
 @login_required
-@require_GET
+@require_safe
 def article_agreement(
     request: HttpRequest, project: str, slug: str, download: str = ""
 ) -> HttpResponse:
@@ -565,7 +565,7 @@ def _decide(article, coding, data: dict, curator) -> str | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def statements(request: HttpRequest, project: str) -> StreamingHttpResponse:
     """DNA statements: the study's submitted coding (layer=coder) or its gold layer."""
     membership = _study_membership(request, project)

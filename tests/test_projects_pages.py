@@ -69,6 +69,7 @@ def test_home_lists_my_projects_with_counts_and_goes_straight_into_a_single_one(
 def test_a_non_member_gets_404_for_every_page_fragment_and_export_of_a_project(team):
     fact, article = team["fact"], team["article"]
     outsider = client_for(team["teacher"])
+    manager = client_for(team["mia"])
     urls = [
         reverse("reader:article_list", args=[fact.slug]),
         reverse("reader:article_list", args=[fact.slug]) + "?q=floods",
@@ -95,6 +96,14 @@ def test_a_non_member_gets_404_for_every_page_fragment_and_export_of_a_project(t
         assert response.status_code == 404, url
         # Exactly as for a project that never existed: nothing names it.
         assert page(response, url) == unknown, url
+        # HEAD (a link checker, curl -I) is refused as a GET is wherever a member may use it
+        # (pages that also take a form answer HEAD 405, to members and outsiders alike).
+        member_head = manager.head(url).status_code
+        assert outsider.head(url).status_code == (404 if member_head < 400 else member_head), url
+        # And the htmx variant of each says nothing of the project either.
+        htmx = outsider.get(url, headers={"HX-Request": "true"})
+        assert htmx.status_code == 404, url
+        assert fact.name not in htmx.content.decode(), url
     # Nor does the global export or the home page show anything of it.
     csv_text = body(outsider.get("/export/annotations.csv"))
     assert article.title not in csv_text
