@@ -260,3 +260,45 @@ def test_a_site_name_or_a_one_word_line_is_not_the_title():
     )
     result = extract_text(page, source_url="https://www.riversidegazette.example/festival")
     assert result.title == "Record crowds on the old quay for the opening night of the festival"
+
+
+def test_a_tables_repeated_header_and_its_short_rows_stay_in_the_article():
+    """A survey's results: each question's small table repeats the same header row,
+    and its rows are two or three words long ("Yes 120 60%")."""
+    header = "Answer Votes Share of votes"
+    tables = [
+        ["Yes 212 64%", "No 97 29%", "Not sure 23 7%"],
+        ["Yes 141 43%", "No 160 48%", "Not sure 31 9%"],
+        ["Yes 270 81%", "No 41 12%", "Not sure 21 6%"],
+    ]
+    questions = [
+        "Should the council keep the market square closed to cars on Saturdays, as it has "
+        "done during the trial since the spring?",
+        "Should the new bus route through the old town run on Sundays as well, even if "
+        "that means fewer buses on weekday evenings?",
+        "Should the festival return to the old quay next summer, with a second stage by "
+        "the bridge as the organisers have proposed?",
+    ]
+    lines = [
+        "More than three hundred readers answered our survey about the town centre this "
+        "month, and the results were sent to the council before its meeting on Thursday."
+    ]
+    for question, rows in zip(questions, tables, strict=True):
+        lines += [question, header, *rows]
+    lines.append(
+        "The council said it would read the results alongside its own consultation, which "
+        "closes at the end of the month and is open to everyone who lives in the district."
+    )
+    page = (
+        NAV
+        + "Readers want a car-free market square, our survey finds\n"
+        + "By Lena Ostrova\n"
+        + "\n".join(lines)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert kept.count(header) == 3
+    for rows in tables:
+        for row in rows:
+            assert row in kept

@@ -302,9 +302,16 @@ def _keep_repeats_in_run(paras: list[Para], start: int, end: int) -> int:
         end += 1
     for i in range(start, end):
         p = paras[i]
-        if p.rule == "duplicate-paragraph" and start <= p.first < end and _sentence_like(p):
+        if p.rule != "duplicate-paragraph" or not start <= p.first < end:
+            continue
+        if _sentence_like(p) or _heads_rows(paras, i) and _heads_rows(paras, p.first):
             p.role = p.rule = ""
     return end
+
+
+def _heads_rows(paras: list[Para], i: int) -> bool:
+    """The line stands over the rows of a table (its header, said again over each table)."""
+    return i + 1 < len(paras) and paras[i + 1].row
 
 
 def _sentence_like(p: Para) -> bool:
@@ -314,7 +321,7 @@ def _sentence_like(p: Para) -> bool:
 
 # Rows of one shape: "Round 3: 12 May – Interlagos", "Q: …" / "A: …", "1. Name 1:32.4".
 ROW_MIN_RUN = 3
-ROW_MIN_WORDS = 4
+ROW_MIN_WORDS = 3
 ROW_MAX_WORDS = 25
 ROW_TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
 
