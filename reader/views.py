@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -463,26 +463,34 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # Everyone's, private ones included: they are deleted too, so the count says so
     # (without saying what they are).
+    annotations = Annotation.objects.filter(article=article)
     by_person = list(
-        Annotation.objects.filter(article=article)
-        .values_list("user__username")
+        annotations.values_list("user__username")
         .annotate(n=Count("pk"))
         .order_by("-n", "user__username")
     )
+    total = sum(n for _name, n in by_person)
+    # What the confirmation showed: work saved, changed or removed since then is not
+    # deleted unseen; the page is shown again with the new count.
+    state = annotations.aggregate(latest=Max("updated"))["latest"]
+    seen = f"{total}.{state.isoformat() if state else '-'}"
+    changed = False
     if request.method == "POST":
         if request.POST.get("confirm") != "delete":
             return HttpResponseBadRequest("Confirm the deletion with the button on the page.")
-        title = article.title
-        article.delete()
-        total = sum(n for _name, n in by_person)
-        messages.success(
-            request, f"Deleted “{title}” and its {total} annotation{pluralize(total)}."
-        )
-        return redirect("reader:article_list", project=request.project.slug)
+        changed = request.POST.get("seen") != seen
+        if not changed:
+            title = article.title
+            article.delete()
+            messages.success(
+                request, f"Deleted “{title}” and its {total} annotation{pluralize(total)}."
+            )
+            return redirect("reader:article_list", project=request.project.slug)
     return render(
         request,
         "reader/article_delete.html",
-        {"article": article, "by_person": by_person, "total": sum(n for _name, n in by_person)},
+        {"article": article, "by_person": by_person, "total": total, "seen": seen, "changed": changed},
+        status=409 if changed else 200,
     )
 
 

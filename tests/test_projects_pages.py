@@ -18,6 +18,7 @@ from annotations.services import annotation_create
 from projects.models import CodebookVersion, Invitation, Membership, Project
 from projects.services import invitation_create, invitation_token_hash
 from reader import services as reader_services
+from reader.models import Article
 from tests.articles import FLOODS
 
 pytestmark = [pytest.mark.django_db]
@@ -406,3 +407,30 @@ def test_a_new_project_starts_from_a_codebook_the_creator_can_see(team, make_use
     # Another team's codebook is not offered, and naming it is refused.
     response = mia.post(reverse("project_new"), {"name": "Third", "codebook_from": team["other"].pk})
     assert response.status_code == 422 and not Project.objects.filter(name="Third").exists()
+
+
+def delete_form(page):
+    return next(form for form in page.forms.values() if "seen" in form.fields)
+
+
+def test_an_article_delete_confirmed_before_a_colleague_annotated_deletes_nothing(
+    team, django_app, make_annotation
+):
+    """The manager's confirmation page counted no annotation; ann annotates before the
+    manager presses Delete: nothing is deleted, the page says why with the new count, and
+    a second confirmation deletes."""
+    article = team["article"]
+    page = django_app.get(
+        reverse("reader:article_delete", args=[team["fact"].slug, article.slug]), user=team["mia"]
+    )
+    assert "Nobody has annotated it." in page.text
+    make_annotation(team["ann"], article, "flood defences")
+    refused = delete_form(page).submit("confirm", expect_errors=True)
+    assert refused.status_code == 409
+    assert "Nothing was deleted" in refused.text
+    assert "ann: 1" in refused.text
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert Annotation.objects.filter(article=article).count() == 1
+    done = delete_form(refused).submit("confirm").follow()
+    assert "Deleted" in done.text and "1 annotation" in done.text
+    assert not Article.objects.filter(pk=article.pk).exists()
