@@ -146,3 +146,25 @@ def test_updated_file_counts_as_updated(tmp_path: Path):
     assert code == 0, err
     assert "Imported 0, updated 1, duplicates skipped 0, failed 0." in out
     assert "next week" in Article.objects.get().text
+
+
+def test_a_file_claiming_another_importers_article_becomes_a_proposal(tmp_path: Path, alice, bob):
+    """bob imports a saved copy of a page alice imported (its canonical link names it),
+    with edited text: alice's article stays as it was, and bob's text waits as a proposed
+    update for her review; the command says so instead of failing."""
+    from reader import services
+    from reader.models import ArticleProposal
+
+    url = "https://news.example.org/2024/floods"
+    original = services.article_import(raw=html_article(*FLOODS), user=alice, url=url).article
+    canonical = f'<link rel="canonical" href="{url}">'.encode()
+    edited = html_article(*FLOODS[:3], "A fourth paragraph bob's copy adds.")
+    path = tmp_path / "floods.html"
+    path.write_bytes(edited.replace(b"<head>", b"<head>" + canonical))
+    out, err, code = run_import(str(path), "--user", "bob")
+    assert code == 0, err
+    assert "Imported 0, updated 0, proposed 1 (for the article's editors to review), " in out
+    original.refresh_from_db()
+    assert original.version == 1 and "fourth paragraph" not in original.text
+    proposal = ArticleProposal.objects.get(article=original)
+    assert proposal.proposed_by == bob and "fourth paragraph" in proposal.text

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist as error:
                 raise CommandError(f"No user named {user!r}.") from error
         jobs, failed = self._jobs(sources, importer)
-        counts = {services.IMPORTED: 0, services.UPDATED: 0, services.UNCHANGED: 0}
+        counts = Counter()
         progress = tqdm(jobs, desc="Importing", unit="article", disable=None if len(jobs) > 5 else True,
                         file=self.stderr._out)
         for job in progress:
@@ -71,9 +72,16 @@ class Command(BaseCommand):
             counts[outcome.status] += 1
             if options["verbosity"] > 1:
                 progress.write(f"{outcome.status}: {job.label} → {outcome.article.title}")
+        # A file that claims the address of an article the user may not edit (another's
+        # import) changes nothing: it waits as a proposed update for that article's editors.
+        proposed = (
+            f"proposed {counts[services.PROPOSED]} (for the article's editors to review), "
+            if counts[services.PROPOSED]
+            else ""
+        )
         self.stdout.write(
             f"Imported {counts[services.IMPORTED]}, updated {counts[services.UPDATED]}, "
-            f"duplicates skipped {counts[services.UNCHANGED]}, failed {len(failed)}."
+            f"{proposed}duplicates skipped {counts[services.UNCHANGED]}, failed {len(failed)}."
         )
         for label, reason in failed:
             self.stderr.write(f"  failed: {label}: {reason}")
