@@ -302,3 +302,38 @@ def test_a_tables_repeated_header_and_its_short_rows_stay_in_the_article():
     for rows in tables:
         for row in rows:
             assert row in kept
+
+
+def test_a_list_of_short_lowercase_items_after_its_colon_line_is_the_body():
+    """A recipe's ingredients, each a few words on its own line, closing the article."""
+    ingredients = [
+        "2 cups red lentils, rinsed",
+        "1 onion, finely chopped",
+        "3 cloves of garlic",
+        "a thumb of fresh ginger, grated",
+        "1 tsp ground cumin",
+        "salt and black pepper",
+        "juice of half a lemon",
+    ]
+    page = (
+        NAV
+        + "A lentil soup for the first cold week of the year\n"
+        + "By Ada Brennan\n"
+        + "When the wind turns and the evenings draw in, this is the soup I make first: it "
+        "takes half an hour, costs very little and keeps for days in the fridge.\n"
+        + "Red lentils fall apart as they cook, so there is no need for a blender; a whisk "
+        "at the end is enough to make it smooth, and the lemon keeps it from tasting flat.\n"
+        + "You will need, for four bowls:\n"
+        + "\n".join(ingredients)
+        + "\nPin it\n"
+        + "Labels: Soups, Winter, Vegetarian\n"
+        + "Related Recipes\n"
+        + "Roasted Squash With Brown Butter And Sage\n"
+        + "Quick Flatbreads For A Weeknight Supper\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    for item in ingredients:
+        assert item in kept
+    assert "Pin it" not in kept
+    assert not any(k.startswith("Labels:") or k.startswith("Roasted Squash") for k in kept)

@@ -523,6 +523,39 @@ def _extend_through_numbered_list(paras: list[Para], end: int) -> int:
     return stop
 
 
+LIST_INTRO_REACH = 1
+LIST_ITEM_WORDS = 15
+LIST_MIN_ITEMS = 3
+
+
+def _extend_through_colon_list(paras: list[Para], end: int) -> int:
+    """Short lines in lower case after the line that ends the article with a colon ("You
+    will need, for four bowls:") are the list it announces (ingredients, things to
+    bring), however short; a menu or a list of headlines is capitalised and stops it."""
+    intro = next(
+        (
+            i
+            for i in range(max(0, end - 1), min(len(paras), end + LIST_INTRO_REACH))
+            if not paras[i].decided and paras[i].words >= 2 and paras[i].text.endswith(":")
+        ),
+        None,
+    )
+    if intro is None:
+        return end
+    stop = intro + 1
+    while stop < len(paras) and _list_item(paras[stop]):
+        stop += 1
+    if stop - intro - 1 < LIST_MIN_ITEMS:
+        return end
+    for p in paras[intro + 1 : stop]:
+        p.set(BODY, "list-after-colon", "li")
+    return max(end, stop)
+
+
+def _list_item(p: Para) -> bool:
+    return not p.decided and 1 <= p.words <= LIST_ITEM_WORDS and p.lower > 0.5 and not p.prose
+
+
 def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int]:
     """Three or more timestamps a few lines apart are a list of teaser cards
     (headline, time, summary): the article ends before them."""
@@ -1034,6 +1067,7 @@ def extract_text(
     if end == 0:
         start, end = 0, len(paras)
     end = _extend_through_numbered_list(paras, end)
+    end = _extend_through_colon_list(paras, end)
     end = _keep_repeats_in_run(paras, start, end)
     _drop_far_captions(paras, start, end)
 
