@@ -4,6 +4,8 @@ headline-like line above the first paragraph. Every page here is written for the
 
 from __future__ import annotations
 
+import pytest
+
 from reader.importing.text import extract_text
 
 BODY = [
@@ -134,3 +136,32 @@ def test_a_teaser_cut_short_or_a_menu_on_one_line_is_not_the_title():
     result = extract_text(text)
     assert result.title != "Home • News • Harbour • Weather • Letters"
     assert "More" not in (result.title or "")
+
+
+CONTROLS_BETWEEN_HEADLINE_AND_TEXT = [
+    # a share bar with every network's button
+    "Facebook Twitter Flipboard Send Reddit WhatsApp VK Threads Bluesky",
+    # reading time and the stamp run together, as innerText gives them
+    "3 minute readMay 12, 20269:15 AM GMT+1Updated 2 hours ago",
+    # the site's newsletter, offered between headline and text
+    "Get our free morning news email with the day's main stories and the weather",
+    # the paywall's offer to print subscribers
+    "If you are a print subscriber, digital access is included in your subscription. "
+    "Activate your digital access today",
+]
+
+
+@pytest.mark.parametrize("control", CONTROLS_BETWEEN_HEADLINE_AND_TEXT)
+def test_a_page_control_between_the_headline_and_the_text_is_not_the_title(control):
+    text = paste(
+        "Skip to main content",
+        "News",
+        "Local",
+        HEADLINE,
+        "Listen to this article",
+        control,
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.title == HEADLINE
+    assert all(s.html != control for s in result.segments if s.kept)

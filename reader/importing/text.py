@@ -768,11 +768,13 @@ PAGE_CONTROL = re.compile(
 )
 PAGE_CONTROL_WORDS = 6
 SHOUTED_LABEL_WORDS = 4
-# When the page says it was written: "Updated 4 hours ago", "Published: …".
+# When the page says it was written, or how long it takes to read: "Updated 4 hours ago",
+# "Published: …", "3 minute read".
 TIME_LABEL = re.compile(
     r"(?i)^(?:(?:last |first )?(?:updated|published|posted|modified)\b"
     r"|.*\b\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b)"
 )
+READING_TIME = re.compile(r"(?i)^\d+[\s-]*(?:minutes?|mins?)\s*read")
 # A control's label with more glued on ("Share this articleComments"): short lines only.
 CONTROL_START = re.compile(
     r"(?i)^(?:share|print|save|e-?mail|subscribe|follow|listen|sign in|log in)\b"
@@ -794,7 +796,7 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     short = p.words <= PAGE_CONTROL_WORDS
     if short and (PAGE_CONTROL.match(p.text) or is_share_line(p.text)):
         return True
-    if short and TIME_LABEL.match(p.text):
+    if short and TIME_LABEL.match(p.text) or READING_TIME.match(p.text):
         return True
     if p.words <= CONTROL_START_WORDS and CONTROL_START.match(p.text):
         return True

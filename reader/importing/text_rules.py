@@ -52,7 +52,7 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
 SOCIAL_WORDS = frozenset(
     """share shares sharing tweet twitter facebook linkedin whatsapp email e-mail mail print
     pinterest reddit telegram messenger flipboard pocket copy link copied url save x sms
-    instagram youtube tiktok threads bluesky mastodon rss feed on this article story page
+    instagram youtube tiktok threads bluesky mastodon vk send rss feed on this article story page
     via the to comment comments gift follow us more options close icon""".split()
 )
 
@@ -78,7 +78,8 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
             r"\bunsubscribe (at any time|anytime)\b",
             r"\bno spam\b",
-            r"^\s*get (the )?(breaking|latest|daily|weekly|top)\b.{0,40}\b(news|updates|alerts|headlines)\b.{0,60}$",
+            r"^\s*get (?:\S+ ){0,3}?(breaking|latest|daily|weekly|morning|evening|top)\b.{0,40}"
+            r"\b(news|updates|alerts|headlines|e-?mail|briefing)\b.{0,80}$",
             r"\bbreaking news (e-?mails|alerts)\b",
         ),
         40,
@@ -112,10 +113,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(start|begin) (your|a) free trial\b",
             r"\bsubscribe (now|today|for|to (continue|read|unlock|get))\b",
             r"\bunlimited (digital )?access\b",
+            r"\b(print|home delivery|digital|online) subscribers?\b.{0,80}\baccess\b",
+            r"\bactivate your (online |digital )?(access|account|subscription)\b",
         ),
         30,
         _words(
             "subscribe subscribes subscriber subscribers subscription subscriptions story article member members trial unlimited"
+            " activate"
         ),
     ),
     LineRule(
