@@ -337,3 +337,41 @@ def test_a_list_of_short_lowercase_items_after_its_colon_line_is_the_body():
         assert item in kept
     assert "Pin it" not in kept
     assert not any(k.startswith("Labels:") or k.startswith("Roasted Squash") for k in kept)
+
+
+def test_headlines_in_sentence_case_under_a_related_heading_are_not_the_article():
+    """Below the article, "Related stories" and other stories' headlines written as
+    sentences (some ending in a question mark), then their cards with a summary each."""
+    related = [
+        "Why the ferry timetable changes every spring",
+        "Is the new harbour wall high enough for winter storms?",
+        "How the old quay became the town's favourite venue",
+        "What the bridge repairs mean for cyclists this month",
+    ]
+    cards = []
+    for headline in related:
+        cards += [
+            headline,
+            "Reviewed by the Riverside Gazette desk",
+            "A short summary of the story that sits below its headline on the card, written "
+            "to make a reader click through to the whole piece.",
+            "READ MORE",
+        ]
+    page = (
+        NAV
+        + "Riverside festival draws record crowds\n"
+        + "By Tomas Vale\n"
+        + "\n".join(PROSE)
+        + "\nRelated stories\n"
+        + "\n".join(related)
+        + "\n"
+        + "\n".join(cards)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    for paragraph in PROSE:
+        assert paragraph in kept
+    for line in related:
+        assert line not in kept
+    assert not any(k.startswith("A short summary") for k in kept)

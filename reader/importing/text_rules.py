@@ -194,7 +194,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "read-more",
         _rx(
             r"^\s*(read|see|watch|listen|also|related|more|recommended|click|tap)\b[^:]{0,30}?:",
-            r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related( article| story| stories| content| coverage)?)\s*[:.»›>\-]*\s*$",
+            r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related)\s*[:.»›>\-]*\s*$",
             r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
             r"^\s*(click|tap) here\b",
             r"^\s*(leggi anche|lee también|lea también|ver también|lire aussi|voir aussi|à lire aussi|lesen sie auch|mehr zum thema|leia também|veja também|lees ook)\b",
