@@ -291,26 +291,32 @@ def annotations_for(*, viewer, options: ExportOptions) -> QuerySet[Annotation]:
         annotations = Annotation.objects.owned_by(viewer)
     else:
         annotations = Annotation.objects.visible_to(viewer)
-    if options.project is not None:
-        annotations = annotations.filter(article__project_id=options.project.pk)
-    if options.project_ids is not None:
-        annotations = annotations.filter(article__project_id__in=options.project_ids)
-    if options.article is not None:
-        annotations = annotations.filter(article_id=options.article.pk)
     if options.author is not None:
         annotations = annotations.filter(user_id=options.author.pk)
+    return shared_filters(
+        annotations, options, tags=AnnotationStance.objects, tagged="annotation_id"
+    )
+
+
+def shared_filters(rows: QuerySet, options: ExportOptions, *, tags, tagged: str) -> QuerySet:
+    """The filters the coders' annotations and the gold layer share: projects, article,
+    stance and dates. ``tags`` holds the rows' stance links, ``tagged`` names their row."""
+    if options.project is not None:
+        rows = rows.filter(article__project_id=options.project.pk)
+    if options.project_ids is not None:
+        rows = rows.filter(article__project_id__in=options.project_ids)
+    if options.article is not None:
+        rows = rows.filter(article_id=options.article.pk)
     if options.stance is not None:
-        # Chooses annotations; each keeps all of its stances in the export.
+        # Chooses rows; each keeps all of its stances in the export.
         # By name across projects: each project has its own "Russia".
-        tagged = AnnotationStance.objects.filter(stance__name=options.stance.name)
-        annotations = annotations.filter(pk__in=tagged.values("annotation_id"))
+        chosen = tags.filter(stance__name=options.stance.name).values(tagged)
+        rows = rows.filter(pk__in=chosen)
     if options.date_from is not None:
-        annotations = annotations.filter(created__gte=_day_start(options.date_from))
+        rows = rows.filter(created__gte=_day_start(options.date_from))
     if options.date_to is not None:
-        annotations = annotations.filter(
-            created__lt=_day_start(options.date_to + dt.timedelta(days=1))
-        )
-    return annotations
+        rows = rows.filter(created__lt=_day_start(options.date_to + dt.timedelta(days=1)))
+    return rows
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -519,19 +525,9 @@ def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:
         return
     model = apps.get_model("studies", "GoldAnnotation")
     gold = model.objects.all() if viewer is None else model.objects.visible_to(viewer)
-    if options.project is not None:
-        gold = gold.filter(article__project_id=options.project.pk)
-    if options.project_ids is not None:
-        gold = gold.filter(article__project_id__in=options.project_ids)
-    if options.article is not None:
-        gold = gold.filter(article_id=options.article.pk)
-    if options.stance is not None:
-        tagged = model.stances.through.objects.filter(stance__name=options.stance.name)
-        gold = gold.filter(pk__in=tagged.values("goldannotation_id"))
-    if options.date_from is not None:
-        gold = gold.filter(created__gte=_day_start(options.date_from))
-    if options.date_to is not None:
-        gold = gold.filter(created__lt=_day_start(options.date_to + dt.timedelta(days=1)))
+    gold = shared_filters(
+        gold, options, tags=model.stances.through.objects, tagged="goldannotation_id"
+    )
     gold = (
         gold.select_related("article__project", "curator")
         .defer("article__raw_input", "article__body_html", "article__cleaning_report")
