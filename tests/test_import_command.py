@@ -168,3 +168,39 @@ def test_a_file_claiming_another_importers_article_becomes_a_proposal(tmp_path: 
     assert original.version == 1 and "fourth paragraph" not in original.text
     proposal = ArticleProposal.objects.get(article=original)
     assert proposal.proposed_by == bob and "fourth paragraph" in proposal.text
+
+
+def test_an_edited_copy_is_noted_or_with_update_similar_updates_the_article(tmp_path: Path, alice):
+    """A text file imported, then edited (one figure corrected) and imported again: by
+    default a second article, with a note naming the first; with --update-similar the first
+    article is updated in place (version 2) and nothing new is made."""
+    from tests.articles import plain_article
+
+    paragraphs = [
+        "Harbour board shuts the old ferry pier for two years",
+        "The harbour board said on Tuesday that the old ferry pier would close for two years "
+        "after inspectors found rot in most of its timber piles.",
+        "Repairs will cost about 4.2 million pounds, the board said, and ferries will use the "
+        "north quay while the work goes on.",
+        "Traders on the pier will be offered stalls on the north quay at the same rent.",
+    ]
+    first = tmp_path / "pier.txt"
+    first.write_bytes(plain_article(*paragraphs))
+    run_import(str(first), "--user", "alice")
+    edited = tmp_path / "pier-corrected.txt"
+    edited.write_bytes(plain_article(*paragraphs).replace(b"4.2 million", b"4.7 million"))
+
+    out, err, code = run_import(str(edited), "--user", "alice")
+    assert code == 0, err
+    assert "Imported 1," in out
+    original = Article.objects.order_by("pk").first()
+    assert f"looks like an edited copy of “{paragraphs[0]}” (article {original.pk}" in out
+    assert "--update-similar" in out
+    Article.objects.exclude(pk=original.pk).delete()
+
+    out, err, code = run_import(str(edited), "--user", "alice", "--update-similar")
+    assert code == 0, err
+    assert "Imported 0, updated 1," in out and "note:" not in out
+    assert Article.objects.count() == 1
+    original.refresh_from_db()
+    assert original.version == 2 and "4.7 million" in original.text

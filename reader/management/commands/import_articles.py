@@ -15,6 +15,7 @@ from tqdm import tqdm
 from projects.commands import add_project_option, resolve_project
 from reader import services
 from reader.importing.types import ImportFailed
+from reader.similar import similar_article
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
@@ -48,9 +49,18 @@ class Command(BaseCommand):
         parser.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
         parser.add_argument("--user", help="Record this username as the importer.")
         add_project_option(parser)
+        parser.add_argument(
+            "--update-similar",
+            action="store_true",
+            help="A file without an address whose title matches an article and whose text is "
+            "at least 90%% like it updates that article (as the import page offers) instead "
+            "of becoming a second one.",
+        )
 
     def handle(self, *args, sources: list[str], user: str | None, project: str | None, **options):
         self.project = resolve_project(project)
+        self.update_similar = options["update_similar"]
+        self.similar: list[tuple[str, str]] = []
         importer = None
         if user:
             from django.contrib.auth import get_user_model
@@ -85,6 +95,13 @@ class Command(BaseCommand):
         )
         for label, reason in failed:
             self.stderr.write(f"  failed: {label}: {reason}")
+        for label, note in self.similar:
+            self.stdout.write(f"  note: {label}: {note}")
+        if self.similar:
+            self.stdout.write(
+                "  To update those articles instead, run again with --update-similar, or import "
+                "the files through the import page, which offers the update."
+            )
         if failed:
             raise CommandError(f"{len(failed)} input(s) could not be imported.", returncode=1)
 
@@ -119,9 +136,35 @@ class Command(BaseCommand):
             raise ImportFailed(
                 f"larger than {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB; nothing was imported."
             )
-        return services.article_import(
-            raw=path.read_bytes(), user=user, filename=path.name, project=self.project
+        raw = path.read_bytes()
+        match = None
+        if self.update_similar:
+            prepared = services.prepare_input(raw, filename=path.name)
+            match = services.similar_to_input(
+                prepared=prepared, filename=path.name, project=self.project
+            )
+        outcome = services.article_import(
+            raw=raw,
+            user=user,
+            filename=path.name,
+            project=self.project,
+            update_of=match.article if match else None,
         )
+        if outcome.status == services.IMPORTED and not outcome.article.source_url:
+            # An edited copy of a file imported before is a second article unless asked.
+            earlier = similar_article(
+                project=self.project, title=outcome.article.title, text=outcome.article.text
+            )
+            if earlier is not None:
+                self.similar.append(
+                    (
+                        str(path),
+                        f"imported as a new article, but it looks like an edited copy of "
+                        f"“{earlier.article.title}” (article {earlier.article.pk}, "
+                        f"{earlier.similarity:.0f}% alike).",
+                    )
+                )
+        return outcome
 
     def _jsonl_jobs(self, path: Path, user) -> Iterator[Job]:
         if path.stat().st_size > 50 * settings.IMPORT_MAX_BYTES:
