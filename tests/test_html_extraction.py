@@ -184,3 +184,36 @@ def test_text_is_escaped_in_segment_html():
     html = page(f"<p>{PARAGRAPH * 2} Profits &lt;b&gt;rose&lt;/b&gt; 5 &amp; 6 &lt; 7.</p>")
     kept = [s for s in extract_html(html).segments if s.kept]
     assert any("&lt;b&gt;rose&lt;/b&gt;" in s.html and "5 &amp; 6 &lt; 7" in s.html for s in kept)
+
+
+def test_hidden_microdata_copies_of_the_article_do_not_repeat_its_body():
+    """Two hidden schema.org copies (headline, image URL, publisher, articleBody) after
+    the visible article: the body comes once, and the copies' fields never as text."""
+    paragraphs = [
+        "The lifeboat crew was called out twice on Sunday, first to a yacht that had lost "
+        "its rudder off the point and then to two walkers cut off by the tide.",
+        "Both rescues ended well: the yacht was towed into the harbour before dark and the "
+        "walkers were taken off the rocks with nothing worse than wet boots.",
+        "The station's coxswain said the crew had now been called out more often this year "
+        "than in the whole of last year, most of them to visitors.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    copy = (
+        '<div itemscope itemtype="https://schema.org/NewsArticle" style="display: none">'
+        '<span itemprop="headline">Lifeboat called out twice in one day</span>'
+        '<span itemprop="image">https://img.coast-herald.example/lifeboat.jpg</span>'
+        '<span itemprop="publisher">Coast Herald</span>'
+        f'<div itemprop="articleBody">{body}</div></div>'
+    )
+    page = (
+        "<html><head><title>Lifeboat called out twice in one day | Coast Herald</title></head>"
+        '<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<article><h1>Lifeboat called out twice in one day</h1>{body}</article>"
+        f"{copy}{copy}<footer>© 2026 Coast Herald</footer></body></html>"
+    )
+    result = extract_html(page, url="https://coast-herald.example/lifeboat")
+    kept = [segment_text(s) for s in result.segments if s.kept]
+    for paragraph in paragraphs:
+        assert kept.count(paragraph) == 1
+    assert not any("https://img." in k or k == "Coast Herald" for k in kept)
+    assert result.title == "Lifeboat called out twice in one day"

@@ -53,6 +53,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     if tree is None:
         raise ImportFailed("The page could not be parsed as HTML.")
     meta = read_page_meta(tree, url=url)
+    _drop_hidden_copies(tree)
     # No url for trafilatura: it would resolve every link of the page; only
     # the kept ones are resolved, below.
     document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
@@ -83,6 +84,27 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
         source_url=meta.url or url,
         extractor="trafilatura",
     )
+
+
+HIDDEN = "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
+# A hidden block this long is text the page does not show: a copy of the article for
+# machines (schema.org microdata's articleBody), a print version. Shorter hidden
+# blocks (a date, an author's name for microdata) stay for the metadata.
+HIDDEN_COPY_WORDS = 40
+
+
+def _drop_hidden_copies(tree: etree._Element) -> None:
+    for el in tree.xpath(HIDDEN):
+        parent = el.getparent()
+        if parent is None or len(WORD.findall(el.text_content())) < HIDDEN_COPY_WORDS:
+            continue
+        if el.tail:
+            previous = el.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
 
 
 def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
