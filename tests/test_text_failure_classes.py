@@ -375,3 +375,64 @@ def test_headlines_in_sentence_case_under_a_related_heading_are_not_the_article(
     for line in related:
         assert line not in kept
     assert not any(k.startswith("A short summary") for k in kept)
+
+
+def test_a_comment_thread_longer_than_the_article_does_not_replace_it():
+    """A short blog post with a long thread of readers' comments below it, most of them
+    replies whose header no rule knows ("Priya Reply:", "[ Reply ]"): the thread holds
+    more prose than the post, but the post above the comments heading is the article."""
+    post = [
+        "We finally finished the allotment shed this weekend, three months after we first "
+        "laid the slabs, and I am more proud of it than of anything I have built before.",
+        "The roof is the part that nearly beat us: the felt tore twice in the wind before "
+        "my neighbour showed us how to fix it down with battens along every edge.",
+        "Next year the plan is to add a gutter and a water butt, so that the beans at the "
+        "far end of the plot can be watered without carrying cans from the tap.",
+    ]
+    builds = [
+        "a kit",
+        "old pallets",
+        "a neighbour's greenhouse frame",
+        "reclaimed doors",
+        "scaffold boards",
+        "a garage roof",
+        "fence panels",
+        "a school's bike shelter",
+    ]
+    wishes = [
+        "a skylight",
+        "a porch",
+        "a bench",
+        "a rain gauge",
+        "a tool rack",
+        "a potting table",
+        "a solar lamp",
+        "a bird box",
+    ]
+    names = ["Marta", "Jonas", "Priya", "Tom", "Elif", "Sven", "Noor", "Callum"]
+    thread = []
+    for k, name in enumerate(names):
+        thread += [
+            f"{name} says:" if k < 2 else f"{name} Reply:",
+            f"{k + 3} June 2026 at 9:{10 + k} am",
+            f"What a lovely shed, well done to you both. We built ours from {builds[k]} "
+            f"{k + 2} years ago and the roof went the same way in the first storm, so I "
+            "will try your neighbour's trick with the battens this autumn.",
+            f"Have you thought about {wishes[k]}? Ours has been on the list for {k + 1} "
+            "seasons now, and every spring something on the plot seems more urgent.",
+            "[ Reply ]",
+        ]
+    page = (
+        NAV
+        + "The shed is finished\n"
+        + "Posted on 2 June 2026 by Hanna\n"
+        + "\n".join(post)
+        + "\n8 Comments\n"
+        + "\n".join(thread)
+        + "\nLeave a Reply\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    for paragraph in post:
+        assert paragraph in kept
+    assert not any("What a lovely shed" in k for k in kept)

@@ -695,6 +695,24 @@ def _signs_off(p: Para) -> bool:
     return p.words <= 60 and ARTICLE_CREDIT.match(p.text) is not None
 
 
+COMMENT_RULES = frozenset({"comment-header", "comment-thread"})
+COMMENTS_REACH = 8
+
+
+def _comments_heading_above(paras: list[Para], start: int) -> int | None:
+    """The first comments heading above the run that opens a thread of comments (a
+    "Comments" button among the share buttons under the headline opens none)."""
+    return next(
+        (
+            h
+            for h in range(start)
+            if paras[h].rule in SECTION_BREAK_RULES
+            and any(q.rule in COMMENT_RULES for q in paras[h + 1 : h + 1 + COMMENTS_REACH])
+        ),
+        None,
+    )
+
+
 def _main_run(paras: list[Para]) -> tuple[int, int]:
     """[start, end) of the stretch with the greatest total gain, cut at the
     first comments/related-links heading that follows a substantial part of it."""
@@ -706,6 +724,13 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
         gain, (lo, hi) = _best_span(paras, 0, heading)
         listed = all(p.words < RELATED_ITEM_WORDS for p in paras[start:end])
         if listed and gain > 0 and any(p.prose for p in paras[lo:hi]):
+            start, end = lo, hi
+    comments = _comments_heading_above(paras, start)
+    if comments is not None:
+        # A long thread of comments can outweigh the article it follows: what
+        # comes after the comments heading is readers' text, the article is above.
+        gain, (lo, hi) = _best_span(paras, 0, comments)
+        if gain >= MIN_ARTICLE_GAIN:
             start, end = lo, hi
     pieces: list[tuple[int, int, float]] = []
     piece_start, piece_gain = start, 0.0
