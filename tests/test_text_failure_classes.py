@@ -436,3 +436,33 @@ def test_a_comment_thread_longer_than_the_article_does_not_replace_it():
     for paragraph in post:
         assert paragraph in kept
     assert not any("What a lovely shed" in k for k in kept)
+
+
+def test_a_comments_button_above_the_article_does_not_make_the_article_a_comment():
+    """A "Comment" button under the headline, the article, then the real thread of
+    comments: the thread starts at the comments heading below the article."""
+    comments = [
+        "Ruth says:",
+        "What a good idea to keep the quay open late, the town needs more of this.",
+        "Reply",
+        "Alvar says:",
+        "I went on Saturday and the queue for the food stalls was far too long for a cold night.",
+        "Reply",
+    ]
+    page = (
+        NAV
+        + "Riverside festival draws record crowds\n"
+        + "By Tomas Vale\n"
+        + "Comment\n"
+        + "Share\n"
+        + "\n".join(PROSE)
+        + "\n2 comments\n"
+        + "\n".join(comments)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for paragraph in PROSE:
+        assert paragraph in kept, _rule_of(result, paragraph)
+    assert not any("queue for the food stalls" in k for k in kept)

@@ -582,7 +582,9 @@ def _mark_comment_threads(paras: list[Para]) -> None:
         headers = [
             k for k in range(i + 1, min(len(paras), i + 400)) if paras[k].rule == "comment-header"
         ]
-        if len(headers) < 2:
+        # A "Comment" button above the article opens no thread: the first comment
+        # follows its heading with no article's worth of prose between them.
+        if len(headers) < 2 or _prose_gain(paras[i + 1 : headers[0]]) >= MIN_ARTICLE_GAIN:
             i += 1
             continue
         end = headers[-1] + 1
@@ -592,6 +594,10 @@ def _mark_comment_threads(paras: list[Para]) -> None:
             if not q.decided:
                 q.set(CHROME, "comment-thread")
         i = end
+
+
+def _prose_gain(paras: list[Para]) -> float:
+    return sum(min(float(p.words), MAX_PARAGRAPH_GAIN) for p in paras if p.prose)
 
 
 def _mark_captions(paras: list[Para]) -> list[str]:
