@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from projects.services import membership_set
 from reader.models import ImportDraft
 
 from .conftest import SEED
@@ -36,6 +37,7 @@ def axe(page: Page) -> list[dict]:
             "nodes": len(v["nodes"]),
             "help": v["help"],
             "targets": [n["target"] for n in v["nodes"][:3]],
+            "why": v["nodes"][0].get("failureSummary", "").splitlines()[-1:],
         }
         for v in result
     ]
@@ -52,6 +54,7 @@ def report(found: dict[str, list[dict]]) -> str:
         for v in violations:
             lines.append(
                 f"  {name}: {v['impact']} {v['id']} x{v['nodes']} ({v['help']}) {v['targets']}"
+                f" {v['why']}"
             )
     return "\n".join(lines)
 
@@ -94,6 +97,23 @@ def test_no_critical_accessibility_violation_on_the_pages_a_person_works_in(
 
     page.goto(reverse("reader:draft_preview", args=["default", draft.pk]))
     found["preview"] = axe(page)
+
+    # The project's own pages, seen by a manager (every control shown).
+    membership_set(project=seed_article.project, user=alice, role="manager", curator=True)
+    for name, url in [
+        ("projects", reverse("home") + "?all"),
+        ("new project", reverse("project_new")),
+        ("codebook", reverse("projects:codebook", args=["default"])),
+        ("members", reverse("projects:members", args=["default"])),
+        ("study", reverse("studies:home", args=["default"])),
+        ("agreement", reverse("studies:agreement", args=["default"])),
+        (
+            "adjudication",
+            reverse("studies:adjudicate", args=["default", seed_article.slug]),
+        ),
+    ]:
+        page.goto(url)
+        found[name] = axe(page)
 
     table = report(found)
     print(f"\naxe-core violations (elements) by impact, {scheme} colours\n" + table)
