@@ -466,3 +466,34 @@ def test_a_comments_button_above_the_article_does_not_make_the_article_a_comment
     for paragraph in PROSE:
         assert paragraph in kept, _rule_of(result, paragraph)
     assert not any("queue for the food stalls" in k for k in kept)
+
+
+def test_comments_without_a_heading_do_not_replace_a_short_article():
+    """A short post whose comments follow with no "Comments" heading, only each
+    commenter's "… says:" line: the post is the article, not the longer comments."""
+    post = PROSE[:3]
+    comments = []
+    said = {
+        "Ruth": "I was there on the Friday too and the concert on the quay was the best the "
+        "festival has had in years, even with the wind blowing the music about.",
+        "Alvar": "The parking rules really are a problem for the market traders, and the "
+        "council should have asked them before the festival rather than after it.",
+        "Mina": "A second stage by the bridge would be wonderful, as long as the footpath "
+        "stays open for people walking home from the station late in the evening.",
+    }
+    for name, text in said.items():
+        comments += [f"{name} says:", "3 May 2026 at 10:02 pm", text, "Reply"]
+    page = (
+        NAV
+        + "Riverside festival draws record crowds\n"
+        + "By Tomas Vale\n"
+        + "\n".join(post)
+        + "\n"
+        + "\n".join(comments)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    for paragraph in post:
+        assert paragraph in kept
+    assert not any("footpath stays open" in k or "best the festival" in k for k in kept)

@@ -705,18 +705,23 @@ COMMENT_RULES = frozenset({"comment-header", "comment-thread"})
 COMMENTS_REACH = 8
 
 
-def _comments_heading_above(paras: list[Para], start: int) -> int | None:
-    """The first comments heading above the run that opens a thread of comments (a
-    "Comments" button among the share buttons under the headline opens none)."""
-    return next(
-        (
-            h
-            for h in range(start)
-            if paras[h].rule in SECTION_BREAK_RULES
-            and any(q.rule in COMMENT_RULES for q in paras[h + 1 : h + 1 + COMMENTS_REACH])
-        ),
-        None,
+def _opens_thread(paras: list[Para], h: int) -> bool:
+    """A comments heading followed by a comment (a "Comments" button among the share
+    buttons under the headline is followed by none), or, where the page has no heading,
+    the first commenter's "… says:" line followed by another comment's header."""
+    after = paras[h + 1 : h + 1 + COMMENTS_REACH]
+    if paras[h].rule in SECTION_BREAK_RULES:
+        return any(q.rule in COMMENT_RULES for q in after)
+    return (
+        paras[h].rule == "comment-header"
+        and paras[h].text.rstrip().endswith(":")
+        and any(q.rule == "comment-header" for q in after)
     )
+
+
+def _comments_heading_above(paras: list[Para], start: int) -> int | None:
+    """The first start of a thread of comments above the run."""
+    return next((h for h in range(start) if _opens_thread(paras, h)), None)
 
 
 def _main_run(paras: list[Para]) -> tuple[int, int]:
@@ -742,7 +747,7 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
     piece_start, piece_gain = start, 0.0
     for i in range(start, end):
         p = paras[i]
-        if p.rule in SECTION_BREAK_RULES:
+        if p.rule in SECTION_BREAK_RULES or p.rule == "comment-header" and _opens_thread(paras, i):
             pieces.append((piece_start, i, piece_gain))
             piece_start, piece_gain = i + 1, 0.0
         elif _signs_off(p):
