@@ -7,6 +7,15 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 PHONE = {"width": 390, "height": 844}
+# The deepest elements, outside a box that scrolls, that reach past the screen's right edge
+# (for the failure message).
+WIDEST = """
+() => Array.from(document.querySelectorAll("body *"))
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter((e) => !e.parentElement.closest(".table-scroll, .chart-scroll"))
+  .filter((e) => !Array.from(e.children).some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+"""
 DESKTOP = {"width": 1280, "height": 900}
 
 # For each submit button of the page's forms: how far below the nearest input above it
@@ -81,3 +90,30 @@ def test_the_search_controls_sit_close_under_their_labels(viewport, alice, user_
         above = form.locator(label).bounding_box()
         below = form.locator(control).bounding_box()
         assert 0 <= below["y"] - (above["y"] + above["height"]) <= 8, (label, above, below)
+
+
+def test_the_project_and_study_pages_fit_a_phone_without_sideways_scrolling(
+    seed_article, alice, make_annotation, user_page
+):
+    """A manager on a phone: no page of the project or its study is wider than the screen
+    (a wide table scrolls inside its own box, not the page)."""
+    from projects.services import membership_set
+
+    membership_set(project=seed_article.project, user=alice, role="manager", curator=True)
+    make_annotation(alice, seed_article, "Damascus has denied all the claims of abuse.")
+    page = user_page(alice, viewport=PHONE, is_mobile=True, has_touch=True)
+    too_wide = {}
+    for name, url in {
+        "projects": reverse("home") + "?all",
+        "codebook": reverse("projects:codebook", args=["default"]),
+        "members": reverse("projects:members", args=["default"]),
+        "study": reverse("studies:home", args=["default"]),
+        "agreement": reverse("studies:agreement", args=["default"]),
+        "adjudication": reverse("studies:adjudicate", args=["default", seed_article.slug]),
+        "reading": seed_article.get_absolute_url(),
+    }.items():
+        page.goto(url)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[name] = (width, page.evaluate(WIDEST))
+    assert too_wide == {}
