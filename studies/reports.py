@@ -57,7 +57,10 @@ def project_stances(project) -> list[Stance]:
 def study_articles(project):
     """Articles of the project with something to compare: submissions in a blind project,
     shared annotations otherwise."""
-    articles = Article.objects.filter(project=project)
+    # Agreement needs each text's length, never the raw input, the cleaning report or the HTML.
+    articles = Article.objects.filter(project=project).defer(
+        "raw_input", "cleaning_report", "body_html"
+    )
     if is_blind(project):
         has = Exists(Submission.objects.filter(article=OuterRef("pk")))
     else:
@@ -170,8 +173,11 @@ def project_progress(project) -> list[tuple[str, int, int, int]]:
 
 def queue_of(user, project) -> dict[str, list]:
     """A coder's queue: assigned articles still to code, and those submitted."""
-    assigned = Article.objects.filter(project=project, assignments__coder=user).order_by(
-        "published", "pk"
+    assigned = (
+        Article.objects.filter(project=project, assignments__coder=user)
+        .select_related("project")
+        .only("pk", "slug", "title", "published", "project__slug")
+        .order_by("published", "pk")
     )
     done = set(
         Submission.objects.filter(coder=user, article__project=project).values_list(

@@ -101,7 +101,9 @@ def study_home(request: HttpRequest, project: str) -> HttpResponse:
             },
         )
         coders = _annotators(project_obj)
-        articles = list(Article.objects.filter(project=project_obj).order_by("title"))
+        articles = list(
+            Article.objects.filter(project=project_obj).only("pk", "slug", "title").order_by("title")
+        )
         assign_form = AssignForm(
             request.POST if request.POST.get("form") == "assign" else None,
             coders=coders,

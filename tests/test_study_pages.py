@@ -165,11 +165,12 @@ def test_a_curator_picks_a_version_and_reopens_a_submission_as_rendered(django_a
     ]
 
 
-def test_a_managers_reading_page_in_a_project_without_a_study_asks_once_more(
+def test_a_managers_reading_page_in_a_project_without_a_study_asks_nothing_more(
     client, article, alice, bob, default_project, make_annotation
 ):
     """The progress strip is for a study: without assignments in a project that is not
-    blind, the manager's page costs one question more than an annotator's, not five."""
+    blind, the manager's page costs what an annotator's costs (whether coders are assigned
+    is read with the article)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -186,4 +187,36 @@ def test_a_managers_reading_page_in_a_project_without_a_study_asks_once_more(
         assert 'id="progress-strip"' not in page
         return len(context)
 
-    assert queries(alice) <= queries(bob) + 1
+    assert queries(alice) == queries(bob)
+
+
+def test_a_coders_queue_costs_the_same_queries_for_one_article_or_five(
+    client, study, make_user
+):
+    """The study page lists a coder's queue with links: no query per article."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reader import services as reader_services
+    from studies.services import assignments_create
+    from tests.articles import numbered_article
+
+    dan = make_user("dan")
+    client.force_login(dan)
+    url = reverse("studies:home", args=["default"])
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as context:
+            page = client.get(url).content.decode()
+        return len(context), page
+
+    assignments_create(articles=[study["article"]], coders=[dan], assigned_by=study["manager"])
+    one, _page = queries()
+    more = [
+        reader_services.article_import(raw=numbered_article(n), user=study["manager"]).article
+        for n in range(4)
+    ]
+    assignments_create(articles=more, coders=[dan], assigned_by=study["manager"])
+    five, page = queries()
+    assert five == one
+    assert page.count("/p/default/articles/") >= 5
