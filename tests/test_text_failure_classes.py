@@ -497,3 +497,43 @@ def test_comments_without_a_heading_do_not_replace_a_short_article():
     for paragraph in post:
         assert paragraph in kept
     assert not any("footpath stays open" in k or "best the festival" in k for k in kept)
+
+
+def test_two_lists_in_the_middle_of_an_article_that_share_an_item_stay_whole():
+    """A recipe: introduction, two ingredient lists (the second says one item again),
+    then the method. The lists belong to the article, the repeated item is no duplicate,
+    and no item is taken for the headline."""
+    dough = [
+        "250 g plain flour, sifted",
+        "100 g cold butter",
+        "a pinch of fine salt",
+        "2 tbsp caster sugar",
+    ]
+    crumble = ["100 g rolled oats", "75 g cold butter", "a pinch of fine salt"]
+    method = [
+        "Rub the butter into the flour for the dough until it looks like sand, then add "
+        "the egg and bring it together with your hands.",
+        "Press it into a tin, cover it with halved plums, scatter the crumble over and "
+        "bake for forty minutes until golden.",
+    ]
+    page = (
+        NAV
+        + "Plum cake for a wet Sunday\n"
+        + "By Ada Brennan\n"
+        + "My grandmother made this cake every September when the plums on the wall by "
+        "the shed were ripe, and it has never once failed me.\n"
+        + "You will need, for the dough:\n"
+        + "\n".join(dough)
+        + "\nFor the crumble on top:\n"
+        + "\n".join(crumble)
+        + "\n"
+        + "\n".join(method)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert result.title == "Plum cake for a wet Sunday"
+    for line in dough + crumble + method:
+        assert line in kept, _rule_of(result, line)
+    assert kept.count("a pinch of fine salt") == 2

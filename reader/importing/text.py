@@ -62,6 +62,7 @@ class Para:
     teaser: bool = False  # looks like one card of a list of headline teasers
     first: int = -1  # for a repeated paragraph, where its first copy stands
     row: bool = False  # one row of a run of lines of one shape (a calendar, results, Q&A)
+    item: bool = False  # one item of a list announced by a line ending in a colon
 
     @property
     def prose(self) -> bool:
@@ -553,7 +554,43 @@ def _extend_through_colon_list(paras: list[Para], end: int) -> int:
 
 
 def _list_item(p: Para) -> bool:
-    return not p.decided and 1 <= p.words <= LIST_ITEM_WORDS and p.lower > 0.5 and not p.prose
+    return (
+        (not p.decided or p.rule == "duplicate-paragraph")
+        and 1 <= p.words <= LIST_ITEM_WORDS
+        and p.lower > 0.5
+        and not p.prose
+        and not p.text.endswith(":")  # the next list's own introduction
+    )
+
+
+def _mark_colon_lists(paras: list[Para]) -> None:
+    """The same lists anywhere in the page: their lines cost the main run nothing, so a
+    recipe's two lists between its introduction and its method keep the article whole,
+    and an item said again in the second list (a pinch of salt for the dough and for the
+    topping) is no repeat to drop."""
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        before = paras[i - 1] if i else None
+        if (
+            p.decided
+            or p.words < 2
+            or not p.text.endswith(":")
+            or before is None
+            or not (before.prose or before.item)
+        ):
+            i += 1
+            continue
+        stop = i + 1
+        while stop < len(paras) and _list_item(paras[stop]):
+            stop += 1
+        if stop - i - 1 >= LIST_MIN_ITEMS:
+            p.row = True
+            for q in paras[i + 1 : stop]:
+                if q.rule == "duplicate-paragraph":
+                    q.role = q.rule = ""
+                q.row = q.item = True
+        i = max(stop, i + 1)
 
 
 def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int]:
@@ -823,7 +860,7 @@ DANGLING = frozenset("a an and or but the of to in on for with by from as at".sp
 def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -> bool:
     """A page control, the site's name or a one-word line is never an article's title;
     nor, unless ``shouted`` is false, a short line in capitals (a kicker, "GOT A TIP?")."""
-    if p.words < 2 or _norm(p.text) in site_names:
+    if p.words < 2 or p.row or _norm(p.text) in site_names:
         return True
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
         return True
@@ -1096,6 +1133,7 @@ def extract_text(
     _mark_sandwiched(paras)
     _mark_comment_threads(paras)
     _mark_rows(paras)
+    _mark_colon_lists(paras)
     _mark_timestamps(paras)
     _mark_captions(paras)
     _mark_glued_teasers(paras)
@@ -1175,6 +1213,9 @@ def _classify_run(paras: list[Para], start: int, end: int) -> None:
     for i in range(start, end):
         p = paras[i]
         if p.decided:
+            continue
+        if p.item:
+            p.set(BODY, "list-after-colon", "li")
             continue
         if p.prose:
             p.set(BODY, "")
