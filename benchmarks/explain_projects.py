@@ -4,10 +4,13 @@ Usage (from the project root, after benchmarks/seed_data.py has seeded the datab
     .venv/bin/python benchmarks/explain_projects.py --db postgres [--name stance_bench] > plans.md
 
 Requests the list of the hot article's project (/p/bench-p000/), a search in it, and the
-hot article's reading page with the fragment cache off (so its annotation query runs),
-as a member, captures every query the views run, and prints each one with its plan:
-EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN on SQLite. The session and
-user lookups of every request are left out. Prints Markdown.
+hot article's reading page twice: with its highlighted fragment cached (as a reader who
+comes back gets it: the page then asks only for the annotations' count and latest change)
+and with the fragment cache off (so the annotation queries run). It does so as a member,
+captures every query the views run, and prints each one with its plan: EXPLAIN (ANALYZE,
+BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN on SQLite. The session and user lookups of
+every request are left out, and a query already shown for an earlier page is named, not
+planned again. Prints Markdown.
 """
 
 from __future__ import annotations
@@ -53,14 +56,18 @@ def main(argv: list[str] | None = None) -> int:
     client.force_login(_users()[0])
     hot = _hot_and_cold()[0]
     home = hot.project.get_absolute_url()
-    pages = {
-        "article list": home,
-        "article search": f"{home}?{urlencode({'q': SEARCHES[0]})}",
-        "reading page (fragment cache off)": hot.get_absolute_url(),
-    }
+    # (title, path, fragment cache seconds: None keeps the site's setting)
+    pages = [
+        ("article list", home, None),
+        ("article search", f"{home}?{urlencode({'q': SEARCHES[0]})}", None),
+        ("reading page (fragment cached)", hot.get_absolute_url(), None),
+        ("reading page (fragment cache off)", hot.get_absolute_url(), 0),
+    ]
     print(f"# Query plans of a project's pages ({connection.vendor}, database {args.name})\n")
-    for title, path in pages.items():
-        with override_settings(STANCE_FRAGMENT_CACHE_SECONDS=0):
+    shown_before: dict[str, str] = {}
+    for title, path, cache_seconds in pages:
+        settings = {} if cache_seconds is None else {"STANCE_FRAGMENT_CACHE_SECONDS": cache_seconds}
+        with override_settings(**settings):
             client.get(path)  # a first request warms the caches the plans should not pay
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
@@ -72,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(captured.captured_queries)} queries; the {len(shown)} after the session and")
         print("user lookups, each with its plan:\n")
         for number, sql in enumerate(shown, 1):
-            print(f"### {title}, query {number}\n\n```sql\n{sql}\n```\n")
+            print(f"### {title}, query {number}\n")
+            if sql in shown_before:
+                print(f"The same query as {shown_before[sql]} (plan above).\n")
+                continue
+            shown_before[sql] = f"{title}, query {number}"
+            print(f"```sql\n{sql}\n```\n")
             if sql.lstrip().upper().startswith("SELECT"):
                 print(f"```\n{plan(sql)}\n```\n")
     return 0
