@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 import time
@@ -17,6 +18,7 @@ from django.core.exceptions import BadRequest
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 
 from reader.models import Article, ArticleProposal, ArticleVersion
 from reader.permissions import may_edit_article
@@ -340,11 +342,17 @@ def articles_for_reading(project):
     """The project's articles as the reading page reads one: whether proposals wait, whether
     coders are assigned and whether a gold layer exists come in the same query, so an
     article with none of them (most) costs no query for any."""
+    return _reading_queryset().in_project(project)
+
+
+@functools.cache
+def _reading_queryset():
+    # Built once: resolving three subqueries is most of the cost of making this queryset,
+    # and filtering a built one only clones it. It is never evaluated itself.
     gold = apps.get_model("studies", "GoldAnnotation")
     assignment = apps.get_model("studies", "Assignment")
     return (
         Article.objects.for_reading()
-        .in_project(project)
         .annotate(
             has_pending_proposals=Exists(
                 ArticleProposal.objects.filter(
@@ -362,6 +370,7 @@ def page_context(request: HttpRequest, article: Article) -> dict:
     stances = list(Stance.objects.of_project(article.project_id))
     return {
         "article": article,
+        "shortcuts_dialog": shortcuts_dialog(article.project.slug, stances),
         "annotated": annotated_fragment(request, article, stances),
         "active_stances": [s for s in stances if s.active],
         "update": last_update(article, request.user),
@@ -369,6 +378,26 @@ def page_context(request: HttpRequest, article: Article) -> dict:
             article, request.user, getattr(request, "membership", None)
         ),
     }
+
+
+GUIDE_FIELDS = ("name", "colour", "hotkey", "active", "description", "definition",
+                "when_to_use", "example", "counter_example")  # fmt: skip
+
+
+def shortcuts_dialog(project_slug: str, stances: list[Stance]) -> str:
+    """The shortcuts list and the coding guide of the active stances, as HTML. Every view
+    of every reading page shows it and it changes only with the codebook: it is rendered
+    once per codebook state and process."""
+    state = tuple(tuple(getattr(s, f) for f in GUIDE_FIELDS) for s in stances if s.active)
+    return _shortcuts_dialog(get_script_prefix(), project_slug, state)
+
+
+@functools.lru_cache(maxsize=256)
+def _shortcuts_dialog(_prefix: str, project_slug: str, state: tuple) -> str:
+    active = [dict(zip(GUIDE_FIELDS, fields, strict=True)) for fields in state]
+    return render_to_string(
+        "reader/_shortcuts.html", {"project_slug": project_slug, "active_stances": active}
+    )
 
 
 def last_update(article: Article, user) -> dict | None:

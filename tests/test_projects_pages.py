@@ -388,6 +388,26 @@ def test_the_coding_guide_renders_markdown_without_script(team):
     assert "<script>alert(1)" not in html and "javascript:" not in html
 
 
+def test_the_reading_pages_guide_follows_every_change_of_the_codebook(team):
+    """The guide beside the article is rendered once per codebook state: a manager's change
+    of a definition, a name or a retirement shows on the next view of every reader's page."""
+    fact, article = team["fact"], team["article"]
+    russia = Stance.objects.get(project=fact, name="Russia")
+
+    def guide() -> str:
+        page = client_for(team["ann"]).get(article.get_absolute_url()).content.decode()
+        return page.split('id="guide-title"', 1)[1].split("</dl>", 1)[0]
+
+    Stance.objects.filter(pk=russia.pk).update(definition="Claims *voiced* by Moscow.")
+    assert "<em>voiced</em> by Moscow" in guide()
+    Stance.objects.filter(pk=russia.pk).update(definition="Claims made by the Kremlin.")
+    assert "made by the Kremlin" in guide() and "Moscow" not in guide()
+    Stance.objects.filter(pk=russia.pk).update(name="Russian government")
+    assert "Russian government" in guide()
+    Stance.objects.filter(pk=russia.pk).update(active=False)
+    assert "Kremlin" not in guide()
+
+
 def test_codebook_json_refuses_a_bad_version_clearly(team):
     url = reverse("projects:codebook_json", args=[team["fact"].slug])
     client = client_for(team["vic"])
