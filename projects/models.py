@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import get_script_prefix, get_urlconf, reverse
+
+from .links import cached_reverse
 
 DEFAULT_SLUG = "default"
 DEFAULT_NAME = "Stance Reader"
@@ -58,14 +57,8 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return _project_url(get_script_prefix(), get_urlconf(), self.slug)
-
-
-@functools.lru_cache(maxsize=4096)
-def _project_url(_prefix: str, _urlconf, slug: str) -> str:
-    # The header's switcher links every project of the person on every page: each address
-    # is reversed once per script prefix and URL configuration, not on every page.
-    return reverse("reader:article_list", kwargs={"project": slug})
+        # The header's switcher links every project of the person on every page.
+        return cached_reverse("reader:article_list", self.slug)
 
 
 def default_project_pk() -> int:
