@@ -389,7 +389,10 @@ def shortcuts_dialog(project_slug: str, stances: list[Stance]) -> str:
     of every reading page shows it and it changes only with the codebook: it is rendered
     once per codebook state and process."""
     state = tuple(tuple(getattr(s, f) for f in GUIDE_FIELDS) for s in stances if s.active)
-    return _shortcuts_dialog(get_script_prefix(), project_slug, state)
+    # A guide of very long texts is rendered each time, so the cache stays small.
+    size = sum(len(str(value)) for fields in state for value in fields)
+    render = _shortcuts_dialog if size <= 40_000 else _shortcuts_dialog.__wrapped__
+    return render(get_script_prefix(), project_slug, state)
 
 
 @functools.lru_cache(maxsize=256)

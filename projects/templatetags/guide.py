@@ -15,13 +15,16 @@ register = template.Library()
 TAGS = ["p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h4", "h5"]
 ATTRIBUTES = {"a": ["href", "title"]}
 PROTOCOLS = ["http", "https", "mailto"]
+CACHED_LENGTH = 4000
 
 
 @register.filter
 def guide_markdown(text: str) -> str:
     if not text:
         return ""
-    return mark_safe(_rendered(text))  # noqa: S308 - cleaned by bleach in _rendered
+    # Long texts are rendered each time, so the cache stays small whatever managers type.
+    render = _rendered if len(text) <= CACHED_LENGTH else _rendered.__wrapped__
+    return mark_safe(render(text))  # noqa: S308 - cleaned by bleach in _rendered
 
 
 @lru_cache(maxsize=512)
