@@ -1,6 +1,6 @@
 """A learned line classifier for text scrapes, against the text rules (issue 14 §4).
 
-Usage: python -m benchmarks.line_model [--cv] [--cross-set] [--train OUT.json] [--folds 5]
+Usage: python -m benchmarks.line_model [--cv] [--cross-set] [--train [OUT.json]] [--folds 5]
 
 Every line of a text scrape (the pipeline's own paragraphs, one per line) gets
 boilerpipe's shallow text features (Kohlschütter et al., WSDM 2010): word
@@ -28,15 +28,15 @@ few lines of plain Python.
       classifier is sure it is not body), rescue (keep a line the rules drop
       as navigation/outside-main-text when it is sure it is), and both.
 --cross-set  train on one set, score the other (the harshest transfer test).
---train OUT.json  fit on all pages of both sets and write the model.
+--train [OUT.json]  fit the stacked model (d) on all pages of both sets and
+      write it (default reader/importing/line_model.json, what the import reads).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import math
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -50,132 +50,20 @@ from benchmarks import extraction_sets as sets  # noqa: E402
 from benchmarks import text_extraction as bench  # noqa: E402
 from benchmarks.scoring import page_counts  # noqa: E402
 from reader.importing import text as text_module  # noqa: E402
+from reader.importing.line_model import (  # noqa: E402
+    FEATURES,
+    MODEL_PATH,
+    RESCUABLE,
+    RESCUE_ABOVE,
+    RULE_FEATURES,
+    TOKEN,
+    VETO_BELOW,
+    decide,
+    page_features,
+    predict,
+    rule_features,
+)
 from reader.importing.types import BODY, CAPTION, CHROME  # noqa: E402
-
-TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
-LINKISH = re.compile(
-    r"https?://|www\.|\.(?:com|org|net|co\.uk|html?|php)\b|@\w|[»›]|\b(?:click|tap) here\b",
-    re.IGNORECASE,
-)
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself
-    yourselves said says also""".split()
-)
-
-LINE_FEATURES = (
-    "words",
-    "chars",
-    "avg_word_len",
-    "stop_ratio",
-    "punct_ratio",
-    "digit_ratio",
-    "upper_ratio",
-    "title_ratio",
-    "sentence_end",
-    "comma",
-    "linkish",
-    "repeated",
-)
-NEIGHBOURS = ("prev", "next")
-FEATURES = (
-    tuple(LINE_FEATURES)
-    + tuple(f"{side}_{name}" for side in NEIGHBOURS for name in LINE_FEATURES)
-    + ("prev2_words", "next2_words", "window_words", "position", "page_lines")
-    + ("wide_window_share", "words_share", "words_before_share", "in_prose_span", "prose_distance")
-)
-# The rules' decision on a line, for the stacked model (d): kept, a metadata
-# role, dropped by a furniture rule on sight, dropped for its shape or place.
-RULE_FEATURES = ("rule_kept", "rule_metadata", "rule_furniture", "rule_shape", "rule_plain_body")
-
-
-def line_features(text: str, repeated: bool) -> list[float]:
-    tokens = TOKEN.findall(text)
-    n = len(tokens)
-    chars = len(text)
-    visible = sum(1 for c in text if not c.isspace()) or 1
-    letters = [c for c in text if c.isalpha()]
-    cased = [t for t in tokens if t[0].isalpha()]
-    return [
-        float(n),
-        float(chars),
-        sum(len(t) for t in tokens) / n if n else 0.0,
-        sum(1 for t in tokens if t.casefold() in STOP_WORDS) / n if n else 0.0,
-        sum(1 for c in text if not c.isalnum() and not c.isspace()) / visible,
-        sum(1 for c in text if c.isdigit()) / visible,
-        sum(1 for c in letters if c.isupper()) / len(letters) if letters else 0.0,
-        sum(1 for t in cased if t[0].isupper()) / len(cased) if cased else 0.0,
-        1.0 if SENTENCE_END.search(text) else 0.0,
-        float(text.count(",")),
-        1.0 if LINKISH.search(text) else 0.0,
-        1.0 if repeated else 0.0,
-    ]
-
-
-MISSING = [-1.0] * len(LINE_FEATURES)
-
-
-def page_features(lines: list[str]) -> list[list[float]]:
-    """One feature row per line (the pipeline's paragraphs, in order)."""
-    norms = [" ".join(TOKEN.findall(line.casefold())) for line in lines]
-    counts = Counter(norms)
-    own = [
-        line_features(line, bool(norm) and counts[norm] > 1)
-        for line, norm in zip(lines, norms, strict=True)
-    ]
-    words = [row[0] for row in own]
-    n = len(lines)
-    total = sum(words) or 1.0
-    top = max(words, default=0.0) or 1.0
-    wide = [sum(words[max(0, i - 10) : i + 11]) for i in range(n)]
-    wide_top = max(wide, default=0.0) or 1.0
-    prose = [i for i, row in enumerate(own) if row[0] >= 15 and row[8]]
-    before = 0.0
-    rows = []
-    for i in range(n):
-        prev = own[i - 1] if i > 0 else MISSING
-        nxt = own[i + 1] if i + 1 < n else MISSING
-        window = sum(words[max(0, i - 3) : i + 4])
-        rows.append(
-            own[i]
-            + prev
-            + nxt
-            + [
-                words[i - 2] if i > 1 else -1.0,
-                words[i + 2] if i + 2 < n else -1.0,
-                window,
-                i / max(1, n - 1),
-                float(n),
-                wide[i] / wide_top,
-                words[i] / top,
-                before / total,
-                1.0 if prose and prose[0] <= i <= prose[-1] else 0.0,
-                float(min(50, min((abs(i - j) for j in prose), default=50))),
-            ]
-        )
-        before += words[i]
-    return rows
-
-
-def rule_features(segment) -> list[float]:
-    kept = segment.role in (BODY, CAPTION)
-    metadata = not kept and segment.role != CHROME
-    shape = segment.role == CHROME and segment.rule in RESCUABLE
-    furniture = segment.role == CHROME and not shape
-    return [
-        float(kept),
-        float(metadata),
-        float(furniture),
-        float(shape),
-        float(kept and not segment.rule),
-    ]
-
 
 # ---------------------------------------------------------------- labels
 
@@ -242,7 +130,15 @@ def load_pages(set_names: list[str]) -> tuple[list[Page], dict]:
     for set_name in set_names:
         unit = bench.units([set_name])[0]
         truth, inputs = bench.load_inputs(unit)
-        results, _ = bench.run(unit, truth, inputs)
+        # The rules alone: their decisions are what the classifier is measured
+        # against and what the stacked model reads.
+        rules_only = (
+            sets.patched(text_module, "review_lines", lambda lines, segments: segments)
+            if hasattr(text_module, "review_lines")
+            else contextlib.nullcontext()
+        )
+        with rules_only:
+            results, _ = bench.run(unit, truth, inputs)
         rules[set_name] = (unit, truth, results)
         for name in sorted(truth):
             text = inputs[name]
@@ -400,30 +296,7 @@ def fit(pages: list[Page], params: Params | None = None, *, with_rules: bool = F
     return {"features": names, "prior": round(prior, 6), "trees": trees}
 
 
-def predict(model: dict, rows: list[list[float]]) -> list[float]:
-    """Probability that each line is body: plain Python, as the import would run it."""
-    out = []
-    prior = model["prior"]
-    trees = model["trees"]
-    for row in rows:
-        s = prior
-        for tree in trees:
-            t = 0
-            for level in tree["splits"]:
-                split = level[t]
-                t = 2 * t + (split is not None and row[split[0]] > split[1])
-            s += tree["leaves"][t]
-        out.append(1.0 / (1.0 + math.exp(-s)))
-    return out
-
-
 # ---------------------------------------------------------------- scoring
-
-# What the rules drop that a sure classifier may put back: lines dropped for
-# their shape or place, not lines a furniture rule named on sight.
-RESCUABLE = frozenset({"navigation", "outside-main-text", "stray-short-line"})
-VETO_BELOW = 0.1
-RESCUE_ABOVE = 0.9
 
 
 def classifier_text(page: Page, probs: list[float], threshold: float = 0.5) -> str:
@@ -446,16 +319,9 @@ def combined(result, probs: list[float], *, veto: float | None, rescue: float | 
     return replace(result, segments=segments)
 
 
-def stacked(result, probs: list[float], threshold: float = 0.5, *, sure_only: bool = False):
-    """The rules' result with every body or dropped line decided by the stacked
-    model (or, sure_only, only where it is sure: below VETO_BELOW, above RESCUE_ABOVE)."""
+def stacked(result, probs: list[float], threshold: float = 0.5):
+    """The rules' result with every body or dropped line decided by the stacked model."""
     from dataclasses import replace
-
-    if sure_only and result.segments:
-        probs = [
-            p if p < VETO_BELOW or p > RESCUE_ABOVE else float(seg.kept)
-            for p, seg in zip(probs, result.segments, strict=True)
-        ]
 
     if not result.segments:
         return result
@@ -466,6 +332,16 @@ def stacked(result, probs: list[float], threshold: float = 0.5, *, sure_only: bo
         elif seg.role == CHROME and p >= threshold:
             seg = replace(seg, role=BODY, rule="line-classifier")
         segments.append(seg)
+    return replace(result, segments=segments)
+
+
+def reviewed(page: Page, result, probs: list[float]):
+    """What the import does (reader.importing.line_model.decide), on a copy of the rules' result."""
+    from dataclasses import replace
+
+    segments = [replace(s) for s in result.segments]
+    if segments:
+        decide(page.lines, segments, probs)
     return replace(result, segments=segments)
 
 
@@ -488,8 +364,8 @@ def systems_for(page: Page, unit, result, probs: list[float], stacked_probs=None
         found["(d) stacked: rules' decision as features"] = bench.scored_text(
             unit, stacked(result, stacked_probs)
         )
-        found[f"(d2) stacked, only when <{VETO_BELOW} or >{RESCUE_ABOVE}"] = bench.scored_text(
-            unit, stacked(result, stacked_probs, sure_only=True)
+        found[f"(d2) stacked, only if <{VETO_BELOW} or >{RESCUE_ABOVE} [import]"] = (
+            bench.scored_text(unit, reviewed(page, result, stacked_probs))
         )
     return found
 
@@ -603,12 +479,15 @@ def main() -> None:
     parser.add_argument(
         "--cross-set", action="store_true", help="train on one set, score the other"
     )
-    parser.add_argument("--train", type=Path, help="fit on both sets and write the model JSON")
+    parser.add_argument(
+        "--train",
+        type=Path,
+        nargs="?",
+        const=MODEL_PATH,
+        help="fit the stacked model on both sets and write it (default: what the import reads)",
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--trees", type=int, default=Params.trees)
-    parser.add_argument(
-        "--stacked", action="store_true", help="--train: the model with the rules' decisions"
-    )
     parser.add_argument(
         "--per-page", action="store_true", help="weigh every page the same, not every set"
     )
@@ -656,7 +535,7 @@ def main() -> None:
                     stacked_probs[(test_set, page.name)] = predict(stack, rows_of(page, True))
         report(pages, probs, rules, "cross-set: trained on the other set only", stacked_probs)
     if args.train:
-        model = fit(pages, params, with_rules=args.stacked)
+        model = fit(pages, params, with_rules=True)
         model["trained_on"] = "dev-text + dev-dragnet-text (benchmarks/line_model.py --train)"
         args.train.write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
         t0 = time.perf_counter()
@@ -664,7 +543,7 @@ def main() -> None:
         loaded = time.perf_counter() - t0
         t0 = time.perf_counter()
         for page in pages:
-            predict(model, rows_of(page, args.stacked))
+            predict(model, rows_of(page, True))
         per_page = (time.perf_counter() - t0) / len(pages)
         print(
             f"model written to {args.train} ({args.train.stat().st_size} bytes): "

@@ -116,6 +116,7 @@ def build(extracted: Extracted, *, restore: Collection[int] = ()) -> Prepared:
                 "index": index,
                 "role": segment.role,
                 "rule": segment.rule,
+                "confidence": segment.confidence,
                 "kind": segment.kind,
                 "text": _report_text(segment.html),
                 "restored": index in restored and segment.role == CHROME,

@@ -22,6 +22,7 @@ class Segment:
     kind: str = "p"  # block tag when kept: p, h2, h3, h4, blockquote, li, figcaption
     role: str = BODY  # BODY, CAPTION, CHROME or one of METADATA_ROLES
     rule: str = ""  # name of the rule that decided the role ("" for plain body)
+    confidence: float | None = None  # the line classifier's certainty, when it decided
 
     @property
     def kept(self) -> bool:
