@@ -404,6 +404,10 @@ def test_the_reading_pages_guide_follows_every_change_of_the_codebook(team):
     assert "made by the Kremlin" in guide() and "Moscow" not in guide()
     Stance.objects.filter(pk=russia.pk).update(name="Russian government")
     assert "Russian government" in guide()
+    # A definition too long to be kept rendered is rendered on each view, the same way.
+    long = "Claims made by the **Kremlin** itself. " + "Quoted officials count. " * 200
+    Stance.objects.filter(pk=russia.pk).update(definition=long)
+    assert "<strong>Kremlin</strong> itself" in guide() and guide().count("Quoted officials") == 200
     Stance.objects.filter(pk=russia.pk).update(active=False)
     assert "Kremlin" not in guide()
 
