@@ -194,7 +194,6 @@ STEPS = {
     "step:glued-teasers": ("_mark_glued_teasers", lambda paras: None),
     "step:teaser-cards-cut": ("_cut_teaser_cards", lambda paras, start, end: (start, end)),
     "step:numbered-list-extension": ("_extend_through_numbered_list", lambda paras, end: end),
-    "step:line-classifier": ("review_lines", lambda lines, segments: segments),
 }
 
 

@@ -6,12 +6,8 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
-from django.urls import reverse
-
 from reader.importing import line_model
 from reader.importing.pipeline import build
-from reader.importing.text import extract_text
 from reader.importing.types import BODY, CHROME, Extracted, Segment
 
 # A model of no trees: its prior alone is every line's log-odds of being body.
@@ -87,56 +83,3 @@ def test_stored_model_loads_fast_and_gives_the_same_answer_every_time():
     first = line_model.predict(model, rows)
     assert first == line_model.predict(model, rows)
     assert all(0.0 < p < 1.0 for p in first)
-
-
-PAGE = """Harbour Gazette
-Home
-Local
-Weather
-Sport
-Ferry timetable changes this winter
-By Morag Lennie
-The island ferry will run twice a day from November, the operator said on Monday, after a summer in which the crossing ran four times daily.
-Residents who commute to the mainland asked for an earlier morning crossing, and the operator said it would look at the request before the spring.
-The harbour master said the change followed a fall in passenger numbers since September, when the schools went back and the visitors left.
-A public meeting will be held in the village hall next Thursday evening, where the operator's managers will answer questions.
-Share this article
-Most read
-Lifeboat crew called out twice in one night
-Copyright 2026 Harbour Gazette. All rights reserved.
-"""
-
-
-def test_text_import_passes_every_line_by_the_classifier(monkeypatch):
-    monkeypatch.setattr(line_model, "load_model", lambda: SURE_NOT_BODY)
-    result = extract_text(PAGE)
-    vetoed = [s.html for s in result.segments if s.rule == line_model.RULE]
-    assert vetoed and all(not s.kept for s in result.segments if s.rule == line_model.RULE)
-    assert "The island ferry will run twice a day" in vetoed[0]
-
-
-def test_stored_classifier_keeps_a_plain_article_whole():
-    result = extract_text(PAGE)
-    kept = [s.html for s in result.segments if s.kept]
-    assert len(kept) == 4 and kept[0].startswith("The island ferry")
-    assert all(s.rule != line_model.RULE for s in result.segments if s.kept)
-
-
-@pytest.mark.django_db
-def test_import_preview_shows_a_line_the_classifier_dropped_and_how_sure_it_was(
-    django_app, alice, monkeypatch
-):
-    def unsure_but_for_the_meeting(model, rows):
-        return [0.02 if i == 10 else 0.5 for i in range(len(rows))]
-
-    monkeypatch.setattr(line_model, "predict", unsure_but_for_the_meeting)
-    page = django_app.get(reverse("reader:article_import", args=["default"]), user=alice)
-    form = page.forms[1]
-    form["text"] = PAGE
-    preview = form.submit().follow()
-    dropped = [
-        li.text_content() for li in preview.lxml.xpath("//li[contains(@class, 'dropped-block')]")
-    ]
-    meeting = [text for text in dropped if "A public meeting will be held" in text]
-    assert len(meeting) == 1 and "line-classifier (0.98 sure)" in " ".join(meeting[0].split())
-    assert "The island ferry will run twice a day" not in " ".join(dropped)

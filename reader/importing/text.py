@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reader.importing.line_model import review as review_lines
 from reader.importing.text_dates import find_date
 from reader.importing.text_rules import (
     ARTICLE_CREDIT,
@@ -1203,11 +1202,10 @@ def extract_text(
         if p.decided:
             continue
         p.set(CHROME, "navigation" if not p.prose else "outside-main-text")
-    segments = [
+    result.segments = [
         Segment(html=html.escape(p.text, quote=False), kind=p.kind, role=p.role, rule=p.rule)
         for p in paras
     ]
-    result.segments = review_lines([p.text for p in paras], segments)
     return result
 
 
