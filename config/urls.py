@@ -18,6 +18,7 @@ in_project = [
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/new/", project_views.project_new, name="project_new"),
+    path("projects/switcher/", project_views.project_switcher, name="project_switcher"),
     path("invite/<str:token>/", project_views.invitation_accept, name="invitation_accept"),
     path("p/<slug:project>/", include(in_project)),
     path("", include("annotations.urls")),

@@ -38,27 +38,6 @@ def get_membership_or_404(user, project_slug: str, *, role: str = Role.VIEWER) -
     return membership
 
 
-def memberships_or_404(
-    user, project_slug: str, *, role: str = Role.VIEWER
-) -> tuple[Membership, list[Project]]:
-    """The user's membership of ``project_slug`` and every project of the user, in one query.
-
-    What a page inside a project needs: the membership that lets the person in (404 as in
-    get_membership_or_404) and the header switcher's projects, in the switcher's order.
-    """
-    if not user.is_authenticated:
-        raise Http404("No such project.")
-    memberships = list(
-        Membership.objects.select_related("project")
-        .filter(user=user)
-        .order_by(*(f"project__{field}" for field in Project._meta.ordering))
-    )
-    membership = next((m for m in memberships if m.project.slug == project_slug), None)
-    if membership is None or not role_at_least(membership.role, role):
-        raise Http404("No such project.")
-    return membership, [m.project for m in memberships]
-
-
 def get_project_for_member_or_404(user, project_slug: str) -> Project:
     return get_membership_or_404(user, project_slug).project
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from .models import Role, role_at_least
-from .permissions import memberships_or_404
+from .permissions import get_membership_or_404
 
 ROLE_NEEDED = {
     Role.ANNOTATOR: "Viewers read and export; annotating and importing need the annotator role.",
@@ -31,8 +31,10 @@ def in_project(role: str = Role.VIEWER) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, project: str, *args, **kwargs) -> HttpResponse:
-            # One query for the membership and the header's project switcher.
-            membership, request.my_projects = memberships_or_404(request.user, project)
+            # One query: the membership (with its project). The header's switcher lists the
+            # person's other projects when it is opened (projects.views.project_switcher),
+            # so a page costs the same however many projects the person is in.
+            membership = get_membership_or_404(request.user, project)
             request.project = membership.project
             request.membership = membership
             require_role(membership, role)

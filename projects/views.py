@@ -75,6 +75,22 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
+@private_page
+def project_switcher(request: HttpRequest) -> HttpResponse:
+    """The header switcher's list of the person's projects, fetched when it is opened: a
+    page inside a project reads only its own membership, however many projects the person
+    is in. ``current`` marks the page's project."""
+    return render(
+        request,
+        "projects/_switcher.html",
+        {
+            "projects": Project.objects.for_member(request.user).only("name", "slug"),
+            "current": request.GET.get("current", ""),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def project_new(request: HttpRequest) -> HttpResponse:
     """Anyone with an account may start a project and manage it."""

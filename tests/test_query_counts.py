@@ -124,11 +124,12 @@ def project_queries(captured) -> list[str]:
 
 
 @pytest.mark.parametrize("page", ["list", "reading"])
-def test_membership_and_project_switcher_are_one_query(
+def test_a_page_costs_the_same_however_many_projects_the_person_is_in(
     alice_client, alice, article, make_project, page
 ):
-    """Project scoping costs one query: the membership that lets the person in, which also
-    lists the header switcher's projects, however many projects the person is in."""
+    """Project scoping costs one query, the page's own membership; the header's switcher
+    lists the person's projects when it is opened (its own request), so a person in five
+    projects costs a page no more than a person in one."""
     url = (
         reverse("reader:article_list", args=["default"])
         if page == "list"
@@ -146,8 +147,20 @@ def test_membership_and_project_switcher_are_one_query(
     switcher = (
         response.content.decode().split('class="project-switcher"', 1)[1].split("</details>")[0]
     )
+    assert "Team 0" not in switcher and "All projects" in switcher
+    fetched = alice_client.get(
+        reverse("project_switcher") + "?current=default", headers={"HX-Request": "true"}
+    ).content.decode()
     for n in range(4):
-        assert f"Team {n}" in switcher
+        assert f"Team {n}" in fetched
+    assert 'href="/p/default/" aria-current="page"' in fetched
+
+
+def test_the_switcher_lists_only_the_persons_own_projects(alice_client, bob, make_project):
+    make_project("Bob's secret desk", bob)
+    fetched = alice_client.get(reverse("project_switcher")).content.decode()
+    assert "Bob's secret desk" not in fetched
+    assert "All projects" in fetched
 
 
 def test_article_list_counts_what_the_reader_may_see_in_this_project(

@@ -133,3 +133,26 @@ def test_a_viewer_cannot_annotate_and_a_non_member_gets_404(
         response = outsider.goto(url)
         assert response.status == 404, url
         expect(outsider.locator("main")).not_to_contain_text("Newsroom")
+
+
+def test_the_header_switcher_lists_my_projects_when_opened_and_takes_me_there(
+    user_page, make_user, make_project
+):
+    """The current project's name is always in the header; opening the switcher (by
+    keyboard here) fetches the person's projects, and choosing one goes there."""
+    ivy = make_user("ivy", project=None)
+    newsroom = make_project("Newsroom", ivy)
+    make_project("Class of 2026", ivy)
+    make_project("Not ivy's", make_user("other", project=None))
+    page = user_page(ivy)
+    page.goto(newsroom.get_absolute_url())
+    switcher = page.locator(".project-switcher")
+    expect(switcher.locator("summary")).to_contain_text("Newsroom")
+    switcher.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(switcher.get_by_role("link", name="Class of 2026")).to_be_visible()
+    expect(switcher.get_by_role("link", name="Newsroom")).to_have_attribute("aria-current", "page")
+    expect(switcher.get_by_role("link", name="Not ivy's")).to_have_count(0)
+    switcher.get_by_role("link", name="Class of 2026").click()
+    expect(page.locator(".project-switcher summary")).to_contain_text("Class of 2026")
+    assert page.url.endswith("/p/class-of-2026/")
