@@ -291,7 +291,7 @@ def test_a_batch_result_that_does_not_split_cleanly_is_cleaned_block_by_block(
             return batch_output if "\ue000" in text else real.clean(text)
 
     monkeypatch.setattr(sanitize, "_cleaner", Cleaner())
-    blocks = ["one", "<em>two</em>", "three"]
+    blocks = ["one<br>", "<b>two</b>", "<span>three</span>"]  # not yet in bleach's form
     assert sanitize.clean_blocks(blocks) == [real.clean(b) for b in blocks]
     assert len(calls) == 1 + len(blocks)
 
@@ -308,3 +308,30 @@ def test_a_space_that_opens_a_link_or_emphasis_goes_before_it_and_the_text_is_un
     for element in root.iter("a", "em"):
         assert not element.text_content().startswith(" "), etree.tostring(element)
         assert not element.text_content().endswith(" "), etree.tostring(element)
+
+
+ALREADY_CLEAN = [
+    'A sentence with &amp; and &lt;angle&gt; brackets, "quotes" and a\xa0no-break space.',
+    '<a href="https://example.org/a/b?page=2">a link</a> then <em>emphasis <strong>inside</strong></em>',
+    '<a href="mailto:desk@example.org">write</a>, <q>quoted</q>, <cite>a book</cite>, H<sub>2</sub>O, x<sup>2</sup>',
+    "Tabs\tand\nnew lines, an emoji \U0001f600 and <em></em> an empty tag.",
+]
+NOT_YET_CLEAN = [
+    "Carriage\r\nreturn",  # html5lib turns it into a new line
+    "&copy; 2026 and a bare & sign",
+    '<a href="https://example.org/?a=1&amp;b=2">query</a>',  # bleach writes the & itself
+    '<a href="javascript:alert(1)">script</a>',
+    '<a href="https://e.org/" onclick="x">attribute</a>',
+    '<a href="https://e.org/one">link <a href="https://e.org/two">in a link</a></a>',
+    "<em>crossed <strong>tags</em></strong>",
+    "<em>left open",
+    "<b>bold</b> and <span>span</span>",
+]
+
+
+def test_blocks_already_in_bleachs_form_are_not_cleaned_again():
+    assert all(sanitize._already_clean(block) for block in ALREADY_CLEAN)
+    assert not any(sanitize._already_clean(block) for block in NOT_YET_CLEAN)
+    blocks = ALREADY_CLEAN + NOT_YET_CLEAN
+    assert sanitize.clean_blocks(blocks) == [sanitize.clean_inline(block) for block in blocks]
+    assert [sanitize.clean_inline(block) for block in ALREADY_CLEAN] == ALREADY_CLEAN

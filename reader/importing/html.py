@@ -86,7 +86,9 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     )
 
 
-HIDDEN = "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
+# The style is read only where there is one (translate() on every element's
+# missing style was most of this search's cost).
+HIDDEN = etree.XPath("//*[@hidden or @style[contains(translate(., ' ', ''), 'display:none')]]")
 # A hidden block this long is text the page does not show: a copy of the article for
 # machines (schema.org microdata's articleBody), a print version. Shorter hidden
 # blocks (a date, an author's name for microdata) stay for the metadata.
@@ -94,7 +96,7 @@ HIDDEN_COPY_WORDS = 40
 
 
 def _drop_hidden_copies(tree: etree._Element) -> None:
-    for el in tree.xpath(HIDDEN):
+    for el in HIDDEN(tree):
         parent = el.getparent()
         if parent is None or len(WORD.findall(el.text_content())) < HIDDEN_COPY_WORDS:
             continue
