@@ -165,3 +165,46 @@ def test_a_page_control_between_the_headline_and_the_text_is_not_the_title(contr
     result = extract_text(text)
     assert result.title == HEADLINE
     assert all(s.html != control for s in result.segments if s.kept)
+
+
+def test_a_video_players_back_to_video_button_run_onto_the_headline_is_not_in_the_title():
+    text = paste(
+        "Menu",
+        "We apologize, but this video has failed to load.",
+        "Try refreshing your browser, or",
+        f"{HEADLINE} Back to video",
+        "Play Video",
+        *BODY,
+    )
+    assert extract_text(text).title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Engineers walk along the old pier at low tide on Monday, seen from the harbour wall "
+        "(AP Photo/Jane Field) - Copyright AP Photo",
+        "Engineers walk along the old pier at low tide on Monday, seen from the harbour wall "
+        "(AP Photo/Jane Field) more >",
+    ],
+)
+def test_a_photo_caption_with_its_credit_is_never_the_title(caption):
+    text = paste("Skip to main content", "News", HEADLINE, "Share", caption, *BODY)
+    assert extract_text(text).title == HEADLINE
+
+
+def test_the_name_under_a_lone_by_is_the_byline_not_the_title():
+    text = paste(
+        "Skip to main content",
+        HEADLINE,
+        "The piles under the pier rotted faster than expected, and the ferries will move to "
+        "the container quay for two years (stock image) (",
+        "Image: Coastal Courier)",
+        "By",
+        "Mary Okafor",
+        "|",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert result.title == HEADLINE
+    assert result.byline == "Mary Okafor"

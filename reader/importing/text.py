@@ -853,6 +853,13 @@ CONTROL_START = re.compile(
     r"(?i)^(?:share|print|save|e-?mail|subscribe|follow|listen|sign in|log in)\b"
 )
 CONTROL_START_WORDS = 4
+# Credits that split_credit leaves to the caption rules (no colon, not at the very end):
+# "… Photo by Jane Doe /Agency", "… (AP Photo/Jane Doe) - Copyright AP Photo".
+PHOTO_CREDIT = re.compile(
+    r"\S.*(?:\b(?:[Pp]hoto|[Ii]mage|[Pp]icture)s? by [A-Z]|\((?:AP|AFP|EPA|PA|Reuters)? ?Photo ?/|©|\s[-–|]\s*Copyright\b)"
+)
+# A player's button that a select-all copy runs onto the headline above it.
+MEDIA_CONTROL_TAIL = re.compile(r"\s+(?:Back to video|Watch video|Play video)$")
 # A line that stops on one of these is cut short, not a headline ("Try refreshing your browser, or").
 DANGLING = frozenset("a an and or but the of to in on for with by from as at".split())
 
@@ -864,7 +871,7 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
         return True
-    if split_credit(p.text)[1]:  # a photo's caption
+    if split_credit(p.text)[1] or PHOTO_CREDIT.search(p.text):  # a photo's caption
         return True
     short = p.words <= PAGE_CONTROL_WORDS
     if short and (PAGE_CONTROL.match(p.text) or is_share_line(p.text)):
@@ -887,6 +894,7 @@ def _heading_like(p: Para) -> bool:
         3 <= p.words <= 40
         and not p.text.rstrip().endswith((".", ",", ";"))
         and not TRUNCATED.search(p.text)
+        and not p.text.rstrip().endswith(("(", "["))  # a caption cut before its credit
         and bool(words)
         and words[-1] not in DANGLING
         # a menu says its words again ("Weather Extreme Weather Climate …"); a headline not
@@ -983,6 +991,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             nxt = paras[i + 1]
             if not nxt.decided and _looks_like_name(nxt):
                 names = nxt.text
+                # the name's own line is the byline too, never the headline
+                info["bylines"].append((i + 1, names))
         if names:
             info["bylines"].append((i, names))
             if when:
@@ -1169,6 +1179,7 @@ def extract_text(
         paras[i].set("title", rule)
         if i < start:
             header_end = max(header_end, i)
+    result.title = MEDIA_CONTROL_TAIL.sub("", result.title or "") or result.title
     if header["subtitle"] is not None:
         i, rule = header["subtitle"]
         paras[i].set("subtitle", rule)
