@@ -28,11 +28,14 @@ def get_membership_or_404(user, project_slug: str, *, role: str = Role.VIEWER) -
     """
     if not user.is_authenticated:
         raise Http404("No such project.")
+    # At most one row (a project's slug is unique, and so is a person's membership of it):
+    # no ORDER BY, which would join the users' table to sort one row.
     membership = (
         Membership.objects.select_related("project")
         .filter(user=user, project__slug=project_slug)
-        .first()
+        .order_by()[:1]
     )
+    membership = membership[0] if membership else None
     if membership is None or not role_at_least(membership.role, role):
         raise Http404("No such project.")
     return membership
