@@ -208,3 +208,22 @@ def test_the_name_under_a_lone_by_is_the_byline_not_the_title():
     result = extract_text(text)
     assert result.title == HEADLINE
     assert result.byline == "Mary Okafor"
+
+
+def test_a_long_headline_that_repeats_its_little_words_is_still_a_headline():
+    headline = "The End of the Line for the Last Ferry of the Harbour and the Pier"
+    text = paste(
+        "Skip to content",
+        headline,
+        "Magazine",
+        "Subscribe",
+        "Log In",
+        "Books & the Arts",
+        "About",
+        "Local / May 3, 2026",
+        headline,
+        "Why the board gave up on a pier that served the town for a century.",
+        "Share",
+        *BODY,
+    )
+    assert extract_text(text).title == headline

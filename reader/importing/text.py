@@ -890,6 +890,7 @@ TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:(?:read )?more\b.*)?$", re.IGNORECA
 def _heading_like(p: Para) -> bool:
     """A headline: a few words, not a sentence ending in a full stop, nor cut short."""
     words = WORD.findall(p.text.casefold())
+    content = [w for w in words if w not in DANGLING]
     return (
         3 <= p.words <= 40
         and not p.text.rstrip().endswith((".", ",", ";"))
@@ -897,8 +898,9 @@ def _heading_like(p: Para) -> bool:
         and not p.text.rstrip().endswith(("(", "["))  # a caption cut before its credit
         and bool(words)
         and words[-1] not in DANGLING
-        # a menu says its words again ("Weather Extreme Weather Climate …"); a headline not
-        and len(set(words)) >= 0.8 * len(words)
+        # a menu says its words again ("Weather Extreme Weather Climate …"); a headline not,
+        # but for its little words ("the End of the Fight for the Soul of the GOP")
+        and len(set(content)) >= 0.8 * len(content)
     )
 
 
