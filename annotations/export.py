@@ -38,7 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from projects.models import Project
+from projects.models import CodebookVersion, Project
 from reader.models import Article
 
 from .models import Annotation, AnnotationStance, Stance
@@ -66,12 +66,15 @@ COLUMNS = (
     "codebook_version",
     "layer",
     "article_version",
+    "stances_as_coded",
 )
 # The layer of a row: a coder's annotation, or the project's gold (studies' adjudication).
 CODER = "coder"
 GOLD = "gold"
 # The long layout has one stance per row, so its column is named for one.
-LONG_COLUMNS = tuple("stance" if c == "stances" else c for c in COLUMNS)
+LONG_COLUMNS = tuple(
+    {"stances": "stance", "stances_as_coded": "stance_as_coded"}.get(c, c) for c in COLUMNS
+)
 STANCE_SEPARATOR = "; "
 WIDE = "wide"
 LONG = "long"
@@ -109,9 +112,12 @@ ROW_FIELDS = (
     "article__project__slug",
     "codebook_version",
     "article_version",
+    "tags__stance_id",
+    "article__project_id",
 )
 TIME_FIELDS = ("article__published", "created", "updated")
 STANCE = 15
+STANCE_ID = 19
 PG_ISO_UTC = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 ORDERING = (
     "article_id",
@@ -439,13 +445,13 @@ def csv_rows(
     triggers = frozenset() if raw else FORMULA_TRIGGERS
     safe = str if raw else safe_cell
 
-    def row_cells(row: tuple, stances: str) -> list[str]:
+    def row_cells(row: tuple, stances: str, coded: str) -> list[str]:
         # The hot loop of every export: safe_cell, uuid_text and time_text written out
         # inline, which makes the whole export about a sixth faster.
         nonlocal article_cells
         (pk, article_id, title, source_url, slug, source, username, quote, prefix, suffix,
          start, end, note, visibility, anchor_status, _stance, project, codebook_version,
-         article_version, published, created, updated) = row  # fmt: skip
+         article_version, _stance_id, _project_id, published, created, updated) = row  # fmt: skip
         # Rows come grouped by article, so its cells are built once per run of rows.
         if article_cells is None or article_cells[0] != article_id:
             article_cells = (
@@ -487,30 +493,66 @@ def csv_rows(
             "" if codebook_version is None else str(codebook_version),
             layer,
             str(article_version),
+            "'" + coded if coded and coded[0] in triggers else coded,
         ]
 
+    as_coded = CodedNames()
     if layout == LONG:
         for row in rows:
-            yield row_cells(row, row[STANCE] or "")
+            yield row_cells(row, row[STANCE] or "", as_coded.name(row, row[STANCE_ID], row[STANCE]))
         return
-    for row, names in grouped(rows):
-        yield row_cells(row, STANCE_SEPARATOR.join(names))
+    for row, tags in grouped(rows):
+        yield row_cells(
+            row,
+            STANCE_SEPARATOR.join(name for _id, name in tags),
+            STANCE_SEPARATOR.join(as_coded.name(row, pk, name) for pk, name in tags),
+        )
 
 
-def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[str]]]:
-    """Each annotation's first joined row with the names of all its stances, in order."""
+class CodedNames:
+    """A stance's name as the codebook called it in the version the annotation was made
+    under (codebook.json of that version), for the ``stances_as_coded`` column: a rename
+    since shows in ``stances``, not here. A stance that version did not have, and an
+    annotation without a version, keep the current name."""
+
+    def __init__(self) -> None:
+        self.versions: dict[tuple[int, int], dict[int, str]] = {}
+
+    def name(self, row: tuple, stance_id: int | None, current: str | None) -> str:
+        if stance_id is None:
+            return ""
+        version = row[STANCE + 2]
+        if version is None:
+            return current or ""
+        key = (row[STANCE_ID + 1], version)
+        names = self.versions.get(key)
+        if names is None:
+            from projects.codebook import names_by_id
+            from projects.models import CodebookVersion
+
+            snapshot = (
+                CodebookVersion.objects.filter(project_id=key[0], number=key[1])
+                .values_list("snapshot", flat=True)
+                .first()
+            )
+            names = self.versions[key] = names_by_id(snapshot or {})
+        return names.get(stance_id, current or "")
+
+
+def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[tuple[int, str]]]]:
+    """Each annotation's first joined row with the (id, name) of all its stances, in order."""
     current: tuple | None = None
-    names: list[str] = []
+    tags: list[tuple[int, str]] = []
     for row in rows:
         if current is not None and row[0] == current[0]:
-            names.append(row[STANCE])
+            tags.append((row[STANCE_ID], row[STANCE]))
             continue
         if current is not None:
-            yield current, names
+            yield current, tags
         current = row
-        names = [row[STANCE]] if row[STANCE] is not None else []
+        tags = [(row[STANCE_ID], row[STANCE])] if row[STANCE] is not None else []
     if current is not None:
-        yield current, names
+        yield current, tags
 
 
 def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:
@@ -537,15 +579,15 @@ def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:
     context = Annotation._meta.get_field("prefix").max_length
     for g in gold.iterator(chunk_size=CHUNK_ROWS):
         a = g.article
-        names = [s.name for s in g.stances.all()] or [None]
-        for name in names:
+        tags = [(s.pk, s.name) for s in g.stances.all()] or [(None, None)]
+        for stance_id, name in tags:
             yield (
                 g.pk, a.pk, a.title, a.source_url, a.slug, a.source_name,
                 g.curator.username if g.curator else "", g.quote,
                 a.text[max(0, g.start - context):g.start], a.text[g.end:g.end + context],
                 g.start, g.end, g.note, Annotation.Visibility.SHARED,
                 Annotation.AnchorStatus.ANCHORED, name, a.project.slug, None, a.version,
-                a.published, g.created, g.created,
+                stance_id, a.project_id, a.published, g.created, g.created,
             )  # fmt: skip
 
 
@@ -677,6 +719,7 @@ COPY_FIELDS = {
     "x_updated": "updated",
     "x_codebook": "codebook_version",
     "x_article_version": "article_version",
+    "x_project_id": "article__project_id",
 }
 # PostgreSQL text holds no NUL, and ascii('') is 0: leaving 0 out keeps "" empty.
 PG_TRIGGER_CODES = ", ".join(str(ord(c)) for c in sorted(FORMULA_TRIGGERS) if c != "\0")
@@ -727,13 +770,25 @@ def copy_sql(
     name = quote_name(Stance._meta.get_field("name").column)
     tag_annotation = quote_name(AnnotationStance._meta.get_field("annotation").column)
     tag_stance = quote_name(AnnotationStance._meta.get_field("stance").column)
+    # Each stance's name in the codebook version the annotation was made under (the
+    # versions' snapshots, one row per version × stance), as CodedNames gives it.
+    versions = quote_name(CodebookVersion._meta.db_table)
+    coded = (
+        f"SELECT v.project_id, v.number, (e->>'id')::bigint AS stance_id, e->>'name' AS name "
+        f"FROM {versions} v CROSS JOIN LATERAL jsonb_array_elements(v.snapshot->'stances') e"
+    )
     joined = (
         f"FROM ({inner_sql}) a LEFT JOIN {tags} t ON t.{tag_annotation} = a.x_id "
-        f"LEFT JOIN {stances} s ON s.id = t.{tag_stance}"
+        f"LEFT JOIN {stances} s ON s.id = t.{tag_stance} "
+        f"LEFT JOIN ({coded}) c ON c.project_id = a.x_project_id AND c.number = a.x_codebook "
+        "AND c.stance_id = s.id"
     )
     annotation_order = "w.x_article, w.x_start, w.x_end, w.x_created, w.x_id"
     if layout == LONG:
-        rows = f"SELECT a.*, s.{name} AS x_stances, s.{order} AS x_stance_order {joined}"
+        rows = (
+            f"SELECT a.*, s.{name} AS x_stances, COALESCE(c.name, s.{name}) AS x_coded, "
+            f"s.{order} AS x_stance_order {joined}"
+        )
         row_filter = ""
         row_order = f"{annotation_order}, w.x_stance_order, w.x_stances"
     else:
@@ -742,6 +797,7 @@ def copy_sql(
         separator = "'" + STANCE_SEPARATOR.replace("'", "''") + "'"
         rows = (
             f"SELECT a.*, string_agg(s.{name}, {separator}) OVER each AS x_stances, "
+            f"string_agg(COALESCE(c.name, s.{name}), {separator}) OVER each AS x_coded, "
             f"row_number() OVER each AS x_row {joined} "
             "WINDOW each AS (PARTITION BY a.x_article, a.x_start, a.x_end, a.x_created, a.x_id "
             f"ORDER BY s.{order}, s.{name} "
@@ -772,6 +828,7 @@ def copy_sql(
         "x_codebook",
         f"'{CODER}'",
         "x_article_version",
+        safe("x_coded"),
     ]
     # Qualified, the ORDER BY names the inner columns, not the outer ones of the same
     # name (x_id::text would sort as text, and once more).

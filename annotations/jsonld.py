@@ -61,7 +61,7 @@ def annotation_document(
 ) -> dict[str, Any]:
     (pk, _article_id, _title, source_url, slug, _source, username, quote, prefix, suffix,
      start, end, note, visibility, _anchor_status, _stance, project, codebook_version,
-     article_version, _published, created, updated) = row  # fmt: skip
+     article_version, _stance_id, _project_id, _published, created, updated) = row  # fmt: skip
     bodies: list[dict[str, Any]] = []
     if note:
         bodies.append(
@@ -138,8 +138,9 @@ def collection_chunks(
             "pk", "source_created", "source_modified", "version"
         )
     }
-    for row, names in export.grouped(export.joined_rows(annotations)):
+    for row, tags in export.grouped(export.joined_rows(annotations)):
         times = imported.get(export.uuid_text(row[0])) if imported else None
+        names = [name for _id, name in tags]
         item = json.dumps(annotation_document(row, names, article_url, times), ensure_ascii=False)
         parts.append(("\n  " if total == 0 else ",\n  ") + item)
         size += len(item) + 4
@@ -147,7 +148,8 @@ def collection_chunks(
         if size >= export.FLUSH_CHARS:
             yield "".join(parts).encode("utf-8")
             parts, size = [], 0
-    for row, names in export.grouped(export.gold_rows(viewer=viewer, options=options)):
+    for row, tags in export.grouped(export.gold_rows(viewer=viewer, options=options)):
+        names = [name for _id, name in tags]
         item = annotation_document(row, names, article_url, layer=export.GOLD)
         item = json.dumps(item, ensure_ascii=False)
         parts.append(("\n  " if total == 0 else ",\n  ") + item)

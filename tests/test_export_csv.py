@@ -80,7 +80,7 @@ def test_header_lists_the_columns_in_design_order(alice_client, annotated):
     assert first_line == (
         "annotation_id,project,article_id,article_title,article_url,source,published,user,"
         "stances,quote,prefix,suffix,start,end,note,visibility,anchor_status,created_at,"
-        "updated_at,codebook_version,layer,article_version"
+        "updated_at,codebook_version,layer,article_version,stances_as_coded"
     )
 
 

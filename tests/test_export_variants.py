@@ -53,7 +53,7 @@ def test_each_row_names_the_article_version_its_offsets_index(alice_client, vers
     for layout in ("wide", "long"):
         rows = table(download(alice_client, CSV, {"layout": layout}))
         header = list(rows[0])
-        assert header[-1] == "article_version"
+        assert header[-2] == "article_version"
         by_id = {row["annotation_id"]: row for row in rows}
         for key in ("early", "late"):
             annotation = versions[key]

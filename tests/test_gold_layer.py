@@ -63,7 +63,12 @@ def jsonld_items(client) -> list[dict]:
 def test_the_csv_ends_with_the_gold_rows_marked_as_gold(client, gold):
     client.force_login(gold["alice"])
     rows = csv_rows(client)
-    assert list(rows[0])[-3:] == ["codebook_version", "layer", "article_version"]
+    assert list(rows[0])[-4:] == [
+        "codebook_version",
+        "layer",
+        "article_version",
+        "stances_as_coded",
+    ]
     assert [(r["user"], r["layer"]) for r in rows] == [
         ("bob", "coder"),
         ("cyd", "coder"),

@@ -342,18 +342,33 @@ def test_a_manager_renames_a_stance_and_an_earlier_annotation_keeps_its_version(
     assert "renamed 'Russia' to 'Russian government'" in version.change
     # The annotation exports its version, and the codebook of that version names the stance
     # as it was; the current name is in the current codebook.
-    csv_lines = body(mia.get(reverse("project_export:annotations_csv", args=[fact.slug]))).splitlines()
+    export_url = reverse("project_export:annotations_csv", args=[fact.slug])
+    csv_lines = body(mia.get(export_url)).splitlines()
     header, row = csv_lines[0].split(","), csv_lines[1].split(",")
     assert row[header.index("codebook_version")] == "1"
+    # The current name, and the name the coder chose (on PostgreSQL through COPY's SQL).
     assert row[header.index("stances")] == "Russian government"
+    assert row[header.index("stances_as_coded")] == "Russia"
+    long_lines = body(mia.get(export_url + "?layout=long")).splitlines()
+    header, row = long_lines[0].split(","), long_lines[1].split(",")
+    assert (row[header.index("stance")], row[header.index("stance_as_coded")]) == (
+        "Russian government",
+        "Russia",
+    )
     old = json.loads(mia.get(reverse("projects:codebook_json", args=[fact.slug]) + "?version=1").content)
     new = json.loads(mia.get(reverse("projects:codebook_json", args=[fact.slug])).content)
     assert [s["name"] for s in old["stances"] if s["id"] == russia.pk] == ["Russia"]
     assert [s["name"] for s in new["stances"] if s["id"] == russia.pk] == ["Russian government"]
     assert new["version"] == 2
-    # Annotations made now record version 2.
-    after = annotation_create(user=ann, article=article, start=start, end=start + 5, quote=quote[:5])
+    # Annotations made now record version 2, and are coded under the new name.
+    after = annotation_create(
+        user=ann, article=article, start=start, end=start + 5, quote=quote[:5], stances=[russia]
+    )
     assert after.codebook_version == 2
+    rows = [line.split(",") for line in body(mia.get(export_url)).splitlines()]
+    header = rows[0]
+    coded = {r[header.index("codebook_version")]: r[header.index("stances_as_coded")] for r in rows[1:]}
+    assert coded == {"1": "Russia", "2": "Russian government"}
 
 
 def test_retiring_and_restoring_make_versions_and_only_managers_may(team):
