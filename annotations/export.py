@@ -117,7 +117,9 @@ ROW_FIELDS = (
 )
 TIME_FIELDS = ("article__published", "created", "updated")
 STANCE = 15
+CODEBOOK = 17
 STANCE_ID = 19
+PROJECT_ID = 20
 PG_ISO_UTC = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 ORDERING = (
     "article_id",
@@ -497,36 +499,51 @@ def csv_rows(
         ]
 
     as_coded = CodedNames()
+    renames = as_coded.by_version  # inline lookups: this loop runs once a row
     if layout == LONG:
         for row in rows:
-            yield row_cells(row, row[STANCE] or "", as_coded.name(row, row[STANCE_ID], row[STANCE]))
+            stance = row[STANCE] or ""
+            coded = stance
+            if stance and row[CODEBOOK] is not None:
+                renamed = renames.get((row[PROJECT_ID], row[CODEBOOK]))
+                if renamed is None:
+                    renamed = as_coded.renamed(row)
+                if renamed:
+                    coded = renamed.get(row[STANCE_ID], stance)
+            yield row_cells(row, stance, coded)
         return
-    for row, tags in grouped(rows):
-        yield row_cells(
-            row,
-            STANCE_SEPARATOR.join(name for _id, name in tags),
-            STANCE_SEPARATOR.join(as_coded.name(row, pk, name) for pk, name in tags),
-        )
+    for row, names, ids in grouped(rows):
+        stances = STANCE_SEPARATOR.join(names)
+        coded = stances
+        if ids and row[CODEBOOK] is not None:
+            renamed = renames.get((row[PROJECT_ID], row[CODEBOOK]))
+            if renamed is None:
+                renamed = as_coded.renamed(row)
+            if renamed:
+                coded = STANCE_SEPARATOR.join(
+                    renamed.get(i, n) for i, n in zip(ids, names, strict=True)
+                )
+        yield row_cells(row, stances, coded)
 
 
 class CodedNames:
-    """A stance's name as the codebook called it in the version the annotation was made
-    under (codebook.json of that version), for the ``stances_as_coded`` column: a rename
-    since shows in ``stances``, not here. A stance that version did not have, and an
-    annotation without a version, keep the current name."""
+    """For the ``stances_as_coded`` column: a stance's name as the codebook called it in the
+    version the annotation was made under (codebook.json of that version), where it differs
+    from today's. A stance that version did not have, and an annotation without a version,
+    keep today's name. Read once per project and version; most rows find nothing renamed
+    and reuse the ``stances`` cell as it is."""
 
     def __init__(self) -> None:
-        self.versions: dict[tuple[int, int], dict[int, str]] = {}
+        self.by_version: dict[tuple[int, int], dict[int, str]] = {}
 
-    def name(self, row: tuple, stance_id: int | None, current: str | None) -> str:
-        if stance_id is None:
-            return ""
-        version = row[STANCE + 2]
+    def renamed(self, row: tuple) -> dict[int, str]:
+        """{stance id: the name at the row's version} for the stances renamed since."""
+        version = row[CODEBOOK]
         if version is None:
-            return current or ""
-        key = (row[STANCE_ID + 1], version)
-        names = self.versions.get(key)
-        if names is None:
+            return {}
+        key = (row[PROJECT_ID], version)
+        found = self.by_version.get(key)
+        if found is None:
             from projects.codebook import names_by_id
             from projects.models import CodebookVersion
 
@@ -535,24 +552,35 @@ class CodedNames:
                 .values_list("snapshot", flat=True)
                 .first()
             )
-            names = self.versions[key] = names_by_id(snapshot or {})
-        return names.get(stance_id, current or "")
+            now = dict(Stance.objects.filter(project_id=key[0]).values_list("pk", "name"))
+            found = self.by_version[key] = {
+                pk: name
+                for pk, name in names_by_id(snapshot or {}).items()
+                if pk in now and now[pk] != name
+            }
+        return found
 
 
-def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[tuple[int, str]]]]:
-    """Each annotation's first joined row with the (id, name) of all its stances, in order."""
+def grouped(rows: Iterable[tuple]) -> Iterator[tuple[tuple, list[str], list[int]]]:
+    """Each annotation's first joined row with the names and ids of all its stances, in
+    order."""
     current: tuple | None = None
-    tags: list[tuple[int, str]] = []
+    names: list[str] = []
+    ids: list[int] = []
     for row in rows:
         if current is not None and row[0] == current[0]:
-            tags.append((row[STANCE_ID], row[STANCE]))
+            names.append(row[STANCE])
+            ids.append(row[STANCE_ID])
             continue
         if current is not None:
-            yield current, tags
+            yield current, names, ids
         current = row
-        tags = [(row[STANCE_ID], row[STANCE])] if row[STANCE] is not None else []
+        if row[STANCE] is not None:
+            names, ids = [row[STANCE]], [row[STANCE_ID]]
+        else:
+            names, ids = [], []
     if current is not None:
-        yield current, tags
+        yield current, names, ids
 
 
 def gold_rows(*, viewer, options: ExportOptions) -> Iterator[tuple]:

@@ -138,9 +138,8 @@ def collection_chunks(
             "pk", "source_created", "source_modified", "version"
         )
     }
-    for row, tags in export.grouped(export.joined_rows(annotations)):
+    for row, names, _ids in export.grouped(export.joined_rows(annotations)):
         times = imported.get(export.uuid_text(row[0])) if imported else None
-        names = [name for _id, name in tags]
         item = json.dumps(annotation_document(row, names, article_url, times), ensure_ascii=False)
         parts.append(("\n  " if total == 0 else ",\n  ") + item)
         size += len(item) + 4
@@ -148,8 +147,7 @@ def collection_chunks(
         if size >= export.FLUSH_CHARS:
             yield "".join(parts).encode("utf-8")
             parts, size = [], 0
-    for row, tags in export.grouped(export.gold_rows(viewer=viewer, options=options)):
-        names = [name for _id, name in tags]
+    for row, names, _ids in export.grouped(export.gold_rows(viewer=viewer, options=options)):
         item = annotation_document(row, names, article_url, layer=export.GOLD)
         item = json.dumps(item, ensure_ascii=False)
         parts.append(("\n  " if total == 0 else ",\n  ") + item)

@@ -99,6 +99,8 @@ def fill(rows: int, log) -> None:
 
     from annotations.anchoring import context
     from annotations.models import Annotation, AnnotationStance, Stance
+    from projects.models import CodebookVersion
+    from projects.services import default_project
     from reader.models import Article
 
     call_command("migrate", verbosity=0)
@@ -125,6 +127,10 @@ def fill(rows: int, log) -> None:
     Article.objects.bulk_create(articles)
     articles = list(Article.objects.only("id", "text"))
     stance_ids = list(Stance.objects.values_list("id", flat=True))
+    codebook_version = (
+        CodebookVersion.objects.filter(project=default_project()).order_by("-number")
+        .values_list("number", flat=True).first()
+    )
     postgres = connection.vendor == "postgresql"
     started = time.perf_counter()
     base_time = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -153,11 +159,17 @@ def fill(rows: int, log) -> None:
                 created if postgres else created.strftime("%Y-%m-%d %H:%M:%S.%f"),
                 created if postgres else created.strftime("%Y-%m-%d %H:%M:%S.%f"),
                 1,
+                1,  # article_version
+                "",  # original_quote
+                "",  # source_id
+                False,  # imported
+                codebook_version,  # the stances_as_coded column reads its snapshot
             )
 
     columns = (
         'id, article_id, user_id, start, "end", quote, prefix, suffix, note, visibility, '
-        "anchor_status, created, updated, version"
+        "anchor_status, created, updated, version, article_version, original_quote, "
+        "source_id, imported, codebook_version"
     )
     annotation_table = Annotation._meta.db_table
     tag_table = AnnotationStance._meta.db_table
@@ -175,7 +187,7 @@ def fill(rows: int, log) -> None:
                     for stance_id in stance_ids[: n % 3]:
                         copy.write_row((pk, stance_id))
         else:
-            insert = f"INSERT INTO {annotation_table} ({columns}) VALUES ({', '.join('?' * 14)})"
+            insert = f"INSERT INTO {annotation_table} ({columns}) VALUES ({', '.join('?' * 19)})"
             batch = []
             for row in annotation_rows():
                 ids.append(row[0])
