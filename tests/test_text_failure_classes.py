@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from reader.importing.text import extract_text
+from reader.importing.text import extract_text, paragraph_fingerprint
 from reader.importing.types import CHROME
 
 NAV = "Home\nNews\nSport\nCulture\nSearch\n"
@@ -537,3 +537,23 @@ def test_two_lists_in_the_middle_of_an_article_that_share_an_item_stay_whole():
     for line in dough + crumble + method:
         assert line in kept, _rule_of(result, line)
     assert kept.count("a pinch of fine salt") == 2
+
+
+def test_a_sites_own_subheading_between_paragraphs_stays_in_the_article():
+    """A site that puts "What we know" in every explainer prints that line on many of
+    its pages: it is recurring, but between two paragraphs it is the article's heading."""
+    heading = "What we know so far"
+    page = (
+        NAV
+        + "Why the ferry timetable changed overnight\n"
+        + "By Ilse Varga\n"
+        + "\n".join([PROSE[0], PROSE[1], heading, PROSE[2], PROSE[3]])
+        + "\nShare this story\n"
+        + FOOTER
+    )
+    seen = {paragraph_fingerprint(heading), paragraph_fingerprint("Share this story")}
+    result = extract_text(page, recurring=lambda text: paragraph_fingerprint(text) in seen)
+    assert heading in _kept(result)
+    assert _rule_of(result, heading) == "subheading"
+    assert _rule_of(result, "Share this story") != "subheading"
+    assert PROSE[2] in _kept(result) and PROSE[3] in _kept(result)

@@ -257,6 +257,26 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
 COPY_MIN_WORDS = 60
 
 
+# A line the site prints on other pages too, but standing between two paragraphs of
+# prose, is one of the site's own subheadings ("The verdict", "Ingredients").
+RECURRING_SUBHEADING_WORDS = 10
+
+
+def _keep_recurring_subheadings(paras: list[Para]) -> None:
+    for i in range(1, len(paras) - 1):
+        p, before, after = paras[i - 1 : i + 2]
+        if (
+            p.rule == "recurring-in-source"
+            and p.words <= RECURRING_SUBHEADING_WORDS
+            and not p.terminal
+            and not before.decided
+            and before.prose
+            and not after.decided
+            and after.prose
+        ):
+            p.role = p.rule = ""
+
+
 def _mark_copies(paras: list[Para]) -> None:
     """Repeats that line up with the paragraphs around their first copy form a
     copy of a whole stretch of the page: that copy goes as "duplicate-copy".
@@ -1141,6 +1161,7 @@ def extract_text(
     if not any(p.words for p in paras):
         raise ImportFailed("The text has no words in it: paste or upload the article's text.")
     _mark_furniture(paras, recurring)
+    _keep_recurring_subheadings(paras)
     _mark_copies(paras)
     _mark_sandwiched(paras)
     _mark_comment_threads(paras)
