@@ -557,3 +557,30 @@ def test_a_sites_own_subheading_between_paragraphs_stays_in_the_article():
     assert _rule_of(result, heading) == "subheading"
     assert _rule_of(result, "Share this story") != "subheading"
     assert PROSE[2] in _kept(result) and PROSE[3] in _kept(result)
+
+
+def test_tour_dates_after_their_colon_line_stay_although_their_shapes_vary():
+    """Dates whose places take one comma or three, a month written "Sept." or "June",
+    are rows of one list; the line ending in a colon above them opens it."""
+    dates = [
+        "June 4 -- Corn Exchange, Ashford, KT",
+        "June 11 -- The Old Mill (formerly the Granary), Bexley, KT",
+        "June 18 -- Riverside Hall, Dover, KT",
+        "Sept. 2 -- Harbour Arena, Deal, KT",
+        "Sept. 9 -- St Mary's Church Hall, Upper Street, Faversham, KT",
+        "Oct. 1 -- Marine Pavilion, Folkestone, KT",
+    ]
+    page = (
+        NAV
+        + "Valley choir announces its first tour in ten years\n"
+        + "By Ilse Varga\n"
+        + "\n".join([PROSE[0], PROSE[1], PROSE[3]])
+        + "\nThe choir's summer and autumn dates:\n"
+        + "\n".join(dates)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert all(line in kept for line in dates)
+    assert "The choir's summer and autumn dates:" in kept
+    assert "Privacy policy" not in kept

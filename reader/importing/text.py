@@ -318,7 +318,10 @@ def _keep_repeats_in_run(paras: list[Para], start: int, end: int) -> int:
         paras[end].rule == "duplicate-paragraph"
         and start <= paras[end].first < end
         and _sentence_like(paras[end])
-        or paras[end].row and end > start and paras[end - 1].row
+        or paras[end].row
+        and end > start
+        and (paras[end - 1].row or paras[end - 1].text.endswith(":"))
+        or _announces_rows(paras, end)
     ):
         end += 1
     for i in range(start, end):
@@ -328,6 +331,12 @@ def _keep_repeats_in_run(paras: list[Para], start: int, end: int) -> int:
         if _sentence_like(p) or _heads_rows(paras, i) and _heads_rows(paras, p.first):
             p.role = p.rule = ""
     return end
+
+
+def _announces_rows(paras: list[Para], i: int) -> bool:
+    """A line ending in a colon right above rows ("The tour dates:") opens them."""
+    p = paras[i]
+    return not p.decided and p.text.endswith(":") and _heads_rows(paras, i)
 
 
 def _heads_rows(paras: list[Para], i: int) -> bool:
@@ -360,6 +369,18 @@ def _row_shape(text: str) -> str:
     return "".join(shape)
 
 
+def _row_head(shape: str) -> str:
+    """The part of a row's shape up to the first words after its first number: tour
+    dates ("June 9 -- Arena, Town, ST", "Aug. 14 -- Pavilion (formerly Hall), Town, ST")
+    and results differ only after it, in how many commas the place takes."""
+    shape = shape.replace("a.", "a")
+    number = shape.find("9")
+    if number < 0:
+        return shape
+    word = shape.find("a", number)
+    return shape if word < 0 else shape[: word + 1]
+
+
 def _row_label(text: str) -> str:
     """ "q" of "Q: …", "round" of "Round 3: …": a short label before a colon."""
     head, colon, _ = text.partition(":")
@@ -386,6 +407,7 @@ def _mark_rows(paras: list[Para]) -> None:
                 this = _row_shape(p.text)
                 if "9" not in this or set(this) <= {"a", "9"} and len(this) < 4:
                     this = ""
+                this = _row_head(this)
         # a row repeats the shape (or the label) of the row before it or of the one
         # before that: questions and answers alternate
         if this and this in shapes[-2:]:
