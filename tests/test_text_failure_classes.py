@@ -584,3 +584,36 @@ def test_tour_dates_after_their_colon_line_stay_although_their_shapes_vary():
     assert all(line in kept for line in dates)
     assert "The choir's summer and autumn dates:" in kept
     assert "Privacy policy" not in kept
+
+
+def test_a_feed_of_tweets_beside_a_short_article_is_not_the_article():
+    """A sidebar of the site's tweets outweighs a short article: its lines
+    open on a handle or end on a short link, and the handles between them go too."""
+    feed = [
+        "@harbourmaster the east slipway is open again from Monday, and the night ferry will "
+        "run to the old timetable until the end of the month, we are told.",
+        "Our reporter spent the night on the ferry crossing with the crew, the cooks and a "
+        "lorry driver who has made the trip every week for thirty years http://t.co/Ef34Gh",
+        "gazette_desk",
+        "@millie_rowe thanks, we have passed your note about the bus shelter on the hill road "
+        "to the letters editor, who will reply to you this week.",
+        "RT @valleychoir: tickets for the autumn concerts in the church halls along the coast "
+        "are on sale from today, with a discount for students and for families.",
+        "@tomaswrites not this week, I'm afraid: the printing press is being repaired and the "
+        "weekend edition will be smaller than usual, back to normal on Friday.",
+        "Council budget: what changes for bin collections, parking permits and the swimming "
+        "pool's opening hours after the vote on Tuesday night http://t.co/Ij56Kl",
+    ]
+    page = (
+        NAV
+        + "Festival draws record crowds\n"
+        + "By Ilse Varga\n"
+        + PROSE[0]
+        + "\nLatest tweets\n"
+        + "\n".join(feed)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] in kept
+    assert not any(line in kept for line in feed)

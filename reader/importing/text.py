@@ -277,6 +277,25 @@ def _keep_recurring_subheadings(paras: list[Para]) -> None:
             p.role = p.rule = ""
 
 
+# A status line of a social feed: it opens on a handle or a retweet, or ends on a short link.
+TWEET = re.compile(r"^(RT )?@\w+|https?://t\.co/\w+\s*$")
+TWEET_MIN = 3
+TWEET_REACH = 5
+
+
+def _mark_tweet_feeds(paras: list[Para]) -> None:
+    """Three or more status lines among five lines are a feed of tweets beside the
+    article (the site's, its writers'): they and the handles between them go."""
+    tweets = [i for i, p in enumerate(paras) if not p.decided and TWEET.search(p.text)]
+    feed: set[int] = set()
+    for k in range(len(tweets) - TWEET_MIN + 1):
+        if tweets[k + TWEET_MIN - 1] - tweets[k] < TWEET_REACH:
+            feed.update(range(tweets[k], tweets[k + TWEET_MIN - 1] + 1))
+    for i in sorted(feed):
+        if not paras[i].decided and (i in tweets or paras[i].words <= 3):
+            paras[i].set(CHROME, "tweet-feed")
+
+
 def _mark_copies(paras: list[Para]) -> None:
     """Repeats that line up with the paragraphs around their first copy form a
     copy of a whole stretch of the page: that copy goes as "duplicate-copy".
@@ -1184,6 +1203,7 @@ def extract_text(
         raise ImportFailed("The text has no words in it: paste or upload the article's text.")
     _mark_furniture(paras, recurring)
     _keep_recurring_subheadings(paras)
+    _mark_tweet_feeds(paras)
     _mark_copies(paras)
     _mark_sandwiched(paras)
     _mark_comment_threads(paras)
