@@ -617,3 +617,36 @@ def test_a_feed_of_tweets_beside_a_short_article_is_not_the_article():
     kept = _kept(extract_text(page))
     assert PROSE[0] in kept
     assert not any(line in kept for line in feed)
+
+
+def test_a_comments_link_in_the_header_does_not_cut_the_article_off():
+    """A blog's header carries a welcome note and a "Comments" link, with the headline
+    right below it; no comment follows the link, and the article is not cut off at it."""
+    welcome = (
+        "Welcome to the Riverside Gazette blog! If you are new here, you can read about the "
+        "people who write it, browse the archive of older posts going back to the first winter "
+        "floods, or sign up for the weekly letter we send every Sunday morning to our readers."
+    )
+    more = [
+        "The operator blamed a shortage of engineers for the change, saying two of its four "
+        "boats had been out of service for most of the autumn while parts were ordered.",
+        "Commuters who cross every morning said they had learned of the new times only when "
+        "they arrived at the quay and found the first sailing had already left without them.",
+        "A spokesman apologised for the short notice and said passengers with season tickets "
+        "could claim back the cost of a taxi on days when the early boat did not run at all.",
+        "The harbour board will meet the operator next week, and the mayor has asked both of "
+        "them to publish a timetable that holds until the spring, when the new boat arrives.",
+    ]
+    page = (
+        "Why the ferry timetable changed overnight | Riverside Gazette\n"
+        + NAV
+        + welcome
+        + "\nComments\n"
+        + "Why the ferry timetable changed overnight\n"
+        + "Written by Ilse Varga\n"
+        + "\n".join(PROSE + more)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert all(p in kept for p in PROSE + more)

@@ -822,6 +822,29 @@ def _comments_heading_above(paras: list[Para], start: int) -> int | None:
     return next((h for h in range(start) if _opens_thread(paras, h)), None)
 
 
+def _comments_link_above(paras: list[Para], i: int, end: int, gain_above: float) -> bool:
+    """A "Comments" line in the page's header (a link to the thread, no comment below
+    it) with far more of the article after it than before it breaks nothing."""
+    if _opens_thread(paras, i) or not _headline_follows(paras, i):
+        return False
+    return gain_above < COMMENTS_LINK_SHARE * sum(_gain(q) for q in paras[i + 1 : end])
+
+
+def _headline_follows(paras: list[Para], i: int) -> bool:
+    """The page title (the scrape's first line, the site's name aside) is said again
+    just below the line: the article's headline."""
+    bare = _norm(_strip_site_suffix(paras[0].text))
+    return len(bare.split()) >= 3 and any(
+        _norm(q.text) == bare for q in paras[i + 1 : i + 1 + HEADLINE_REACH]
+    )
+
+
+HEADLINE_REACH = 3
+
+
+COMMENTS_LINK_SHARE = 0.25
+
+
 def _main_run(paras: list[Para]) -> tuple[int, int]:
     """[start, end) of the stretch with the greatest total gain, cut at the
     first comments/related-links heading that follows a substantial part of it."""
@@ -845,7 +868,9 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
     piece_start, piece_gain = start, 0.0
     for i in range(start, end):
         p = paras[i]
-        if p.rule in SECTION_BREAK_RULES or p.rule == "comment-header" and _opens_thread(paras, i):
+        if p.rule in SECTION_BREAK_RULES and _comments_link_above(paras, i, end, piece_gain):
+            piece_gain += _gain(p)
+        elif p.rule in SECTION_BREAK_RULES or p.rule == "comment-header" and _opens_thread(paras, i):
             pieces.append((piece_start, i, piece_gain))
             piece_start, piece_gain = i + 1, 0.0
         elif _signs_off(p):
