@@ -650,3 +650,39 @@ def test_a_comments_link_in_the_header_does_not_cut_the_article_off():
     )
     kept = _kept(extract_text(page))
     assert all(p in kept for p in PROSE + more)
+
+
+def test_names_announced_by_the_articles_last_line_stay_but_not_its_tags():
+    """After "The new stops are:" come names (places, tracks, screenings), capitalised
+    and short like a menu; after "Filed under:" come the page's tags, after "There
+    are 4 comments about:" the commenters."""
+    stops = ["Ashford Quay", "Upper Dean, Kent", "St Ives Harbour", "Marlow Bridge"]
+    page = (
+        NAV
+        + "The ferry adds four stops next summer\n"
+        + "By Ilse Varga\n"
+        + "\n".join(PROSE)
+        + "\nThe new stops on the route are:\n"
+        + "\n".join(stops)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert all(stop in kept for stop in stops)
+    tags = ["Ferries", "Transport", "Kent News", "Summer"]
+    page = (
+        NAV
+        + "The ferry adds four stops next summer\n"
+        + "By Ilse Varga\n"
+        + "\n".join(PROSE)
+        + "\nFiled under:\n"
+        + "\n".join(tags)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert not any(tag in kept for tag in tags)
+    names = ["Harbourwatcher", "Ferry Fan", "Old Sailor", "Kent Commuter"]
+    page = page.replace("Filed under:\n" + "\n".join(tags), "There are 4 comments about:\n" + "\n".join(names))
+    kept = _kept(extract_text(page))
+    assert not any(name in kept for name in names)

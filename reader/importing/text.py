@@ -607,11 +607,49 @@ def _extend_through_colon_list(paras: list[Para], end: int) -> int:
     stop = intro + 1
     while stop < len(paras) and _list_item(paras[stop]):
         stop += 1
+    if stop == intro + 1 and _announces_names(paras[intro]):
+        while stop < len(paras) and _named_item(paras[stop]):
+            stop += 1
     if stop - intro - 1 < LIST_MIN_ITEMS:
         return end
     for p in paras[intro + 1 : stop]:
         p.set(BODY, "list-after-colon", "li")
     return max(end, stop)
+
+
+# What a page's furniture announces with a colon: its tags, categories, related pages.
+FURNITURE_INTRO = re.compile(
+    r"^(filed|posted|tagged|tags|categories|category|topics|related|see also|more|read|"
+    r"share|follow|in this|also|recent|popular|trending|sponsored|from)\b",
+    re.IGNORECASE,
+)
+
+
+# "There are 3 comments about:", "please contact:": a thread or an address follows.
+THREAD_OR_CONTACT = re.compile(r"\b(comments?|repl(y|ies)|responses?|contact)\b", re.IGNORECASE)
+
+
+def _announces_names(p: Para) -> bool:
+    """A colon line in running words ("The areas are:", "Upcoming screenings:") announces
+    a list whose items may be names (places, tracks, dates); a Title-Case one ("In This
+    Article:") or one that names the page's furniture ("Filed under:") does not."""
+    return (
+        p.lower >= 0.5
+        and not FURNITURE_INTRO.match(p.text)
+        and not THREAD_OR_CONTACT.search(p.text)
+    )
+
+
+def _named_item(p: Para) -> bool:
+    return (
+        not p.decided
+        and 1 <= p.words <= NAMED_ITEM_WORDS
+        and not p.prose
+        and not p.text.endswith(":")
+    )
+
+
+NAMED_ITEM_WORDS = 12
 
 
 def _list_item(p: Para) -> bool:
