@@ -686,3 +686,31 @@ def test_names_announced_by_the_articles_last_line_stay_but_not_its_tags():
     page = page.replace("Filed under:\n" + "\n".join(tags), "There are 4 comments about:\n" + "\n".join(names))
     kept = _kept(extract_text(page))
     assert not any(name in kept for name in names)
+
+
+def test_numbered_points_listed_above_the_article_as_its_contents_stay_in_it():
+    """A post lists its numbered points first, then takes them one by one: each
+    heading is said twice, and the second time it heads its own section."""
+    points = [
+        "1. Where Does The Ferry Stop Now?",
+        "2. What Does A Season Ticket Cost?",
+        "3. When Will The New Boat Arrive?",
+    ]
+    sections = []
+    for point, prose in zip(points, PROSE[1:], strict=True):
+        sections += [point, prose]
+    page = (
+        NAV
+        + "Three questions readers ask about the ferry\n"
+        + "By Ilse Varga\n"
+        + PROSE[0]
+        + "\n"
+        + "\n".join(points)
+        + "\n"
+        + "\n".join(sections)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    body = [html.unescape(s.html) for s in result.segments if s.kept]
+    assert all(body.count(point) == 2 for point in points)

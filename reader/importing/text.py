@@ -345,6 +345,10 @@ def _keep_repeats_in_run(paras: list[Para], start: int, end: int) -> int:
         end += 1
     for i in range(start, end):
         p = paras[i]
+        if p.rule == "duplicate-paragraph" and p.first < end and _numbered_heading(p):
+            # the article's numbered points, listed once above them as its contents
+            p.role = p.rule = ""
+            continue
         if p.rule != "duplicate-paragraph" or not start <= p.first < end:
             continue
         if _sentence_like(p) or _heads_rows(paras, i) and _heads_rows(paras, p.first):
@@ -356,6 +360,10 @@ def _announces_rows(paras: list[Para], i: int) -> bool:
     """A line ending in a colon right above rows ("The tour dates:") opens them."""
     p = paras[i]
     return not p.decided and p.text.endswith(":") and _heads_rows(paras, i)
+
+
+def _numbered_heading(p: Para) -> bool:
+    return LIST_NUMBER.match(p.text) is not None and p.words >= 3
 
 
 def _heads_rows(paras: list[Para], i: int) -> bool:
