@@ -499,31 +499,14 @@ def csv_rows(
         ]
 
     as_coded = CodedNames()
-    renames = as_coded.by_version  # inline lookups: this loop runs once a row
     if layout == LONG:
         for row in rows:
             stance = row[STANCE] or ""
-            coded = stance
-            if stance and row[CODEBOOK] is not None:
-                renamed = renames.get((row[PROJECT_ID], row[CODEBOOK]))
-                if renamed is None:
-                    renamed = as_coded.renamed(row)
-                if renamed:
-                    coded = renamed.get(row[STANCE_ID], stance)
-            yield row_cells(row, stance, coded)
+            yield row_cells(row, stance, as_coded.cell(row, (row[STANCE_ID],), (stance,), stance))
         return
     for row, names, ids in grouped(rows):
         stances = STANCE_SEPARATOR.join(names)
-        coded = stances
-        if ids and row[CODEBOOK] is not None:
-            renamed = renames.get((row[PROJECT_ID], row[CODEBOOK]))
-            if renamed is None:
-                renamed = as_coded.renamed(row)
-            if renamed:
-                coded = STANCE_SEPARATOR.join(
-                    renamed.get(i, n) for i, n in zip(ids, names, strict=True)
-                )
-        yield row_cells(row, stances, coded)
+        yield row_cells(row, stances, as_coded.cell(row, ids, names, stances))
 
 
 class CodedNames:
@@ -536,12 +519,19 @@ class CodedNames:
     def __init__(self) -> None:
         self.by_version: dict[tuple[int, int], dict[int, str]] = {}
 
-    def renamed(self, row: tuple) -> dict[int, str]:
-        """{stance id: the name at the row's version} for the stances renamed since."""
-        version = row[CODEBOOK]
-        if version is None:
-            return {}
-        key = (row[PROJECT_ID], version)
+    def cell(self, row: tuple, ids, names, stances: str) -> str:
+        """The row's ``stances_as_coded`` cell; ``stances`` is its ``stances`` cell, returned
+        as it is when nothing was renamed (most rows: one dict lookup)."""
+        if not stances or row[CODEBOOK] is None:
+            return stances
+        renamed = self.renamed(row[PROJECT_ID], row[CODEBOOK])
+        if not renamed:
+            return stances
+        return STANCE_SEPARATOR.join(renamed.get(i, n) for i, n in zip(ids, names, strict=True))
+
+    def renamed(self, project_id: int, version: int) -> dict[int, str]:
+        """{stance id: the name at that version} for the stances renamed since."""
+        key = (project_id, version)
         found = self.by_version.get(key)
         if found is None:
             from projects.codebook import names_by_id
