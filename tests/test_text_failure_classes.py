@@ -714,3 +714,118 @@ def test_numbered_points_listed_above_the_article_as_its_contents_stay_in_it():
     result = extract_text(page)
     body = [html.unescape(s.html) for s in result.segments if s.kept]
     assert all(body.count(point) == 2 for point in points)
+
+
+COMMENTERS = ["Tomasz", "Ana Lucia", "jrk_1987", "Helen W.", "Sam"]
+REPLIES = [
+    "I went last year and the concert on the quay was the best part of the whole weekend, "
+    "even with the wind.",
+    "The parking rules really are a problem for the stalls, and nobody asked the traders "
+    "before they were changed.",
+    "A second stage by the bridge sounds like a good idea as long as the buses run later "
+    "in the evening.",
+    "We travelled two hours to get there and it was worth every minute of the drive, "
+    "thank you to the organisers.",
+    "Please bring back the lantern parade that used to close the festival on the Sunday "
+    "night, the children loved it.",
+]
+
+
+def _thread(stamp) -> list[str]:
+    lines = []
+    for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
+        lines += [stamp(name, 10 + k), reply, "Reply"]
+    return lines
+
+
+def test_a_thread_of_stamped_comments_is_not_the_article():
+    """Readers' comments, each under a stamp with the commenter's name and the time,
+    outweigh a short post and have no comments heading: the post is the article."""
+    post = PROSE[:2]
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + "Posted by Maren Holt on July 3, 2012\n"
+        + "\n".join(post)
+        + "\n"
+        + "\n".join(_thread(lambda name, hour: f"{name} July {hour}, 2012 at {hour - 6}:15 pm"))
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert [k for k in kept if k in PROSE] == post
+    assert not any(reply in kept for reply in REPLIES)
+    assert _rule_of(result, "Tomasz July 10, 2012 at 4:15 pm") == "comment-header"
+
+
+def test_stamps_without_a_year_still_mark_the_thread():
+    """Slashdot-style stamps ("by X (1234) writes: on Monday July 23, @08:25PM")."""
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + "Posted by Maren Holt on Monday July 23, @08:24PM\n"
+        + "\n".join(PROSE[:2])
+        + "\n"
+        + "\n".join(
+            _thread(lambda name, hour: f"by {name} ({hour}42) writes: on Monday July 23, @{hour}:25PM")
+        )
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] in kept
+    assert not any(reply in kept for reply in REPLIES)
+
+
+def test_a_dated_list_without_names_is_no_thread():
+    """A calendar of dated rows, each with a time, stays in the article: a stamp
+    needs a name beside its date and time."""
+    rows = [f"July {day}, 2012 at {hour}:00 pm" for day, hour in ((3, 4), (10, 5), (17, 6), (24, 7))]
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + PROSE[0]
+        + "\nThe concerts on the quay start at these times:\n"
+        + "\n".join(rows)
+        + "\n"
+        + "\n".join(PROSE[1:])
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    assert all(_rule_of(result, row) != "comment-header" for row in rows)
+    assert PROSE[3] in _kept(result)
+
+
+def test_teaser_cards_closed_by_dates_do_not_outweigh_the_article():
+    """A sidebar feed of another site's stories, each a headline run into its date
+    over a one-sentence summary, is longer than the article: the article is kept."""
+    stories = [
+        ("Ferry timetable changes for the winter months", "The operator will run fewer "
+         "crossings from November because of lower demand on weekday mornings."),
+        ("Bridge repairs close the eastern footpath", "Pedestrians will be sent over the "
+         "old bridge for three weeks while the railings are replaced by the council."),
+        ("School choir wins regional competition", "Forty children from the primary school "
+         "sang in the final and took first place with a song about the river."),
+        ("New bakery opens on the market square", "The owners said they had waited two "
+         "years for the building to become free before they could move in."),
+        ("Library extends its opening hours", "From next month the reading room will stay "
+         "open until eight in the evening on every weekday, the library said."),
+    ]
+    feed = []
+    for k, (headline, summary) in enumerate(stories):
+        feed += [f"{headline} August {k + 3}, 2012", summary + " " + summary.lower()]
+    page = (
+        NAV
+        + "Festival opens on the quay\nAugust 8, 2012\n"
+        + "\n".join(PROSE)
+        + "\nShare this:\nTwitter\nFacebook\n"
+        + "More news from the valley\n"
+        + "\n".join(feed)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert all(p in kept for p in PROSE)
+    assert not any(headline in k for k in kept for headline, _ in stories)
+    assert _rule_of(result, "Ferry timetable changes for the winter months August 3, 2012") == "dated-cards"

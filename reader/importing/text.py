@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reader.importing.text_dates import find_date
+from reader.importing.text_dates import MONTH_WORD, MONTHS, find_date
 from reader.importing.text_rules import (
     ARTICLE_CREDIT,
     BYLINE_PREFIX,
@@ -63,6 +63,7 @@ class Para:
     first: int = -1  # for a repeated paragraph, where its first copy stands
     row: bool = False  # one row of a run of lines of one shape (a calendar, results, Q&A)
     item: bool = False  # one item of a list announced by a line ending in a colon
+    stamp: bool = False  # a commenter's name and time, in a shape that recurs on the page
 
     @property
     def prose(self) -> bool:
@@ -715,6 +716,96 @@ def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int
     return start, end
 
 
+# Commenters' stamps ("Alex on May 2, 2020 at 4:15 pm", "by Sam on Aug 9, 2012
+# 10:21 AM EDT reply"): a name and a clock time, in one shape that recurs down the page.
+CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
+DAY_OF_MONTH = re.compile(
+    rf"\b{MONTH_WORD}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)?\.?\s+{MONTH_WORD}\b", re.IGNORECASE
+)
+STAMP_WORDS = frozenset(
+    "by on at said says wrote writes commented replied reply replies report flag up down"
+    " actions permalink posted am pm a m p ago hours minutes days utc gmt est edt cst cdt"
+    " pst pdt mst mdt bst cet cest et pt".split()
+)
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun".split()
+)
+STAMP_MAX_WORDS = 16
+STAMPS_IN_THREAD = 3
+
+
+def _stamp_shape(text: str) -> str | None:
+    """The shape of a commenter's stamp with the name taken out, or None for a
+    line that is no such stamp (no clock time, no date, or nothing but the time)."""
+    if not CLOCK.search(text) or not (DAY_OF_MONTH.search(text) or find_date(text)):
+        return None
+    shape, named = [], False
+    for token in WORD.findall(text.casefold()):
+        if token.isdigit():
+            shape.append("0")
+        elif token in MONTHS or token in WEEKDAYS:
+            shape.append("M")
+        elif token in STAMP_WORDS:
+            if token not in ("am", "pm", "a", "p"):
+                shape.append(token)
+        else:
+            named = True
+    return " ".join(shape) if named else None
+
+
+def _mark_commenter_stamps(paras: list[Para]) -> None:
+    """Three or more lines of one stamp shape are the headers of readers' comments."""
+    shapes: dict[str, list[Para]] = {}
+    for p in paras:
+        if not p.decided and p.words <= STAMP_MAX_WORDS and (shape := _stamp_shape(p.text)):
+            shapes.setdefault(shape, []).append(p)
+    for found in shapes.values():
+        if len(found) >= STAMPS_IN_THREAD:
+            for p in found:
+                p.set(CHROME, "comment-header")
+                p.stamp = True
+
+
+# "Briton jailed for tax fraud August 9, 2012", "2. Martin - 9 December, 2011": a
+# headline or a name closed by a date, the head of a teaser card or of a comment.
+DATE_TAIL = re.compile(
+    rf"[\s,|\-–—]*(\w+day,?\s+)?({MONTH_WORD}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?"
+    rf"|\d{{1,2}}(st|nd|rd|th)?\.?\s+{MONTH_WORD}\.?,?)\s+(19|20)\d\d\s*$",
+    re.IGNORECASE,
+)
+CARD_HEADS = 3
+CARD_GAP = 6
+
+
+def _card_head(p: Para) -> bool:
+    if p.decided or not 3 <= p.words <= 30 or EMBEDDED_POST_SIGNATURE.match(p.text):
+        return False
+    tail = DATE_TAIL.search(p.text)
+    if tail is None:
+        return False
+    head = p.text[: tail.start()].rstrip()
+    return bool(WORD.search(head)) and not head.endswith((".", ":", ";", "!", "?"))
+
+
+def _mark_dated_cards(paras: list[Para]) -> None:
+    """Three or more heads closed by a date, each over a paragraph of text, a few
+    lines apart, are a list of teaser cards or of comments: heads and texts go."""
+    heads = [i for i, p in enumerate(paras) if _card_head(p) and i + 1 < len(paras) and paras[i + 1].prose]
+    k = 0
+    while k < len(heads):
+        run = [heads[k]]
+        while k + 1 < len(heads) and heads[k + 1] - heads[k] <= CARD_GAP:
+            k += 1
+            run.append(heads[k])
+        k += 1
+        if len(run) < CARD_HEADS:
+            continue
+        gap = min(b - a for a, b in zip(run, run[1:], strict=False))
+        for q in paras[run[0] : min(len(paras), run[-1] + gap)]:
+            if not q.decided:
+                q.set(CHROME, "dated-cards")
+
+
 def _mark_comment_threads(paras: list[Para]) -> None:
     """From a comments heading to the last of two or more commenter lines
     ("Alex on May 2, 2020 said:"), and that comment's text, is the thread."""
@@ -856,10 +947,12 @@ def _opens_thread(paras: list[Para], h: int) -> bool:
     after = paras[h + 1 : h + 1 + COMMENTS_REACH]
     if paras[h].rule in SECTION_BREAK_RULES:
         return any(q.rule in COMMENT_RULES for q in after)
-    return (
-        paras[h].rule == "comment-header"
-        and paras[h].text.rstrip().endswith(":")
-        and any(q.rule == "comment-header" for q in after)
+    if paras[h].rule != "comment-header":
+        return False
+    if paras[h].stamp:
+        return any(q.rule == "comment-header" for q in after)
+    return paras[h].text.rstrip().endswith(":") and any(
+        q.rule == "comment-header" and not q.stamp for q in after
     )
 
 
@@ -912,6 +1005,7 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
             start, end = lo, hi
     pieces: list[tuple[int, int, float]] = []
     piece_start, piece_gain = start, 0.0
+    before_thread = None  # how many pieces stand above the first comment
     for i in range(start, end):
         p = paras[i]
         if p.rule in SECTION_BREAK_RULES and _comments_link_above(paras, i, end, piece_gain):
@@ -919,6 +1013,8 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
         elif p.rule in SECTION_BREAK_RULES or p.rule == "comment-header" and _opens_thread(paras, i):
             pieces.append((piece_start, i, piece_gain))
             piece_start, piece_gain = i + 1, 0.0
+            if before_thread is None and p.stamp:
+                before_thread = len(pieces)
         elif _signs_off(p):
             # "Reporting by …; Editing by …" signs the article off.
             pieces.append((piece_start, i + 1, piece_gain + max(0.0, _gain(p))))
@@ -926,6 +1022,10 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
         else:
             piece_gain += _gain(p)
     pieces.append((piece_start, end, piece_gain))
+    # A short post above a long thread of stamped comments is still the article.
+    above = pieces[:before_thread] if before_thread else []
+    if above and max(gain for _, _, gain in above) > 0:
+        pieces = above
     for lo, hi, gain in pieces:
         if gain >= MIN_ARTICLE_GAIN:
             return lo, hi
@@ -1277,6 +1377,8 @@ def extract_text(
     _mark_tweet_feeds(paras)
     _mark_copies(paras)
     _mark_sandwiched(paras)
+    _mark_commenter_stamps(paras)
+    _mark_dated_cards(paras)
     _mark_comment_threads(paras)
     _mark_rows(paras)
     _mark_colon_lists(paras)
