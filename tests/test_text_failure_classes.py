@@ -829,3 +829,28 @@ def test_teaser_cards_closed_by_dates_do_not_outweigh_the_article():
     assert all(p in kept for p in PROSE)
     assert not any(headline in k for k in kept for headline, _ in stories)
     assert _rule_of(result, "Ferry timetable changes for the winter months August 3, 2012") == "dated-cards"
+
+
+def test_a_comment_count_ends_the_article_before_unstamped_comments():
+    """Blog themes head the thread with its count ("{ 5 comments… read them below or
+    add one }") and give each comment only the commenter's name: the count ends
+    the article."""
+    thread = []
+    for name, reply in zip(COMMENTERS, REPLIES, strict=True):
+        thread += [name, reply]
+    for heading in ("{ 5 comments… read them below or add one }", "{ 5 comments }",
+                    "5 Comments - Leave a comment!", "One Response to “Festival opens”"):
+        page = (
+            NAV
+            + "Festival opens on the quay\n"
+            + "\n".join(PROSE)
+            + f"\n{heading}\n"
+            + "\n".join(thread)
+            + "\n"
+            + FOOTER
+        )
+        result = extract_text(page)
+        kept = _kept(result)
+        assert all(p in kept for p in PROSE), heading
+        assert not any(reply in kept for reply in REPLIES), heading
+        assert _rule_of(result, heading) == "comments-section"

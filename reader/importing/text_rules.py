@@ -126,7 +126,11 @@ LINE_RULES: tuple[LineRule, ...] = (
         "comments-section",
         _rx(
             r"^\s*(\d+\s+)?(comments?|responses?|discussion|conversation|reader comments|join the (discussion|conversation)|leave a (comment|reply)|post a comment|add a comment|what do you think\??)(\s*\(\d+\))?\s*[:.]?\s*$",
-            r"^\s*(\d+|one|two|three) (thoughts|responses|comments|replies) (on|to)\b",
+            r"^\s*(\d+|one|two|three) (thoughts?|responses?|comments?|replies) (on|to)\b",
+            # "{ 53 comments… read them below or add one }", "{ 4 comments }"
+            r"^\s*\{\s*(\d+|one|no) comments?\b[^}]*\}\s*$",
+            # "12 Comments - Leave a comment!", "241 Comments and 16 Replies", "3 COMMENTS POSTED"
+            r"^\s*(post a comment\s+)?\d+ comments?\s*([-–—:|]\s*)?(leave a comment!?|add a comment|join the discussion|posted|and \d+ replies)\s*$",
             r"^\s*(\d+\s+)?(commenti|kommentare?|comentarios?|commentaires?|comentários?|reacties|lascia un commento|deja (un|tu) comentario|laisser un commentaire|deixe (um|seu) comentário|schreibe einen kommentar)(\s*\(\d+\))?\s*[:.]?\s*$",
         ),
         12,
