@@ -59,8 +59,9 @@ def build(base: str, *, force: bool = False) -> Path:
                 page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
                 text = page.evaluate("document.body ? document.body.innerText : ''")
             except Exception as error:  # a page Chromium cannot load pastes as nothing
-                print(f"  {name}: {type(error).__name__}", file=sys.stderr)
-                page.close()
+                print(f"  {name}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+                # Closing a page whose load failed can wait forever: leave it to the
+                # browser's close and go on in a new one.
                 page = context.new_page()
                 text = ""
             (out / f"{name}.txt").write_text(text, encoding="utf-8")

@@ -854,3 +854,49 @@ def test_a_comment_count_ends_the_article_before_unstamped_comments():
         assert all(p in kept for p in PROSE), heading
         assert not any(reply in kept for reply in REPLIES), heading
         assert _rule_of(result, heading) == "comments-section"
+
+
+def test_a_thread_that_opens_with_a_notice_and_folded_comments():
+    """A thread that opens with the site's notice and folded comments ("by X (123)
+    writes:", no time) before the first stamped one: the article above is kept,
+    even when it is one paragraph, and no comment is."""
+    thread = [
+        "The following comments are owned by whoever posted them. We are not "
+        "responsible for them in any way, and they do not speak for the site.",
+    ]
+    for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
+        stamp = f"by {name} ({k}731) writes:"
+        if k >= 2:
+            stamp = f"by {name} ({k}731) writes: on Tuesday July 24, @0{k}:12AM (#4074{k})"
+        thread += [f"Re: the quay (Score: {k})", stamp, reply]
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
+        + PROSE[0]
+        + " "
+        + PROSE[1]
+        + "\nOlder stories\nNewer stories\n"
+        + "\n".join(thread)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] + " " + PROSE[1] in kept
+    assert not any(reply in kept for reply in REPLIES)
+    assert not any("owned by whoever posted" in k for k in kept)
+
+
+def test_a_quoted_writer_is_no_commenter():
+    """"As you may recall, Colon writes:" introduces a quotation inside the article."""
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + "\n".join(PROSE[:2])
+        + "\nAs the festival's director writes:\n"
+        + "\n".join(PROSE[2:])
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert all(p in kept for p in PROSE)

@@ -950,15 +950,24 @@ def _opens_thread(paras: list[Para], h: int) -> bool:
     if paras[h].rule != "comment-header":
         return False
     if paras[h].stamp:
-        return any(q.rule == "comment-header" for q in after)
+        return True  # one of three or more stamps of one shape: the thread is there
     return paras[h].text.rstrip().endswith(":") and any(
         q.rule == "comment-header" and not q.stamp for q in after
     )
 
 
 def _comments_heading_above(paras: list[Para], start: int) -> int | None:
-    """The first start of a thread of comments above the run."""
-    return next((h for h in range(start) if _opens_thread(paras, h)), None)
+    """The first start of a thread of comments above the run, or just inside it
+    with less than an article's worth of text before it (a thread's notice)."""
+    for h in range(min(len(paras), start + THREAD_NOTICE_REACH)):
+        if _opens_thread(paras, h):
+            if h < start or sum(_gain(p) for p in paras[start:h]) < MIN_ARTICLE_GAIN:
+                return h
+            return None
+    return None
+
+
+THREAD_NOTICE_REACH = 12
 
 
 def _comments_link_above(paras: list[Para], i: int, end: int, gain_above: float) -> bool:

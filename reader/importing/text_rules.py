@@ -144,11 +144,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         "comment-header",
         _rx(
             r"\b(said|says|wrote|commented|replied)\s*:\s*$",
+            r"^\s*by\s+\S.{0,60}\bwrites\s*:\s*$",  # "by ravenswood (543817) writes:"
             r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
         ),
         16,
         _words(
-            "said says wrote commented replied reply report flag like upvote downvote permalink"
+            "said says wrote writes commented replied reply report flag like upvote downvote permalink"
         ),
     ),
     LineRule(
@@ -160,8 +161,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(conversations|replies)\b.{0,40}\breaders\b",
             r"\b(community|commenting) (guidelines|rules|standards)\b",
             r"^\s*(be the first to comment|there are no comments|no comments yet)\b",
+            r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
-        25,
+        30,
         _words(
             "comment comments replies reply commenting conversation conversations discussion debate community"
         ),
