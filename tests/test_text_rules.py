@@ -134,6 +134,22 @@ FURNITURE = [
     ("affiliate-disclosure", "We may earn a commission from links on this page."),
     ("affiliate-disclosure", "If you buy through our links we may receive a small commission."),
     ("tagged-link", "Envoy walks out of the talks in Geneva [VIDEO]"),
+    ("media-controls", "Duration 2:45"),
+    (
+        "media-controls",
+        "We've detected you are on Internet Explorer. For the best experience, please "
+        "update to a modern browser.",
+    ),
+    ("page-control", "Text size"),
+    ("donation-appeal", "Do you rely on our reporting? Click here to support it."),
+    ("donation-appeal", "Support Example News so we can keep reporting from Geneva."),
+    ("author-contact", "Write to Jane Reporter at jane.reporter@example.com"),
+    (
+        "copyright-footer",
+        "This copy is for your personal, non-commercial use only. To order copies for "
+        "distribution to your colleagues, visit our reprints page.",
+    ),
+    ("comment-prompt", "The following comments are owned by whoever posted them."),
 ]
 
 NEAR_MISSES = [
@@ -154,6 +170,12 @@ NEAR_MISSES = [
     "coffee were served during the nine-hour session.",
     "Asked whether he would sign up to the new rules, the envoy said he would share the "
     "text with his colleagues first.",
+    "Support for the talks and for the envoy's plan has grown in both capitals since the "
+    "summer, according to a poll.",
+    "Write to the ministry before Friday if you want your objection to be read, the "
+    "council told residents.",
+    "The text size of the agreement was cut in half after the lawyers removed the annexes "
+    "on Monday.",
 ]
 
 

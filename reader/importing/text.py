@@ -240,6 +240,8 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
         name = line_rule(p.text, p.words)
         if not name and is_share_line(p.text):
             name = "share-social"
+        if not name and p.words <= PAGE_CONTROL_WORDS and TEXT_SIZE_CONTROL.match(p.text.strip()):
+            name = "page-control"
         if name:
             p.set(CHROME, name)
             continue
@@ -1081,6 +1083,11 @@ PAGE_CONTROL = re.compile(
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
+# The page's own buttons that change the text's size ("Text size", "Increase font size").
+TEXT_SIZE_CONTROL = re.compile(
+    r"(?i)^(?:(?:increase|decrease|reset|change|adjust|larger|smaller)\b.*\b(?:font|text)\b.*"
+    r"|.*\b(?:font|text) size\b.*)[.:!]?$"
+)
 SHOUTED_LABEL_WORDS = 4
 # When the page says it was written, or how long it takes to read: "Updated 4 hours ago",
 # "Published: …", "3 minute read".

@@ -96,6 +96,8 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(donate|contribute|support us|become a (member|supporter|patron|subscriber))\b",
             r"\b(make|give) a (one-time |monthly |single )?(donation|contribution)\b",
             r"\b(reader|readers)[-' ]+(funded|supported)\b",
+            r"\bclick here to support\b",
+            r"^\s*support( [\w.]+){1,3} (so (that )?(we|they|it)|and make a difference|to keep|today|now)\b",
             r"\bpaywalls?\b",
         ),
         80,
@@ -246,15 +248,18 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(play|pause|replay|watch|listen|mute|unmute|enlarge|expand|fullscreen|full screen|close|open gallery|view gallery|toggle caption|hide caption|show caption)( (video|audio|image|this( image| video)?|gallery|now|caption))?\s*$",
             r"^\s*(image|photo|picture|slide|video) \d+ (of|/) \d+\s*$",
             r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$",
+            r"^\s*(duration|length|running time|runtime)\s*:?\s*\d{1,2}:\d{2}(:\d{2})?\s*$",
             r"^\s*(listen to|hear) (this|the) (article|story)\b",
             r"^\s*now playing\b",
             r"^\s*(video|audio|gallery|photos?|watch|podcast|live)\s*[:|]?\s*$",
             r"\b(your (web )?browser|this browser) (is no longer supported|does not support|doesn'?t support)\b",
             r"\b(enable|turn on) javascript\b",
+            r"\b(update|upgrade|switch) (to )?(a (more )?modern|a newer|a supported|your|the latest( version of your)?) (web )?browser\b",
+            r"\b(you are|you're) (on|using) (internet explorer|an? (old|older|outdated|unsupported) (web )?browser)\b",
         ),
-        20,
+        24,
         _words(
-            "play pause replay watch listen mute unmute enlarge expand fullscreen full close open view toggle hide show image photo picture slide video hear now audio gallery photos podcast live browser javascript"
+            "play pause replay watch listen mute unmute enlarge expand fullscreen full close open view toggle hide show image photo picture slide video hear now audio gallery photos podcast live browser javascript duration length running runtime explorer"
         ),
         ":",
     ),
@@ -263,11 +268,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(©|\(c\)|copyright\b|ⓒ)",
             r"\ball rights reserved\b",
+            r"\bthis copy is for your personal,? non-?commercial use only\b",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
         _words(
-            "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum"
+            "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
         ),
         "©ⓒ",
     ),
@@ -283,6 +289,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             "skip jump back go menu search home homepage navigation toggle open close main sections all more top next previous prev submit ok loading"
         ),
         "×✕☰»›>|/•·",
+        anchored=True,
+    ),
+    LineRule(
+        "author-contact",
+        # "Write to Al Root at allen.root@example.com": the writer's address under the article.
+        _rx(r"^\s*(write to|email|e-mail|contact|reach) [\w .,'’&-]{2,80} (at|@|:) ?\S+@\S+\.\w+\.?\s*$"),
+        24,
+        _words("write email e mail contact reach"),
         anchored=True,
     ),
     LineRule(
