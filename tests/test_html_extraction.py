@@ -217,3 +217,27 @@ def test_hidden_microdata_copies_of_the_article_do_not_repeat_its_body():
         assert kept.count(paragraph) == 1
     assert not any("https://img." in k or k == "Coast Herald" for k in kept)
     assert result.title == "Lifeboat called out twice in one day"
+
+
+def test_furniture_inside_the_article_goes_by_the_text_rules():
+    """Prompts that a site prints inside its article element (a subscription offer,
+    a browser notice, the writer's address) go, by the plain-text import's rule
+    names; a sentence that only shares their words stays."""
+    prompts = {
+        "This story is only available to subscribers.": "subscription-prompt",
+        "We've detected you are on Internet Explorer. Please update to a modern browser.": (
+            "media-controls"
+        ),
+        "Write to Ann Writer at ann.writer@town.example": "author-contact",
+    }
+    recipe = (
+        "Put the pies on a cookie sheet and use foil to cover the edges so that they do not "
+        "burn, the head cook at the library's new café told the council."
+    )
+    body = f"<p>{PARAGRAPH * 2}</p>" + "".join(f"<p>{p}</p>" for p in prompts)
+    body += f"<p>{recipe}</p><p>{PARAGRAPH * 2}</p>"
+    result = extract_html(page(body))
+    rules = {segment_text(s): (s.role, s.rule) for s in result.segments}
+    for prompt, rule in prompts.items():
+        assert rules[prompt] == (CHROME, rule)
+    assert rules[recipe][0] == BODY

@@ -176,6 +176,10 @@ NEAR_MISSES = [
     "council told residents.",
     "The text size of the agreement was cut in half after the lawyers removed the annexes "
     "on Monday.",
+    "Put the pies on a cookie sheet and use foil to cover the edges so that they do not "
+    "burn, the baker said.",
+    "A template for your email went out on the second day, and the replies came in by the "
+    "hundred before noon.",
 ]
 
 

@@ -8,11 +8,13 @@ import re
 from functools import lru_cache
 from html import unescape
 
+from reader.importing.text_rules import line_rule
 from reader.importing.types import BODY, CHROME, Segment
 
 TAG = re.compile(r"<[^>]*>")
 LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.DOTALL)
 SPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
 
 # A block this short can be a prompt or a label; a real paragraph is longer.
 SHORT = 200
@@ -99,6 +101,8 @@ def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
             continue
         if PROMPT.search(text):
             _drop(segment, "prompt")
+        elif rule := _furniture_rule(text):
+            _drop(segment, rule)
         elif READ_MORE.match(text):
             _drop(segment, "read-more-link")
         elif byline_key and _is_byline(text, byline_key):
@@ -108,6 +112,27 @@ def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
     _cut_related_tail(segments, texts)
     _drop_trailing_links(segments, texts)
     return segments
+
+
+# The plain-text import's furniture rules that hold inside an extracted article too.
+TEXT_RULES_FOR_HTML = frozenset(
+    {
+        "notification-prompt",
+        "newsletter-prompt",
+        "donation-appeal",
+        "subscription-prompt",
+        "login-prompt",
+        "cookie-notice",
+        "advertisement",
+        "media-controls",
+        "author-contact",
+    }
+)
+
+
+def _furniture_rule(text: str) -> str:
+    rule = line_rule(text, len(WORD.findall(text)))
+    return rule if rule in TEXT_RULES_FOR_HTML else ""
 
 
 def _key(text: str) -> str:

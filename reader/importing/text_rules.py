@@ -71,7 +71,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "newsletter-prompt",
         _rx(
             r"\bnewsletters?\b",
-            r"\b(enter|your) (your )?e-?mail( address)?\b",
+            r"\benter (your )?e-?mail( address)?\b|\byour e-?mail address\b",
             r"\b(straight|directly|delivered) (to|into) your inbox\b",
             r"\bby (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept)",
             r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
@@ -189,7 +189,10 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "cookie-notice",
         _rx(
-            r"\bcookies?\b.{0,80}\b(use|uses|using|accept|consent|policy|settings|preferences|experience|agree|store|partners)\b",
+            r"\bcookies?\b.{0,80}\b(accept|consent|policy|settings|preferences|experience|agree|partners)\b",
+            r"\b(we|site|website|this site|our site|our website|our partners) (use|uses|store|set)s? (\w+ ){0,2}cookies\b",
+            r"\bcookies (help|to (give|improve|personali[sz]e|provide|analy[sz]e)|are used)\b",
+            r"\b(use|using) of cookies\b",
             r"\b(accept|reject|decline|manage) (all|cookies|consent|preferences|settings)\b",
             r"\bwe value your privacy\b",
             r"\b(manage|privacy) (consent|choices)\b",
