@@ -241,3 +241,43 @@ def test_furniture_inside_the_article_goes_by_the_text_rules():
     for prompt, rule in prompts.items():
         assert rules[prompt] == (CHROME, rule)
     assert rules[recipe][0] == BODY
+
+
+SHORT_POST = (
+    "The lifeboat crew was called out twice on Sunday, first to a yacht that had lost its "
+    "rudder off the point and then to two walkers cut off by the tide near the old pier."
+)
+
+
+def _blog_post(sidebar: str, *, after: str = "") -> str:
+    return (
+        "<html><head><title>Lifeboat out twice | Coast Herald</title>"
+        f'<meta property="og:description" content="{SHORT_POST}"></head><body>'
+        '<div id="header"><a href="/">Home</a> <a href="/news">News</a></div>'
+        '<div id="content"><div class="post"><h2 class="title">Lifeboat out twice</h2>'
+        f'<div class="entry"><p>{SHORT_POST}</p>{after}</div></div></div>'
+        f'<div id="sidebar">{sidebar}</div>'
+        "<div id='footer'><p>Copyright 2012 Coast Herald</p></div></body></html>"
+    )
+
+
+def test_a_short_post_that_the_description_repeats_is_its_body():
+    """The page's description is the post's one paragraph, and only a link to the
+    original follows it: the paragraph is the body (the import used to take it for
+    a standfirst over an article of nothing but a link, and refuse the page)."""
+    source = (
+        'See original here: <a href="https://other.example/lifeboat">Lifeboat called '
+        "out twice in one day</a>"
+    )
+    result = extract_html(_blog_post("<p>Older posts</p>", after=f"<p>{source}</p>"))
+    roles = {segment_text(s): s.role for s in result.segments}
+    assert roles[SHORT_POST] == BODY
+    assert not result.subtitle
+
+
+def test_a_page_of_link_phrases_run_together_is_still_refused():
+    """Link texts of several words, run together into one block by the extractor's
+    fallback, are taken out of it as phrases: nothing is left, the page is refused."""
+    links = "".join(f'<li><a href="/s/{i}">Lifeboat news part {i}</a></li>' for i in range(40))
+    with pytest.raises(ImportFailed, match="No article text"):
+        extract_html(f"<html><body><nav><ul>{links}</ul></nav></body></html>")

@@ -5,7 +5,6 @@ the page's other visible blocks are listed as chrome for the cleaning report."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from html import escape
 from urllib.parse import urljoin
 
@@ -15,7 +14,7 @@ from trafilatura.utils import load_html
 
 from reader.importing.html_chrome import chrome_segments
 from reader.importing.html_chrome import key as chrome_key
-from reader.importing.html_cleanup import clean_body, text_of
+from reader.importing.html_cleanup import clean_body, link_share, text_of
 from reader.importing.html_meta import PageMeta, read_page_meta
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
@@ -63,7 +62,9 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
     segments = clean_body(segments, byline=meta.byline)
-    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS:
+    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _standfirst_is_body(
+        segments, meta
+    ):
         raise ImportFailed(
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
@@ -109,14 +110,42 @@ def _drop_hidden_copies(tree: etree._Element) -> None:
         parent.remove(el)
 
 
+def _standfirst_is_body(segments: list[Segment], meta: PageMeta) -> bool:
+    """A short article that the page's description repeats whole is all
+    "standfirst": with too little body after it, it is the body."""
+    for segment in segments:
+        if (
+            segment.rule == "standfirst"
+            and len(WORD.findall(segment_text(segment))) >= MIN_ARTICLE_WORDS
+        ):
+            segment.role, segment.rule = BODY, ""
+            meta.subtitle = meta.description = ""
+            return True
+    return False
+
+
 def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
     """Words of kept text that the page does not show as link text: a page of
-    links is no article, even when the extractor's fallback kept it as text."""
-    kept = Counter(WORD.findall(" ".join(segment_text(s) for s in segments if s.kept)))
-    if kept.total() >= LINK_CHECK_WORDS:
-        return kept.total()
-    linked = Counter(WORD.findall(" ".join(a.text_content() for a in tree.iter("a"))))
-    return sum((kept - linked).values())
+    links is no article, even when the extractor's fallback kept it as text
+    (run together into one block). The page's links of two or more words are
+    taken out of the kept text wherever they stand in it; single words are
+    not, or a short article would lose its "the" and "and" to the menus."""
+    kept = [s for s in segments if s.kept]
+    total = sum(len(WORD.findall(segment_text(s))) for s in kept)
+    if total >= LINK_CHECK_WORDS:
+        return total
+    links = {_key(a.text_content()) for a in tree.iter("a")}
+    phrases = sorted((k for k in links if " " in k), key=len, reverse=True)
+    linked = re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else None
+    words = 0.0
+    for segment in kept:
+        text = _key(segment_text(segment))
+        if text in links:
+            continue
+        if linked is not None:
+            text = linked.sub(" ", text)
+        words += len(WORD.findall(text)) * (1.0 - link_share(segment.html))
+    return round(words)
 
 
 # ---------------------------------------------------------------- body tree
