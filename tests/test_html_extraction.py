@@ -281,3 +281,23 @@ def test_a_page_of_link_phrases_run_together_is_still_refused():
     links = "".join(f'<li><a href="/s/{i}">Lifeboat news part {i}</a></li>' for i in range(40))
     with pytest.raises(ImportFailed, match="No article text"):
         extract_html(f"<html><body><nav><ul>{links}</ul></nav></body></html>")
+
+
+@pytest.mark.parametrize(
+    "document_title",
+    [
+        "Coast Herald » Lifeboat called out twice in one day",
+        "Lifeboat called out twice in one day « Coast Herald",
+        "Coast Herald: Lifeboat called out twice in one day",
+    ],
+)
+def test_the_headline_is_the_heading_that_is_part_of_the_document_title(document_title):
+    """A blog's masthead heading is its name and the post's heading its headline;
+    the document title joins the two: the title is the headline, not the site."""
+    html = (
+        f"<html><head><title>{document_title}</title></head><body>"
+        '<div id="header"><h1><a href="/">Coast Herald</a></h1></div>'
+        '<div class="post"><h2>Lifeboat called out twice in one day</h2>'
+        f"<p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 2}</p></div></body></html>"
+    )
+    assert extract_html(html).title == "Lifeboat called out twice in one day"

@@ -14,7 +14,11 @@ from lxml import etree
 
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
+# Where a document title joins the headline to the site's or the section's name,
+# the colon of "Blog name: Headline" included.
+TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+|:\s+")
+HEADING_TAGS = ("h1", "h2", "h3")
 ARTICLE_TYPES = {
     "article",
     "newsarticle",
@@ -298,7 +302,7 @@ def strip_site_suffix(title: str, site_name: str = "") -> str:
             break
         last = parts[-1]
         head = title[: title.rfind(last)]
-        head = re.sub(r"\s*(?:\||-|–|—|::|·|•)\s*$", "", head).strip()
+        head = re.sub(r"\s*(?:\||-|–|—|::|·|•|«|»)\s*$", "", head).strip()
         last_words = _words(last)
         is_site = bool(site_words) and set(last_words) <= site_words | {"com", "www"}
         looks_like_site = "." in last and " " not in last.strip()
@@ -323,4 +327,27 @@ def choose_title(tree: etree._Element, candidates: list[str], site_name: str) ->
             best, best_score = headline, score
     if best and best_score >= 0.6:
         return best
+    part = _heading_among_title_parts(tree, candidates)
+    if part:
+        return part
     return declared[0] if declared else (headlines[0] if headlines else "")
+
+
+def _heading_among_title_parts(tree: etree._Element, candidates: list[str]) -> str:
+    """The heading of the page that is one part of a declared title: the headline
+    of "Site » Headline", "Blog name: Headline", "Headline « Site"."""
+    parts: set[str] = set()
+    for candidate in candidates:
+        pieces = [" ".join(_words(piece)) for piece in TITLE_PARTS.split(candidate)]
+        for i in range(len(pieces)):
+            for j in range(i + 1, len(pieces) + (0 if i == 0 else 1)):
+                parts.add(" ".join(pieces[i:j]))
+    # The site's name stands in a heading of its own too (the masthead): of the
+    # headings that are parts of the title, the headline is the longest.
+    best, best_words = "", 1
+    for heading in tree.iter(*HEADING_TAGS):
+        text = collapse(heading.text_content())
+        words = _words(text)
+        if len(words) > best_words and " ".join(words) in parts:
+            best, best_words = text, len(words)
+    return best
