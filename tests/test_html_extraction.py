@@ -301,3 +301,29 @@ def test_the_headline_is_the_heading_that_is_part_of_the_document_title(document
         f"<p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 2}</p></div></body></html>"
     )
     assert extract_html(html).title == "Lifeboat called out twice in one day"
+
+
+def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
+    """"Related stories" and its links set into the article's second half: the box
+    goes, the paragraphs below it stay; a list of teasers (a link, a summary, a
+    link, a summary) under such a heading still ends the article."""
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(5)]
+    box = (
+        "<p>Related stories</p>"
+        '<p><a href="https://town.example/a">Council votes on the harbour wall</a></p>'
+        '<p><a href="https://town.example/b">Library opens on Sundays</a></p>'
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[:3]) + box
+    body += "".join(f"<p>{p}</p>" for p in paragraphs[3:])
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert all(p in kept for p in paragraphs)
+    assert "Library opens on Sundays" not in kept
+
+    teasers = "".join(
+        f'<p><a href="https://town.example/{k}">Other story {k}</a></p><p>{PARAGRAPH * 2}</p>'
+        for k in range(3)
+    )
+    body = "".join(f"<p>{p}</p>" for p in paragraphs) + "<p>Related stories</p>" + teasers
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert paragraphs[-1] in kept
+    assert not any(k.startswith("Other story") for k in kept)

@@ -159,10 +159,34 @@ def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
     for index, segment in enumerate(kept):
         text = texts.get(id(segment), "")
         if seen >= total / 2 and len(text) <= 60 and TAIL_HEADING.match(text):
-            for later in kept[index:]:
+            after = kept[index + 1 :]
+            # Two paragraphs of prose in a row below the box: the article goes on
+            # (a list of teasers alternates a link with one summary each).
+            resumes = next(
+                (
+                    k
+                    for k in range(len(after) - 1)
+                    if _prose(after[k], texts) and _prose(after[k + 1], texts)
+                ),
+                None,
+            )
+            if resumes is None:
+                for later in kept[index:]:
+                    _drop(later, "related-list")
+                return
+            # A box of links set into the article: only the box goes.
+            for later in kept[index : index + 1 + resumes]:
                 _drop(later, "related-list")
-            return
         seen += len(text)
+
+
+# A paragraph of the article itself, not a teaser in a list of links.
+PROSE_CHARS = 200
+
+
+def _prose(segment: Segment, texts: dict[int, str]) -> bool:
+    text = texts.get(id(segment), "")
+    return len(text) >= PROSE_CHARS and link_share(segment.html) < 0.5
 
 
 def _drop_trailing_links(segments: list[Segment], texts: dict[int, str]) -> None:
