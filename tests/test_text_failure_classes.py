@@ -900,3 +900,26 @@ def test_a_quoted_writer_is_no_commenter():
     )
     kept = _kept(extract_text(page))
     assert all(p in kept for p in PROSE)
+
+
+def test_commenters_with_the_sites_number_for_them_mark_the_thread():
+    """A select-all copy of a thread shows each folded comment as "by name (number)"
+    over its text, with no time: three or more of them are a thread."""
+    thread = []
+    for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
+        thread += [f"Re: the quay (Score: {k})", f"by {name} ({k}5731)", reply]
+    page = (
+        NAV
+        + "Festival opens on the quay\n"
+        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
+        + PROSE[0]
+        + " "
+        + PROSE[1]
+        + "\nOlder stories\nNewer stories\n"
+        + "\n".join(thread)
+        + "\n"
+        + FOOTER
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] + " " + PROSE[1] in kept
+    assert not any(reply in kept for reply in REPLIES)

@@ -733,6 +733,7 @@ WEEKDAYS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun".split()
 )
 STAMP_MAX_WORDS = 16
+USER_NUMBER = re.compile(r"^\s*by\s+[^()]{1,60}\(\d{2,}\)")
 STAMPS_IN_THREAD = 3
 
 
@@ -761,6 +762,10 @@ def _mark_commenter_stamps(paras: list[Para]) -> None:
     for p in paras:
         if not p.decided and p.words <= STAMP_MAX_WORDS and (shape := _stamp_shape(p.text)):
             shapes.setdefault(shape, []).append(p)
+    # "by garaged (579941)": a commenter with the site's number for them, no time.
+    shapes["user-number"] = [
+        p for p in paras if p.rule == "comment-header" and USER_NUMBER.match(p.text)
+    ]
     for found in shapes.values():
         if len(found) >= STAMPS_IN_THREAD:
             for p in found:

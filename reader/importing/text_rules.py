@@ -147,11 +147,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"\b(said|says|wrote|commented|replied)\s*:\s*$",
             r"^\s*by\s+\S.{0,60}\bwrites\s*:\s*$",  # "by ravenswood (543817) writes:"
+            r"^\s*by\s+[^()]{1,60}\(\d{2,}\)\s*\*?\s*$",  # "by garaged (579941)": a user's number
             r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
         ),
         16,
         _words(
-            "said says wrote writes commented replied reply report flag like upvote downvote permalink"
+            "said says wrote writes by commented replied reply report flag like upvote downvote permalink"
         ),
     ),
     LineRule(
