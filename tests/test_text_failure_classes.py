@@ -856,6 +856,22 @@ def test_a_comment_count_ends_the_article_before_unstamped_comments():
         assert _rule_of(result, heading) == "comments-section"
 
 
+def _story_over_thread(thread: list[str]) -> str:
+    """A one-paragraph story, a pager, then the thread's lines."""
+    return (
+        NAV
+        + "Festival opens on the quay\n"
+        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
+        + PROSE[0]
+        + " "
+        + PROSE[1]
+        + "\nOlder stories\nNewer stories\n"
+        + "\n".join(thread)
+        + "\n"
+        + FOOTER
+    )
+
+
 def test_a_thread_that_opens_with_a_notice_and_folded_comments():
     """A thread that opens with the site's notice and folded comments ("by X (123)
     writes:", no time) before the first stamped one: the article above is kept,
@@ -869,19 +885,7 @@ def test_a_thread_that_opens_with_a_notice_and_folded_comments():
         if k >= 2:
             stamp = f"by {name} ({k}731) writes: on Tuesday July 24, @0{k}:12AM (#4074{k})"
         thread += [f"Re: the quay (Score: {k})", stamp, reply]
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
-        + PROSE[0]
-        + " "
-        + PROSE[1]
-        + "\nOlder stories\nNewer stories\n"
-        + "\n".join(thread)
-        + "\n"
-        + FOOTER
-    )
-    kept = _kept(extract_text(page))
+    kept = _kept(extract_text(_story_over_thread(thread)))
     assert PROSE[0] + " " + PROSE[1] in kept
     assert not any(reply in kept for reply in REPLIES)
     assert not any("owned by whoever posted" in k for k in kept)
@@ -908,18 +912,6 @@ def test_commenters_with_the_sites_number_for_them_mark_the_thread():
     thread = []
     for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
         thread += [f"Re: the quay (Score: {k})", f"by {name} ({k}5731)", reply]
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
-        + PROSE[0]
-        + " "
-        + PROSE[1]
-        + "\nOlder stories\nNewer stories\n"
-        + "\n".join(thread)
-        + "\n"
-        + FOOTER
-    )
-    kept = _kept(extract_text(page))
+    kept = _kept(extract_text(_story_over_thread(thread)))
     assert PROSE[0] + " " + PROSE[1] in kept
     assert not any(reply in kept for reply in REPLIES)
