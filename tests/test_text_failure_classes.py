@@ -915,3 +915,23 @@ def test_commenters_with_the_sites_number_for_them_mark_the_thread():
     kept = _kept(extract_text(_story_over_thread(thread)))
     assert PROSE[0] + " " + PROSE[1] in kept
     assert not any(reply in kept for reply in REPLIES)
+
+
+def test_a_label_printed_between_every_paragraph_goes():
+    """"Article content" printed between the paragraphs (a news chain's layout) is a
+    label of the page: every copy goes and the paragraphs stay; a writer's name
+    or a date repeated down a page is no such label."""
+    lines = []
+    for p in PROSE:
+        lines += [p, "Article content"]
+    page = NAV + "Festival opens on the quay\n" + "\n".join(lines) + "\n" + FOOTER
+    result = extract_text(page)
+    kept = _kept(result)
+    assert all(p in kept for p in PROSE)
+    assert "Article content" not in kept
+    assert _rule_of(result, "Article content") == "repeated-label"
+    lines = []
+    for p in PROSE:
+        lines += [p, "Maren Holt"]
+    result = extract_text(NAV + "\n".join(lines) + "\n" + FOOTER)
+    assert all(s.rule != "repeated-label" for s in result.segments)

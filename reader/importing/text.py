@@ -265,6 +265,25 @@ COPY_MIN_WORDS = 60
 RECURRING_SUBHEADING_WORDS = 10
 
 
+# A label the page prints again and again between the article's paragraphs
+# ("Article content", "Story continues below"): three or more copies of a short line.
+LABEL_MAX_WORDS = 3
+LABEL_COPIES = 3
+
+
+def _mark_repeated_labels(paras: list[Para]) -> None:
+    copies: dict[str, list[Para]] = {}
+    for p in paras:
+        if not p.decided and p.words <= LABEL_MAX_WORDS and not p.terminal:
+            if _looks_like_name(p) or ":" in p.text or find_date(p.text):
+                continue  # a name, a "Source: …" credit, a date: what a thread or a feed repeats
+            copies.setdefault(_norm(p.text), []).append(p)
+    for found in copies.values():
+        if len(found) >= LABEL_COPIES:
+            for p in found:
+                p.set(CHROME, "repeated-label")
+
+
 def _keep_recurring_subheadings(paras: list[Para]) -> None:
     for i in range(1, len(paras) - 1):
         p, before, after = paras[i - 1 : i + 2]
@@ -901,6 +920,8 @@ def _gain(p: Para) -> float:
         return -SECTION_HEADING_COST
     if p.rule == "duplicate-paragraph" or p.row:
         return 0.0
+    if p.rule == "repeated-label":
+        return -SHORT_LINE_COST  # weighs what it weighed as a short line
     if p.role == CHROME or p.role == "credit":
         return -FURNITURE_COST
     if p.role == CAPTION:
@@ -1394,6 +1415,7 @@ def extract_text(
     if not any(p.words for p in paras):
         raise ImportFailed("The text has no words in it: paste or upload the article's text.")
     _mark_furniture(paras, recurring)
+    _mark_repeated_labels(paras)
     _keep_recurring_subheadings(paras)
     _mark_tweet_feeds(paras)
     _mark_copies(paras)
