@@ -150,6 +150,9 @@ FURNITURE = [
         "distribution to your colleagues, visit our reprints page.",
     ),
     ("comment-prompt", "The following comments are owned by whoever posted them."),
+    ("advertisement", "This advertisement has not loaded yet."),
+    ("advertisement", "Advertisement embed-more-topic"),
+    ("advertisement", "Remove this ad"),
 ]
 
 NEAR_MISSES = [
@@ -180,6 +183,8 @@ NEAR_MISSES = [
     "burn, the baker said.",
     "A template for your email went out on the second day, and the replies came in by the "
     "hundred before noon.",
+    "This ad helped the campaign raise more money in a week than in the whole of the "
+    "previous month, its treasurer said.",
 ]
 
 

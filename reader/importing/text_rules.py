@@ -240,10 +240,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*scroll (down )?to continue\b",
             r"^\s*(skip|close) (ad|advert|advertisement)\b",
             r"\badvertis(e|ing) with us\b",
+            r"^\s*(this )?(advertisement|ad) (has not|hasn'?t|did not|didn'?t) loaded?\b",
+            r"^\s*(advertisement|advert)\s+[\w-]*[-\d][\w-]*\s*$",  # "Advertisement embed-more-topic", "Advertisement 1"
+            r"^\s*(remove|hide|report) (this )?ad\b",
+            r"^\s*ad (policy|choices|feedback)\s*$",
         ),
         12,
         _words(
-            "advertisement advertising advert ad ads sponsored paid promoted partner story article text content continue keep scroll skip close advertise"
+            "advertisement advertising advert ad ads sponsored paid promoted partner story article text content continue keep scroll skip close advertise this remove hide report"
         ),
     ),
     LineRule(
