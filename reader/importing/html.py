@@ -136,14 +136,15 @@ def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
         return total
     links = {_key(a.text_content()) for a in tree.iter("a")}
     phrases = sorted((k for k in links if " " in k), key=len, reverse=True)
-    linked = re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else None
     words = 0.0
     for segment in kept:
         text = _key(segment_text(segment))
         if text in links:
             continue
-        if linked is not None:
-            text = linked.sub(" ", text)
+        text = f" {text} "
+        for phrase in phrases:
+            if phrase in text:
+                text = text.replace(f" {phrase} ", "  ")
         words += len(WORD.findall(text)) * (1.0 - link_share(segment.html))
     return round(words)
 
