@@ -804,7 +804,9 @@ CARD_GAP = 6
 
 
 def _card_head(p: Para) -> bool:
-    if p.decided or not 3 <= p.words <= 30 or EMBEDDED_POST_SIGNATURE.match(p.text):
+    if p.decided or not 3 <= p.words <= 30 or not p.text.rstrip()[-4:].isdigit():
+        return False  # the line must close on a year
+    if EMBEDDED_POST_SIGNATURE.match(p.text):
         return False
     tail = DATE_TAIL.search(p.text)
     if tail is None:
