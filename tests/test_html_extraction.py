@@ -75,13 +75,21 @@ PARAGRAPH = (
 )
 
 
-def page(body: str, *, head: str = "") -> str:
+def document(title: str, body: str, *, head: str = "") -> str:
     return (
-        "<!doctype html><html><head><title>Library vote splits council | Town Post</title>"
-        f'<meta property="og:site_name" content="Town Post">{head}</head><body>'
+        f"<!doctype html><html><head><title>{title}</title>{head}</head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def page(body: str, *, head: str = "") -> str:
+    """A news site's article page: menu, article element, footer."""
+    return document(
+        "Library vote splits council | Town Post",
         '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>'
         f"<article><h1>Library vote splits council</h1>{body}</article>"
-        "<footer><p>Contact us</p><p>Terms of use</p></footer></body></html>"
+        "<footer><p>Contact us</p><p>Terms of use</p></footer>",
+        head=f'<meta property="og:site_name" content="Town Post">{head}',
     )
 
 
@@ -250,14 +258,15 @@ SHORT_POST = (
 
 
 def _blog_post(sidebar: str, *, after: str = "") -> str:
-    return (
-        "<html><head><title>Lifeboat out twice | Coast Herald</title>"
-        f'<meta property="og:description" content="{SHORT_POST}"></head><body>'
+    """A 2012 blog's post page: divs for everything, the post's heading an h2."""
+    return document(
+        "Lifeboat out twice | Coast Herald",
         '<div id="header"><a href="/">Home</a> <a href="/news">News</a></div>'
         '<div id="content"><div class="post"><h2 class="title">Lifeboat out twice</h2>'
         f'<div class="entry"><p>{SHORT_POST}</p>{after}</div></div></div>'
         f'<div id="sidebar">{sidebar}</div>'
-        "<div id='footer'><p>Copyright 2012 Coast Herald</p></div></body></html>"
+        "<div id='footer'><p>Copyright 2012 Coast Herald</p></div>",
+        head=f'<meta property="og:description" content="{SHORT_POST}">',
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 
+import pytest
+
 from reader.importing.text import extract_text, paragraph_fingerprint
 from reader.importing.types import CHROME
 
@@ -731,6 +733,11 @@ REPLIES = [
 ]
 
 
+def _page(*lines: str, footer: bool = True) -> str:
+    """A page of the site: its menu, the lines given, one to a line, and its footer."""
+    return NAV + "\n".join(lines) + ("\n" + FOOTER if footer else "")
+
+
 def _thread(stamp) -> list[str]:
     lines = []
     for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
@@ -742,15 +749,11 @@ def test_a_thread_of_stamped_comments_is_not_the_article():
     """Readers' comments, each under a stamp with the commenter's name and the time,
     outweigh a short post and have no comments heading: the post is the article."""
     post = PROSE[:2]
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + "Posted by Maren Holt on July 3, 2012\n"
-        + "\n".join(post)
-        + "\n"
-        + "\n".join(_thread(lambda name, hour: f"{name} July {hour}, 2012 at {hour - 6}:15 pm"))
-        + "\n"
-        + FOOTER
+    page = _page(
+        "Festival opens on the quay",
+        "Posted by Maren Holt on July 3, 2012",
+        *post,
+        *_thread(lambda name, hour: f"{name} July {hour}, 2012 at {hour - 6}:15 pm"),
     )
     result = extract_text(page)
     kept = _kept(result)
@@ -761,15 +764,14 @@ def test_a_thread_of_stamped_comments_is_not_the_article():
 
 def test_stamps_without_a_year_still_mark_the_thread():
     """Slashdot-style stamps ("by X (1234) writes: on Monday July 23, @08:25PM")."""
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + "Posted by Maren Holt on Monday July 23, @08:24PM\n"
-        + "\n".join(PROSE[:2])
-        + "\n"
-        + "\n".join(
-            _thread(lambda name, hour: f"by {name} ({hour}42) writes: on Monday July 23, @{hour}:25PM")
-        )
+    page = _page(
+        "Festival opens on the quay",
+        "Posted by Maren Holt on Monday July 23, @08:24PM",
+        *PROSE[:2],
+        *_thread(
+            lambda name, hour: f"by {name} ({hour}42) writes: on Monday July 23, @{hour}:25PM"
+        ),
+        footer=False,
     )
     kept = _kept(extract_text(page))
     assert PROSE[0] in kept
@@ -779,17 +781,15 @@ def test_stamps_without_a_year_still_mark_the_thread():
 def test_a_dated_list_without_names_is_no_thread():
     """A calendar of dated rows, each with a time, stays in the article: a stamp
     needs a name beside its date and time."""
-    rows = [f"July {day}, 2012 at {hour}:00 pm" for day, hour in ((3, 4), (10, 5), (17, 6), (24, 7))]
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + PROSE[0]
-        + "\nThe concerts on the quay start at these times:\n"
-        + "\n".join(rows)
-        + "\n"
-        + "\n".join(PROSE[1:])
-        + "\n"
-        + FOOTER
+    rows = [
+        f"July {day}, 2012 at {hour}:00 pm" for day, hour in ((3, 4), (10, 5), (17, 6), (24, 7))
+    ]
+    page = _page(
+        "Festival opens on the quay",
+        PROSE[0],
+        "The concerts on the quay start at these times:",
+        *rows,
+        *PROSE[1:],
     )
     result = extract_text(page)
     assert all(_rule_of(result, row) != "comment-header" for row in rows)
@@ -800,75 +800,85 @@ def test_teaser_cards_closed_by_dates_do_not_outweigh_the_article():
     """A sidebar feed of another site's stories, each a headline run into its date
     over a one-sentence summary, is longer than the article: the article is kept."""
     stories = [
-        ("Ferry timetable changes for the winter months", "The operator will run fewer "
-         "crossings from November because of lower demand on weekday mornings."),
-        ("Bridge repairs close the eastern footpath", "Pedestrians will be sent over the "
-         "old bridge for three weeks while the railings are replaced by the council."),
-        ("School choir wins regional competition", "Forty children from the primary school "
-         "sang in the final and took first place with a song about the river."),
-        ("New bakery opens on the market square", "The owners said they had waited two "
-         "years for the building to become free before they could move in."),
-        ("Library extends its opening hours", "From next month the reading room will stay "
-         "open until eight in the evening on every weekday, the library said."),
+        (
+            "Ferry timetable changes for the winter months",
+            "The operator will run fewer crossings from November because of lower demand "
+            "on weekday mornings.",
+        ),
+        (
+            "Bridge repairs close the eastern footpath",
+            "Pedestrians will be sent over the old bridge for three weeks while the railings "
+            "are replaced by the council.",
+        ),
+        (
+            "School choir wins regional competition",
+            "Forty children from the primary school sang in the final and took first place "
+            "with a song about the river.",
+        ),
+        (
+            "New bakery opens on the market square",
+            "The owners said they had waited two years for the building to become free "
+            "before they could move in.",
+        ),
+        (
+            "Library extends its opening hours",
+            "From next month the reading room will stay open until eight in the evening on "
+            "every weekday, the library said.",
+        ),
     ]
     feed = []
     for k, (headline, summary) in enumerate(stories):
         feed += [f"{headline} August {k + 3}, 2012", summary + " " + summary.lower()]
-    page = (
-        NAV
-        + "Festival opens on the quay\nAugust 8, 2012\n"
-        + "\n".join(PROSE)
-        + "\nShare this:\nTwitter\nFacebook\n"
-        + "More news from the valley\n"
-        + "\n".join(feed)
-        + "\n"
-        + FOOTER
+    page = _page(
+        "Festival opens on the quay",
+        "August 8, 2012",
+        *PROSE,
+        "Share this:",
+        "Twitter",
+        "Facebook",
+        "More news from the valley",
+        *feed,
     )
     result = extract_text(page)
     kept = _kept(result)
     assert all(p in kept for p in PROSE)
     assert not any(headline in k for k in kept for headline, _ in stories)
-    assert _rule_of(result, "Ferry timetable changes for the winter months August 3, 2012") == "dated-cards"
+    first_head = "Ferry timetable changes for the winter months August 3, 2012"
+    assert _rule_of(result, first_head) == "dated-cards"
 
 
-def test_a_comment_count_ends_the_article_before_unstamped_comments():
+COMMENT_COUNTS = (
+    "{ 5 comments… read them below or add one }",
+    "{ 5 comments }",
+    "5 Comments - Leave a comment!",
+    "One Response to “Festival opens”",
+)
+
+
+@pytest.mark.parametrize("heading", COMMENT_COUNTS)
+def test_a_comment_count_ends_the_article_before_unstamped_comments(heading):
     """Blog themes head the thread with its count ("{ 5 comments… read them below or
     add one }") and give each comment only the commenter's name: the count ends
     the article."""
     thread = []
     for name, reply in zip(COMMENTERS, REPLIES, strict=True):
         thread += [name, reply]
-    for heading in ("{ 5 comments… read them below or add one }", "{ 5 comments }",
-                    "5 Comments - Leave a comment!", "One Response to “Festival opens”"):
-        page = (
-            NAV
-            + "Festival opens on the quay\n"
-            + "\n".join(PROSE)
-            + f"\n{heading}\n"
-            + "\n".join(thread)
-            + "\n"
-            + FOOTER
-        )
-        result = extract_text(page)
-        kept = _kept(result)
-        assert all(p in kept for p in PROSE), heading
-        assert not any(reply in kept for reply in REPLIES), heading
-        assert _rule_of(result, heading) == "comments-section"
+    result = extract_text(_page("Festival opens on the quay", *PROSE, heading, *thread))
+    kept = _kept(result)
+    assert all(p in kept for p in PROSE)
+    assert not any(reply in kept for reply in REPLIES)
+    assert _rule_of(result, heading) == "comments-section"
 
 
 def _story_over_thread(thread: list[str]) -> str:
     """A one-paragraph story, a pager, then the thread's lines."""
-    return (
-        NAV
-        + "Festival opens on the quay\n"
-        + "Posted by Maren Holt on Tuesday July 24, @08:04AM\n"
-        + PROSE[0]
-        + " "
-        + PROSE[1]
-        + "\nOlder stories\nNewer stories\n"
-        + "\n".join(thread)
-        + "\n"
-        + FOOTER
+    return _page(
+        "Festival opens on the quay",
+        "Posted by Maren Holt on Tuesday July 24, @08:04AM",
+        PROSE[0] + " " + PROSE[1],
+        "Older stories",
+        "Newer stories",
+        *thread,
     )
 
 
@@ -892,18 +902,12 @@ def test_a_thread_that_opens_with_a_notice_and_folded_comments():
 
 
 def test_a_quoted_writer_is_no_commenter():
-    """"As you may recall, Colon writes:" introduces a quotation inside the article."""
-    page = (
-        NAV
-        + "Festival opens on the quay\n"
-        + "\n".join(PROSE[:2])
-        + "\nAs the festival's director writes:\n"
-        + "\n".join(PROSE[2:])
-        + "\n"
-        + FOOTER
-    )
-    kept = _kept(extract_text(page))
-    assert all(p in kept for p in PROSE)
+    """"As you may recall, Colon writes:" introduces a quotation inside the article:
+    only a line that opens on "by" and a name is a commenter's."""
+    intro = "As the festival's director writes:"
+    result = extract_text(_page("Festival opens on the quay", *PROSE[:2], intro, *PROSE[2:]))
+    assert all(p in _kept(result) for p in PROSE)
+    assert _rule_of(result, intro) != "comment-header"
 
 
 def test_commenters_with_the_sites_number_for_them_mark_the_thread():
@@ -924,8 +928,7 @@ def test_a_label_printed_between_every_paragraph_goes():
     lines = []
     for p in PROSE:
         lines += [p, "Article content"]
-    page = NAV + "Festival opens on the quay\n" + "\n".join(lines) + "\n" + FOOTER
-    result = extract_text(page)
+    result = extract_text(_page("Festival opens on the quay", *lines))
     kept = _kept(result)
     assert all(p in kept for p in PROSE)
     assert "Article content" not in kept
@@ -933,5 +936,5 @@ def test_a_label_printed_between_every_paragraph_goes():
     lines = []
     for p in PROSE:
         lines += [p, "Maren Holt"]
-    result = extract_text(NAV + "\n".join(lines) + "\n" + FOOTER)
+    result = extract_text(_page(*lines))
     assert all(s.rule != "repeated-label" for s in result.segments)

@@ -62,7 +62,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
     segments = clean_body(segments, byline=meta.byline)
-    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _standfirst_is_body(
+    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _take_standfirst_as_body(
         segments, meta
     ):
         raise ImportFailed(
@@ -110,9 +110,9 @@ def _drop_hidden_copies(tree: etree._Element) -> None:
         parent.remove(el)
 
 
-def _standfirst_is_body(segments: list[Segment], meta: PageMeta) -> bool:
+def _take_standfirst_as_body(segments: list[Segment], meta: PageMeta) -> bool:
     """A short article that the page's description repeats whole is all
-    "standfirst": with too little body after it, it is the body."""
+    "standfirst": with too little body after it, make it the body (and say so)."""
     for segment in segments:
         if (
             segment.rule == "standfirst"

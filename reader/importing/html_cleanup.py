@@ -152,32 +152,31 @@ def _is_byline(text: str, byline_key: str) -> bool:
 
 def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
     """A "Related stories"-like label in the last part of the article starts
-    the list of other articles: it and everything after it go."""
+    the list of other articles: it and everything after it go, unless the
+    article goes on below it (a box of links set into the text)."""
     kept = [s for s in segments if s.role == BODY]
     total = sum(len(texts.get(id(s), "")) for s in kept)
     seen = 0
     for index, segment in enumerate(kept):
         text = texts.get(id(segment), "")
         if seen >= total / 2 and len(text) <= 60 and TAIL_HEADING.match(text):
-            after = kept[index + 1 :]
-            # Two paragraphs of prose in a row below the box: the article goes on
-            # (a list of teasers alternates a link with one summary each).
-            resumes = next(
-                (
-                    k
-                    for k in range(len(after) - 1)
-                    if _prose(after[k], texts) and _prose(after[k + 1], texts)
-                ),
-                None,
-            )
-            if resumes is None:
-                for later in kept[index:]:
-                    _drop(later, "related-list")
-                return
+            resumes = _article_resumes(kept, index + 1, texts)
             # A box of links set into the article: only the box goes.
-            for later in kept[index : index + 1 + resumes]:
+            for later in kept[index:resumes]:
                 _drop(later, "related-list")
+            if resumes == len(kept):
+                return
         seen += len(text)
+
+
+def _article_resumes(kept: list[Segment], start: int, texts: dict[int, str]) -> int:
+    """Where the article goes on below a box of links: the first of two paragraphs
+    of prose in a row (a list of teasers alternates a link with one summary each),
+    or the end when it does not."""
+    for k in range(start, len(kept) - 1):
+        if _prose(kept[k], texts) and _prose(kept[k + 1], texts):
+            return k
+    return len(kept)
 
 
 # A paragraph of the article itself, not a teaser in a list of links.

@@ -339,9 +339,11 @@ def _heading_among_title_parts(tree: etree._Element, candidates: list[str]) -> s
     parts: set[str] = set()
     for candidate in candidates:
         pieces = [" ".join(_words(piece)) for piece in TITLE_PARTS.split(candidate)]
-        for i in range(len(pieces)):
-            for j in range(i + 1, len(pieces) + (0 if i == 0 else 1)):
-                parts.add(" ".join(pieces[i:j]))
+        n = len(pieces)
+        # every run of neighbouring pieces but the whole title
+        parts.update(
+            " ".join(pieces[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n
+        )
     # The site's name stands in a heading of its own too (the masthead): of the
     # headings that are parts of the title, the headline is the longest.
     best, best_words = "", 1

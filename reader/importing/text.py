@@ -23,6 +23,7 @@ from reader.importing.text_rules import (
     ARTICLE_CREDIT,
     BYLINE_PREFIX,
     CREDIT_LINE,
+    TEXT_SIZE_CONTROL,
     is_share_line,
     line_rule,
     split_credit,
@@ -240,8 +241,6 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
         name = line_rule(p.text, p.words)
         if not name and is_share_line(p.text):
             name = "share-social"
-        if not name and p.words <= PAGE_CONTROL_WORDS and TEXT_SIZE_CONTROL.match(p.text.strip()):
-            name = "page-control"
         if name:
             p.set(CHROME, name)
             continue
@@ -740,9 +739,11 @@ def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int
 # Commenters' stamps ("Alex on May 2, 2020 at 4:15 pm", "by Sam on Aug 9, 2012
 # 10:21 AM EDT reply"): a name and a clock time, in one shape that recurs down the page.
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
-DAY_OF_MONTH = re.compile(
-    rf"\b{MONTH_WORD}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(st|nd|rd|th)?\.?\s+{MONTH_WORD}\b", re.IGNORECASE
+# "Aug 9", "July 23rd", "9 December", "11. Jul": a day of a month, with no year.
+DAY_AND_MONTH = (
+    rf"(?:{MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_WORD}\.?)"
 )
+DAY_OF_MONTH = re.compile(rf"\b{DAY_AND_MONTH}\b", re.IGNORECASE)
 STAMP_WORDS = frozenset(
     "by on at said says wrote writes commented replied reply replies report flag up down"
     " actions permalink posted am pm a m p ago hours minutes days utc gmt est edt cst cdt"
@@ -782,10 +783,8 @@ def _mark_commenter_stamps(paras: list[Para]) -> None:
         if not p.decided and p.words <= STAMP_MAX_WORDS and (shape := _stamp_shape(p.text)):
             shapes.setdefault(shape, []).append(p)
     # "by garaged (579941)": a commenter with the site's number for them, no time.
-    shapes["user-number"] = [
-        p for p in paras if p.rule == "comment-header" and USER_NUMBER.match(p.text)
-    ]
-    for found in shapes.values():
+    numbered = [p for p in paras if p.rule == "comment-header" and USER_NUMBER.match(p.text)]
+    for found in [*shapes.values(), numbered]:
         if len(found) >= STAMPS_IN_THREAD:
             for p in found:
                 p.set(CHROME, "comment-header")
@@ -795,9 +794,7 @@ def _mark_commenter_stamps(paras: list[Para]) -> None:
 # "Briton jailed for tax fraud August 9, 2012", "2. Martin - 9 December, 2011": a
 # headline or a name closed by a date, the head of a teaser card or of a comment.
 DATE_TAIL = re.compile(
-    rf"[\s,|\-–—]*(\w+day,?\s+)?({MONTH_WORD}\.?\s+\d{{1,2}}(st|nd|rd|th)?,?"
-    rf"|\d{{1,2}}(st|nd|rd|th)?\.?\s+{MONTH_WORD}\.?,?)\s+(19|20)\d\d\s*$",
-    re.IGNORECASE,
+    rf"[\s,|\-–—]*(\w+day,?\s+)?{DAY_AND_MONTH},?\s+(19|20)\d\d\s*$", re.IGNORECASE
 )
 CARD_HEADS = 3
 CARD_GAP = 6
@@ -818,7 +815,7 @@ def _card_head(p: Para) -> bool:
 def _mark_dated_cards(paras: list[Para]) -> None:
     """Three or more heads closed by a date, each over a paragraph of text, a few
     lines apart, are a list of teaser cards or of comments: heads and texts go."""
-    heads = [i for i, p in enumerate(paras) if _card_head(p) and i + 1 < len(paras) and paras[i + 1].prose]
+    heads = [i for i, p in enumerate(paras[:-1]) if _card_head(p) and paras[i + 1].prose]
     k = 0
     while k < len(heads):
         run = [heads[k]]
@@ -1100,8 +1097,7 @@ HEADLINE_REACH = 40
 # ("Increase article font size", "Print this article", "Today's Paper").
 PAGE_CONTROL = re.compile(
     r"(?i)^(?:"
-    r"(?:increase|decrease|reset|change|adjust|larger|smaller)\b.*\b(?:font|text)\b.*"
-    r"|.*\b(?:font|text) size\b.*"
+    rf"{TEXT_SIZE_CONTROL}"
     r"|(?:toggle|skip to|jump to|back to|click|tap|expand|collapse)\b.*"
     r"|(?:share|print|save|bookmark|email|copy|listen to|subscribe|sign in|log in|sign up|follow)"
     r"(?: (?:this|the|our|us|on|to|link|article|story|page|now|for \w+))*"
@@ -1111,11 +1107,6 @@ PAGE_CONTROL = re.compile(
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
-# The page's own buttons that change the text's size ("Text size", "Increase font size").
-TEXT_SIZE_CONTROL = re.compile(
-    r"(?i)^(?:(?:increase|decrease|reset|change|adjust|larger|smaller)\b.*\b(?:font|text)\b.*"
-    r"|.*\b(?:font|text) size\b.*)[.:!]?$"
-)
 SHOUTED_LABEL_WORDS = 4
 # When the page says it was written, or how long it takes to read: "Updated 4 hours ago",
 # "Published: …", "3 minute read".

@@ -45,6 +45,14 @@ def _words(spec: str) -> frozenset[str]:
     return frozenset(spec.split())
 
 
+# The page's own buttons that change the text's size ("Text size", "Increase font size"),
+# also a page control that is never a pasted page's title (text.PAGE_CONTROL).
+TEXT_SIZE_CONTROL = (
+    r"(?:increase|decrease|reset|change|adjust|larger|smaller)\b.*\b(?:font|text)\b.*"
+    r"|.*\b(?:font|text) size\b.*"
+)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
@@ -342,6 +350,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         40,
         _words("tags tag topics topic filed categories category keywords related more"),
         anchored=True,
+    ),
+    LineRule(
+        "page-control",
+        _rx(rf"^\s*(?:{TEXT_SIZE_CONTROL})[.:!]?\s*$"),
+        6,
+        _words("font text"),
     ),
 )
 
