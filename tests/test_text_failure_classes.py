@@ -938,3 +938,31 @@ def test_a_label_printed_between_every_paragraph_goes():
         lines += [p, "Maren Holt"]
     result = extract_text(_page(*lines))
     assert all(s.rule != "repeated-label" for s in result.segments)
+
+
+def test_a_repeated_menu_word_in_the_header_hides_no_headline():
+    """"News" printed in the menu and again between the standfirst and the byline is
+    a repeated label; the header above it still gives the headline and standfirst,
+    and a short headline that the page's lists repeat is not taken for a label."""
+    headline = "Festival opens on the quay after two years"
+    standfirst = "Neighbours said the crowds were larger than anyone in the town had expected"
+    page = _page(
+        "News",
+        "Culture",
+        headline,
+        standfirst,
+        "News",
+        "Maren Holt",
+        "08:39, 06 Jan 2026",
+        *PROSE,
+    )
+    result = extract_text(page)
+    assert result.title == headline
+    assert result.subtitle == standfirst
+    assert _rule_of(result, "Culture") != "title"
+
+    short = "A Curious Night"
+    page = f"Riverside Gazette: {short}\n" + _page(short, "By Maren Holt", *PROSE, short, short)
+    result = extract_text(page)
+    assert result.title == short
+    assert _rule_of(result, short) != "repeated-label"

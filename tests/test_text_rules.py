@@ -153,6 +153,7 @@ FURNITURE = [
     ("advertisement", "This advertisement has not loaded yet."),
     ("advertisement", "Advertisement embed-more-topic"),
     ("advertisement", "Remove this ad"),
+    ("login-prompt", "Please check your email and enter your one time pin below:"),
 ]
 
 NEAR_MISSES = [
@@ -185,6 +186,8 @@ NEAR_MISSES = [
     "hundred before noon.",
     "This ad helped the campaign raise more money in a week than in the whole of the "
     "previous month, its treasurer said.",
+    "The court said a code has been sent to every voter so that the ballots can be "
+    "checked later this month.",
 ]
 
 

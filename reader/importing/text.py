@@ -272,10 +272,14 @@ LABEL_COPIES = 3
 
 def _mark_repeated_labels(paras: list[Para]) -> None:
     copies: dict[str, list[Para]] = {}
+    # A short headline repeats too, in the page's lists of posts: it is in the page title.
+    page_title = f" {_norm(paras[0].text)} " if paras else ""
     for p in paras:
         if not p.decided and p.words <= LABEL_MAX_WORDS and not p.terminal:
             if _looks_like_name(p) or ":" in p.text or find_date(p.text):
                 continue  # a name, a "Source: …" credit, a date: what a thread or a feed repeats
+            if f" {_norm(p.text)} " in page_title:
+                continue
             copies.setdefault(_norm(p.text), []).append(p)
     for found in copies.values():
         if len(found) >= LABEL_COPIES:
@@ -1316,7 +1320,9 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             j = top - 1
             while j >= lo and len(above) < 3:
                 p = paras[j]
-                if p.decided:
+                # A menu word printed again and again ("News") stands in the header as
+                # any short line does: it takes a place, it is never the headline.
+                if p.decided and p.rule != "repeated-label":
                     if above or p.role != CAPTION and p.rule != "duplicate-caption":
                         break
                     j -= 1
@@ -1328,7 +1334,9 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             headlines = [
                 k
                 for k in above
-                if 3 <= paras[k].words <= 40 and not _never_title(paras[k], site_names)
+                if 3 <= paras[k].words <= 40
+                and paras[k].rule != "repeated-label"
+                and not _never_title(paras[k], site_names)
             ]
             if headlines:
                 title = (headlines[0], "title-above-byline")

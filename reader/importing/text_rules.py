@@ -187,12 +187,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(refresh|reload) (the|this|your) (page|browser)\b",
             r"\b(to be|been|are|automatically) (logged|signed) (in|out)\b",
             r"\bforgot(ten)? (your )?password\b",
+            r"\bone[- ]time (pin|password|passcode)\b|\benter (the|your) (verification |security )?code\b",
             r"\balready have an account\b",
             r"\b(log|sign) in (to|or) (continue|comment|register|create|read)\b",
         ),
         30,
         _words(
-            "log login logout sign signin signout register account registering refresh reload logged signed forgot forgotten password"
+            "log login logout sign signin signout register account registering refresh reload logged signed forgot forgotten password pin code"
         ),
     ),
     LineRule(
