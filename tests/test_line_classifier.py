@@ -4,7 +4,6 @@ it is sure, and the cleaning report says it did and how sure it was."""
 from __future__ import annotations
 
 import json
-import time
 
 from reader.importing import line_model
 from reader.importing.pipeline import build
@@ -70,10 +69,9 @@ def test_cleaning_report_gives_the_classifier_and_its_confidence_for_each_line_i
     assert all(s["confidence"] is None for s in report["segments"] if s["rule"] != line_model.RULE)
 
 
-def test_stored_model_loads_fast_and_gives_the_same_answer_every_time():
-    began = time.perf_counter()
+def test_stored_model_gives_the_same_answer_every_time():
+    # Its load time is measured by `python -m benchmarks.line_model`, not asserted here.
     model = json.loads(line_model.MODEL_PATH.read_text(encoding="utf-8"))
-    assert time.perf_counter() - began < 0.1
     assert set(model) >= {"features", "prior", "trees"}
     assert model["features"] == [*line_model.FEATURES, *line_model.RULE_FEATURES]
     rows = [

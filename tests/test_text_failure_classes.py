@@ -966,3 +966,75 @@ def test_a_repeated_menu_word_in_the_header_hides_no_headline():
     result = extract_text(page)
     assert result.title == short
     assert _rule_of(result, short) != "repeated-label"
+
+
+SIDEBAR_MENU = [
+    "Weather",
+    "Parking near the square",
+    "Lost and found",
+    "Town council",
+    "Events calendar",
+    "Letters to the editor",
+    "Classifieds",
+    "Schools and colleges",
+    "Obituaries",
+    "Photo galleries",
+    "Our writers",
+    "Archive",
+]
+FORUM_POST = (
+    "Has anyone else had trouble finding a place to park near the market square this "
+    "month? I drove round for twenty minutes on Saturday before giving up, and the new "
+    "signs by the bridge do not say which streets are open to visitors on festival days, "
+    "so I ended up walking from the station with two heavy bags in the rain. Next "
+    "year I will take the bus, or ask my neighbour to drop me off on her way to work."
+)
+
+
+def test_a_short_article_under_its_headline_outweighed_by_a_sidebar_post_stays():
+    """The scrape's first line is the page title; the headline says it again above a
+    short article, and a reader's post further down the sidebar is longer than it."""
+    page = "Festival opens on the quay - Riverside Gazette\n" + _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        "Posted by Maren Holt on July 3, 2012",
+        *PROSE[:2],
+        *SIDEBAR_MENU,
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] in kept and PROSE[1] in kept
+    assert not any(item in kept for item in SIDEBAR_MENU)
+
+
+def test_an_article_broken_by_a_paywall_notice_keeps_both_halves():
+    """A site prints its subscription offer after the first paragraphs, and the rest
+    of the article after the offer: both halves are the article, the offer is not."""
+    offer = [
+        "SUBSCRIBE TO UNLOCK MORE ARTICLES",
+        "Unlimited digital access to the Riverside Gazette.",
+        "Daily puzzles and the electronic edition.",
+        "Create an account or sign in to continue with your reading experience.",
+        "Email Address",
+        "Continue",
+        "View more offers",
+    ]
+    rest = [
+        *PROSE[2:],
+        "Next year the organisers hope to add a children's stage in the park behind the "
+        "library, with puppet shows and music in the afternoons for younger visitors.",
+        "Tickets for the second weekend go on sale at the tourist office next Monday, "
+        "and the organisers advise buying them early because the quay has limited room.",
+    ]
+    page = "Festival opens on the quay - Riverside Gazette\n" + _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        *PROSE[:2],
+        *offer,
+        *rest,
+    )
+    result = extract_text(page)
+    read = [result.subtitle, *_kept(result)]
+    assert all(p in read for p in PROSE[:2] + rest)
+    assert not any(line in read for line in offer)

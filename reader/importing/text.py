@@ -1010,12 +1010,8 @@ def _comments_link_above(paras: list[Para], i: int, end: int, gain_above: float)
 
 
 def _headline_follows(paras: list[Para], i: int) -> bool:
-    """The page title (the scrape's first line, the site's name aside) is said again
-    just below the line: the article's headline."""
-    bare = _norm(_strip_site_suffix(paras[0].text))
-    return len(bare.split()) >= 3 and any(
-        _norm(q.text) == bare for q in paras[i + 1 : i + 1 + HEADLINE_REACH]
-    )
+    """The page title is said again just below the line: the article's headline."""
+    return any(i < h <= i + HEADLINE_REACH for h in _headline_copies(paras))
 
 
 HEADLINE_REACH = 3
@@ -1024,7 +1020,53 @@ HEADLINE_REACH = 3
 COMMENTS_LINK_SHARE = 0.25
 
 
+def _headline_copies(paras: list[Para]) -> list[int]:
+    """Lines below the top that say the page title (the scrape's first line, the
+    site's name aside) again: the article's headline, or its breadcrumb."""
+    if not paras:
+        return []
+    bare = _norm(_strip_site_suffix(paras[0].text))
+    if len(bare.split()) < 3:
+        return []
+    return [i for i in range(1, len(paras)) if _norm(paras[i].text) == bare]
+
+
+ANCHOR_REACH = 6
+
+
+def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | None:
+    """The stretch just below the page's headline, when the best stretch of the page
+    stands elsewhere (a sidebar post or a reader's comment that outweighs a short
+    article) and the headline's stretch has an article's worth of text."""
+    copies = [h for h in _headline_copies(paras) if h < start]
+    if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
+        return None
+    found = None
+    for h in copies:
+        for s in range(h + 1, min(len(paras), h + 1 + ANCHOR_REACH)):
+            total = 0.0
+            for e in range(s, start):
+                total += _gain(paras[e])
+                if total >= MIN_ARTICLE_GAIN and (found is None or total > found[0]):
+                    found = (total, (s, e + 1))
+    return found[1] if found else None
+
+
 def _main_run(paras: list[Para]) -> tuple[int, int]:
+    """[start, end) of the article: the best stretch, begun at the page's headline
+    when the headline stands above it with an article's worth of text of its own
+    (the lines between, a paywall's offer or a sidebar, are not the article)."""
+    start, end = _best_run(paras)
+    anchored = _span_below_headline(paras, start)
+    if anchored is None:
+        return start, end
+    for p in paras[anchored[1] : start]:
+        if not p.decided:
+            p.set(CHROME, "break-in-article")
+    return anchored[0], end
+
+
+def _best_run(paras: list[Para]) -> tuple[int, int]:
     """[start, end) of the stretch with the greatest total gain, cut at the
     first comments/related-links heading that follows a substantial part of it."""
     best, (start, end) = _best_span(paras, 0, len(paras))
