@@ -991,17 +991,22 @@ FORUM_POST = (
 )
 
 
+def _short_post(byline: str, *below: str, page_title: bool = False) -> str:
+    """A post of two paragraphs under its headline and byline, with what the page shows
+    below it; a scrape's first line is the page title, a select-all copy has none."""
+    page = _page(*SIDEBAR_MENU[:6], "Festival opens on the quay", byline, *PROSE[:2], *below)
+    return ("Festival opens on the quay - Riverside Gazette\n" if page_title else "") + page
+
+
 def test_a_short_article_under_its_headline_outweighed_by_a_sidebar_post_stays():
     """The scrape's first line is the page title; the headline says it again above a
     short article, and a reader's post further down the sidebar is longer than it."""
-    page = "Festival opens on the quay - Riverside Gazette\n" + _page(
-        *SIDEBAR_MENU[:6],
-        "Festival opens on the quay",
+    page = _short_post(
         "Posted by Maren Holt on July 3, 2012",
-        *PROSE[:2],
         *SIDEBAR_MENU,
         "Latest from the forum",
         FORUM_POST,
+        page_title=True,
     )
     kept = _kept(extract_text(page))
     assert PROSE[0] in kept and PROSE[1] in kept
@@ -1038,3 +1043,44 @@ def test_an_article_broken_by_a_paywall_notice_keeps_both_halves():
     read = [result.subtitle, *_kept(result)]
     assert all(p in read for p in PROSE[:2] + rest)
     assert not any(line in read for line in offer)
+
+
+def test_a_pasted_short_post_under_its_byline_stays_and_the_sidebar_below_its_tags_goes():
+    """A select-all copy has no page title; the headline is the line beside the
+    post's byline and date. Below the post's tags and share buttons, a longer reader's
+    post in the sidebar is another text."""
+    page = _short_post(
+        "By Maren Holt on July 3, 2012",
+        "Tags: festival, quay, music",
+        "Share on Facebook",
+        "Share on Twitter",
+        *SIDEBAR_MENU[6:],
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] in kept and PROSE[1] in kept
+    assert FORUM_POST not in kept
+
+
+def test_teaser_cards_with_bylines_below_a_short_post_are_not_its_headline():
+    """Below a short post, cards of other stories, each a headline beside a byline and
+    a date over a long teaser, outweigh it: the post is the article, and the cards'
+    headlines (one of a list, each a few lines from the next) are not its headline."""
+    cards = []
+    teasers = {
+        "Bridge repairs start next month": f"{PROSE[2]} {PROSE[3]}",
+        "Readers ask where to park": FORUM_POST,
+    }
+    for k, (headline, teaser) in enumerate(teasers.items()):
+        cards += [headline, f"By Ines Varga | June {k + 10}, 2012", teaser]
+    page = _short_post(
+        "By Maren Holt on July 3, 2012",
+        "Tags: festival, quay, music",
+        *SIDEBAR_MENU[6:],
+        *[f"{month} 2012 archive" for month in ("May", "April", "March", "February")],
+        *cards,
+    )
+    kept = _kept(extract_text(page))
+    assert PROSE[0] in kept and PROSE[1] in kept
+    assert not any(line in kept for line in cards)

@@ -1034,11 +1034,42 @@ def _headline_copies(paras: list[Para]) -> list[int]:
 ANCHOR_REACH = 6
 
 
+def _header_line(p: Para) -> bool:
+    """A byline or a date line: "By Jane Doe", "Jane Doe | July 3, 2012 | 0 Comments",
+    "Thursday, August 9, 2012"."""
+    if p.rule in COMMENT_RULES or p.words > 20:
+        return False
+    return bool(
+        BYLINE_PREFIX.match(p.text) and (_byline_names(p) or find_date(p.text))
+        or _name_with_stamp(p)
+        or _is_date_line(p)
+    )
+
+
+def _headlines_over_bylines(paras: list[Para]) -> list[int]:
+    """Headline-like lines with a byline or a date line beside them, unless they are one
+    of a list of such cards (another within a few lines)."""
+    found: dict[int, int] = {}  # headline -> its byline or date line, the nearest
+    for i, p in enumerate(paras):
+        if 3 <= p.words <= 30 and not p.text.endswith((".", ",", ":")):
+            beside = (j for j in (i + 1, i + 2, i - 1, i - 2) if 0 <= j < len(paras))
+            mark = next((j for j in beside if _header_line(paras[j])), None)
+            if mark is not None:
+                found[i] = mark
+    return [
+        i
+        for i, mark in found.items()
+        if not any(0 < abs(i - j) <= CARD_GAP and mark != found[j] for j in found)
+    ]
+
+
 def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | None:
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
     article) and the headline's stretch has an article's worth of text."""
-    copies = [h for h in _headline_copies(paras) if h < start]
+    copies = [h for h in _headline_copies(paras) if h < start] or [
+        h for h in _headlines_over_bylines(paras) if h < start
+    ]
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
         return None
     found = None
@@ -1060,10 +1091,17 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
     anchored = _span_below_headline(paras, start)
     if anchored is None:
         return start, end
-    for p in paras[anchored[1] : start]:
+    between = paras[anchored[1] : start]
+    if any(p.rule in ARTICLE_END_RULES for p in between):
+        return anchored  # the article ended there: what is below is another text
+    for p in between:
         if not p.decided:
             p.set(CHROME, "break-in-article")
     return anchored[0], end
+
+
+# What stands under an article's end: its tags, its share buttons, its comments.
+ARTICLE_END_RULES = frozenset({"tag-list", "share-social", "comments-section"})
 
 
 def _best_run(paras: list[Para]) -> tuple[int, int]:
