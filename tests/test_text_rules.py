@@ -354,6 +354,25 @@ def test_caption_far_below_the_article_is_dropped():
     assert _role_of(result, caption) == (CHROME, "caption-outside-article")
 
 
+def test_a_gallery_of_captioned_pictures_under_the_article_is_dropped():
+    """One caption inside the article is its figure; three or more after its last
+    paragraph are the page's gallery."""
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    figure = "A man walks past the new bridge on Monday morning. (Photo: Jane Doe/Example)"
+    gallery = [
+        f"Crowds gather on the {side} bank for the opening on Monday. (Photo: Jane Doe/Example)"
+        for side in ("north", "south", "east", "west")
+    ]
+    page = (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + "\n\n".join(paragraphs[:2] + [figure] + paragraphs[2:] + gallery)
+        + "\n\nAbout us"
+    )
+    result = extract_text(page)
+    assert _role_of(result, figure)[0] == CAPTION
+    assert all(_role_of(result, line) == (CHROME, "photo-gallery") for line in gallery)
+
+
 def test_quoted_post_signature_stays_in_the_article():
     paragraphs = BODY_TEXT.strip().split("\n\n")
     post = "This is the best news I have heard all week, finally some progress"

@@ -918,6 +918,22 @@ def _drop_far_captions(paras: list[Para], start: int, end: int) -> None:
             p.set(CHROME, "caption-outside-article")
 
 
+GALLERY_MIN = 3
+
+
+def _drop_galleries(paras: list[Para], start: int, end: int) -> None:
+    """Captions after the article's last paragraph, three or more, are a gallery of
+    pictures under the article (each picture captioned), not the article's figures."""
+    prose = [i for i in range(start, end) if paras[i].prose and not paras[i].decided]
+    last = prose[-1] if prose else None
+    if last is None:
+        return
+    after = [i for i in range(last + 1, len(paras)) if paras[i].role == CAPTION]
+    if len(after) >= GALLERY_MIN:
+        for i in after:
+            paras[i].set(CHROME, "photo-gallery")
+
+
 def _gain(p: Para) -> float:
     if p.rule == "related-links":
         return -SECTION_HEADING_COST
@@ -1518,6 +1534,7 @@ def extract_text(
     end = _extend_through_colon_list(paras, end)
     end = _keep_repeats_in_run(paras, start, end)
     _drop_far_captions(paras, start, end)
+    _drop_galleries(paras, start, end)
 
     result = Extracted(source_url=source_url, extractor="text-rules")
     result.source_name, _ = _source_name(paras, source_url)
