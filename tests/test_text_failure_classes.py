@@ -778,6 +778,21 @@ def test_stamps_without_a_year_still_mark_the_thread():
     assert not any(reply in kept for reply in REPLIES)
 
 
+def test_stamps_that_say_how_long_ago_mark_the_thread():
+    """"Miles Taylor 12 days ago" over each comment, and no comments heading."""
+    page = _page(
+        "Festival opens on the quay",
+        "Posted by Maren Holt on July 3, 2012",
+        *PROSE[:2],
+        *_thread(lambda name, hour: f"{name} {hour} days ago"),
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert PROSE[0] in kept
+    assert not any(reply in kept for reply in REPLIES)
+    assert _rule_of(result, "Tomasz 10 days ago") == "comment-header"
+
+
 def test_a_dated_list_without_names_is_no_thread():
     """A calendar of dated rows, each with a time, stays in the article: a stamp
     needs a name beside its date and time."""

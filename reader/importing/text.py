@@ -759,11 +759,20 @@ WEEKDAYS = frozenset(
 STAMP_MAX_WORDS = 16
 USER_NUMBER = re.compile(r"^\s*by\s+[^()]{1,60}\(\d{2,}\)")
 STAMPS_IN_THREAD = 3
+# "Miles Taylor 12 days ago": a name of one to four words and how long ago they wrote.
+RELATIVE_STAMP = re.compile(
+    r"^\s*(?!(?:posted|updated|published|added|edited)\b)[^\W\d][\w'’.\-]*"
+    r"(?: [\w'’.\-]+){0,3},?\s+(?:\d{1,3}|an?|one)\s+"
+    r"(?:sec|second|min|minute|hour|hr|day|week|month|year)s?\s+ago\s*$",
+    re.IGNORECASE,
+)
 
 
 def _stamp_shape(text: str) -> str | None:
     """The shape of a commenter's stamp with the name taken out, or None for a
     line that is no such stamp (no clock time, no date, or nothing but the time)."""
+    if RELATIVE_STAMP.match(text):
+        return "ago"  # "Miles Taylor 12 days ago"
     if not CLOCK.search(text) or not (DAY_OF_MONTH.search(text) or find_date(text)):
         return None
     shape, named = [], False
