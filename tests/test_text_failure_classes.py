@@ -588,6 +588,32 @@ def test_tour_dates_after_their_colon_line_stay_although_their_shapes_vary():
     assert "Privacy policy" not in kept
 
 
+def test_tour_dates_under_month_headings_stay_in_the_article():
+    """A calendar broken by one-word month headings, announced by a sentence that
+    ends in a full stop, is still one list of the article."""
+    calendar = [
+        "SEPTEMBER",
+        "29 Ashford, Corn Exchange (KT)",
+        "30 Bexley, The Old Mill (KT)",
+        "OCTOBER",
+        "01 Dover, Riverside Hall (KT)",
+        "02 Deal, Harbour Arena (KT)",
+        "04 Faversham, St Mary's Church Hall (KT)",
+        "05 Folkestone, Marine Pavilion (KT)",
+    ]
+    page = _page(
+        "Valley choir announces its first tour in ten years",
+        "By Ilse Varga",
+        *PROSE[:2],
+        "The dates are as follows.",
+        *calendar,
+        "Tickets for the autumn dates go on sale at the tourist office next Monday.",
+    )
+    kept = _kept(extract_text(page))
+    assert all(line in kept for line in calendar)
+    assert "Privacy policy" not in kept
+
+
 def test_a_feed_of_tweets_beside_a_short_article_is_not_the_article():
     """A sidebar of the site's tweets outweighs a short article: its lines
     open on a handle or end on a short link, and the handles between them go too."""

@@ -448,6 +448,7 @@ def _mark_rows(paras: list[Para]) -> None:
     Menus and headline lists have no such shape (words only)."""
     run: list[Para] = []
     shapes: list[str] = []
+    held: Para | None = None  # a one- or two-word line inside the run ("OCTOBER")
     for p in paras + [Para("", 0, False)]:
         candidate = (
             not p.decided and ROW_MIN_WORDS <= p.words <= ROW_MAX_WORDS and not p.prose
@@ -463,13 +464,26 @@ def _mark_rows(paras: list[Para]) -> None:
         # a row repeats the shape (or the label) of the row before it or of the one
         # before that: questions and answers alternate
         if this and this in shapes[-2:]:
-            run.append(p)
+            run += [held, p] if held else [p]
             shapes.append(this)
+            held = None
+            continue
+        if run and held is None and _table_section(p):
+            held = p
             continue
         if len(run) >= ROW_MIN_RUN:
             for q in run:
                 q.row = True
         run, shapes = ([p], [this]) if this else ([], [])
+        held = None
+    for p, q in zip(paras, paras[1:], strict=False):
+        if q.row and not p.row and _table_section(p):
+            p.row = True  # the table's first heading ("SEPTEMBER")
+
+
+def _table_section(p: Para) -> bool:
+    """A one- or two-word heading between rows of one table ("OCTOBER", "Day 2")."""
+    return not p.decided and 1 <= p.words <= 2 and not p.terminal
 
 
 HEADLINE_LIST_RUN = 3
