@@ -1125,3 +1125,53 @@ def test_teaser_cards_with_bylines_below_a_short_post_are_not_its_headline():
     kept = _kept(extract_text(page))
     assert PROSE[0] in kept and PROSE[1] in kept
     assert not any(line in kept for line in cards)
+
+
+def test_a_one_paragraph_post_under_its_byline_outweighed_by_a_sidebar_post_stays():
+    """A post of one paragraph is still the article under its headline and byline."""
+    post = (
+        "The festival opened on Friday evening with a concert on the old quay, where "
+        "several hundred people gathered despite the cold wind coming off the river and "
+        "the rain that started just before the first band came on."
+    )
+    page = _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        "By Maren Holt on July 3, 2012",
+        post,
+        "Tags: festival, quay, music",
+        *SIDEBAR_MENU[6:],
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    kept = _kept(extract_text(page))
+    assert post in kept
+    assert FORUM_POST not in kept
+
+
+def test_share_buttons_under_the_standfirst_do_not_end_the_article():
+    """Headline, standfirst, byline, a comment count and share buttons, then the text:
+    the share buttons belong to the header, the whole article is kept."""
+    standfirst = (
+        "Hundreds gathered on the old quay for the first night of the festival, despite "
+        "the cold wind, and the organisers say that this year's crowds were the largest "
+        "since the festival began."
+    )
+    page = _page(
+        "Festival opens on the quay",
+        standfirst,
+        "By Maren Holt | July 3, 2012",
+        "12 Comments",
+        "Share",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "Print",
+        *PROSE,
+        "Tags: festival, quay, music",
+        *SIDEBAR_MENU[6:],
+    )
+    result = extract_text(page)
+    read = [result.subtitle, *_kept(result)]
+    assert standfirst in read
+    assert all(p in read for p in PROSE)

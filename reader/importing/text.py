@@ -1102,6 +1102,14 @@ def _headlines_over_bylines(paras: list[Para]) -> list[int]:
     ]
 
 
+# Under its headline, a short article is still the article.
+MIN_ANCHORED_GAIN = 30.0
+
+
+def _same_opening(a: Para, b: Para) -> bool:
+    return a.words >= REPEAT_MIN_WORDS and _norm(a.text)[:60] == _norm(b.text)[:60]
+
+
 def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | None:
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
@@ -1111,15 +1119,19 @@ def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | Non
     ]
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
         return None
-    found = None
-    for h in copies:
+    for h in copies:  # the first headline with an article under it
+        found = None
         for s in range(h + 1, min(len(paras), h + 1 + ANCHOR_REACH)):
             total = 0.0
             for e in range(s, start):
-                total += _gain(paras[e])
-                if total >= MIN_ARTICLE_GAIN and (found is None or total > found[0]):
+                # a caption printed twice, once with its credit, counts once
+                if e == s or not _same_opening(paras[e], paras[e - 1]):
+                    total += _gain(paras[e])
+                if total >= MIN_ANCHORED_GAIN and (found is None or total > found[0]):
                     found = (total, (s, e + 1))
-    return found[1] if found else None
+        if found:
+            return found[1]
+    return None
 
 
 def _main_run(paras: list[Para]) -> tuple[int, int]:
@@ -1131,13 +1143,22 @@ def _main_run(paras: list[Para]) -> tuple[int, int]:
     if anchored is None:
         return start, end
     between = paras[anchored[1] : start]
-    if any(p.rule in ARTICLE_END_RULES for p in between):
+    header = len(between) <= HEADER_LINES and any(
+        _header_line(p) or AUTHOR_LABEL.fullmatch(p.text) for p in between[:STANDFIRST_REACH]
+    )
+    if not header and any(p.rule in ARTICLE_END_RULES for p in between):
         return anchored  # the article ended there: what is below is another text
     for p in between:
         if not p.decided:
             p.set(CHROME, "break-in-article")
     return anchored[0], end
 
+
+# A byline or date line just below the headline's stretch, with a few lines more to the
+# best stretch, makes the headline's stretch the standfirst: the share buttons and
+# comment count after it are the header's, not the article's end.
+STANDFIRST_REACH = 5
+HEADER_LINES = 12
 
 # What stands under an article's end: its tags, its share buttons, its comments.
 ARTICLE_END_RULES = frozenset({"tag-list", "share-social", "comments-section"})
