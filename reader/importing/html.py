@@ -90,9 +90,9 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     )
 
 
-# The style is read only where there is one (translate() on every element's
-# missing style was most of this search's cost).
-HIDDEN = etree.XPath("//*[@hidden or @style[contains(translate(., ' ', ''), 'display:none')]]")
+# Searched from the attributes up, like html_meta's XPaths: a third less time
+# than testing each element for them.
+HIDDEN = etree.XPath("//@hidden/.. | //@style[contains(translate(., ' ', ''), 'display:none')]/..")
 # A hidden block this long is text the page does not show: a copy of the article for
 # machines (schema.org microdata's articleBody), a print version. Shorter hidden
 # blocks (a date, an author's name for microdata) stay for the metadata.
