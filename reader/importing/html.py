@@ -24,8 +24,11 @@ HEADING_KIND = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6"
 INLINE_REND = {"#b": "strong", "#i": "em", "#sub": "sub", "#sup": "sup"}
 SAFE_HREF = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
+# Any format but "python" leaves the body tree as it is and spares
+# bare_extraction its markdown rendering of it (document.text, unused here):
+# 7% of its time.
 TRAFILATURA_OPTIONS = {
-    "output_format": "python",
+    "output_format": "txt",
     "with_metadata": False,
     "include_comments": False,
     "include_formatting": True,
@@ -87,9 +90,9 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     )
 
 
-# The style is read only where there is one (translate() on every element's
-# missing style was most of this search's cost).
-HIDDEN = etree.XPath("//*[@hidden or @style[contains(translate(., ' ', ''), 'display:none')]]")
+# Searched from the attributes up, like html_meta's XPaths: a third less time
+# than testing each element for them.
+HIDDEN = etree.XPath("//@hidden/.. | //@style[contains(translate(., ' ', ''), 'display:none')]/..")
 # A hidden block this long is text the page does not show: a copy of the article for
 # machines (schema.org microdata's articleBody), a print version. Shorter hidden
 # blocks (a date, an author's name for microdata) stay for the metadata.

@@ -74,7 +74,23 @@ DATE_LINE = re.compile(
 def text_of(html: str) -> str:
     """The text a reader sees for a block's inline HTML. Cached: the rules, the
     metadata marks and the cleaning report each ask for the same blocks."""
+    if _is_plain(html):
+        return html
     return SPACE.sub(" ", unescape(TAG.sub("", html))).strip()
+
+
+def _is_plain(html: str) -> bool:
+    """Text with no tag, no entity and no space to collapse or strip: its own
+    text. Most of the cleaning report's blocks are such (escaped page text,
+    already collapsed). isprintable() is false for every whitespace but " "."""
+    return (
+        "<" not in html
+        and "&" not in html
+        and "  " not in html
+        and html.isprintable()
+        and html[:1] != " "
+        and html[-1:] != " "
+    )
 
 
 def link_share(html: str) -> float:

