@@ -893,6 +893,7 @@ COMMENT_COUNTS = (
     "{ 5 comments }",
     "5 Comments - Leave a comment!",
     "One Response to “Festival opens”",
+    "5 users responded in “Festival opens”",
 )
 
 

@@ -137,6 +137,8 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(\d+\s+)?(comments?|responses?|discussion|conversation|reader comments|join the (discussion|conversation)|leave a (comment|reply)|post a comment|add a comment|what do you think\??)(\s*\(\d+\))?\s*[:.]?\s*$",
             r"^\s*(\d+|one|two|three) (thoughts?|responses?|comments?|replies) (on|to)\b",
+            # "45 users responded in “Title”", "12 people commented on this"
+            r"^\s*(\d+|one|two|three) (users?|people|readers?) (responded|commented|replied)\b",
             # "{ 53 comments… read them below or add one }", "{ 4 comments }"
             r"^\s*\{\s*(\d+|one|no) comments?\b[^}]*\}\s*$",
             # "12 Comments - Leave a comment!", "241 Comments and 16 Replies", "3 COMMENTS POSTED"
@@ -147,7 +149,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _words(
             "comment comments response responses discussion conversation reply think thoughts replies"
             " commenti kommentar kommentare comentario comentarios commentaire commentaires"
-            " comentário comentários reacties lascia deja laisser deixe schreibe"
+            " comentário comentários reacties lascia deja laisser deixe schreibe responded commented replied"
         ),
     ),
     LineRule(
