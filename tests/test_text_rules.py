@@ -154,6 +154,11 @@ FURNITURE = [
     ("advertisement", "Advertisement embed-more-topic"),
     ("advertisement", "Remove this ad"),
     ("login-prompt", "Please check your email and enter your one time pin below:"),
+    (
+        "teaser-excerpt",
+        "Will the envoys agree on a ceasefire? That is the question we put to three "
+        "former negotiators this wee… Read More...",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -188,6 +193,8 @@ NEAR_MISSES = [
     "previous month, its treasurer said.",
     "The court said a code has been sent to every voter so that the ballots can be "
     "checked later this month.",
+    "Delegates said they would read more of the draft before Friday, and continue "
+    "reading it over the weekend if they had to.",
 ]
 
 

@@ -229,6 +229,17 @@ LINE_RULES: tuple[LineRule, ...] = (
         ),
         anchored=True,
     ),
+    # "Will tablets win? That's the question we asked for t… Read More...": the start
+    # of another page's text, cut off where its link begins.
+    LineRule(
+        "teaser-excerpt",
+        _rx(
+            r"(…|\.\.\.|\[…\]|\[\.\.\.\])\s*(read more|continue reading|more)\s*(…|\.\.\.|»|→|›|>)*\s*$",
+            r"\b(read more|continue reading)\s*(…|\.\.\.|»|→|›|>)+\s*$",
+        ),
+        120,
+        _words("read continue more"),
+    ),
     LineRule(
         "related-links",
         _rx(
