@@ -819,6 +819,20 @@ def test_stamps_that_say_how_long_ago_mark_the_thread():
     assert _rule_of(result, "Tomasz 10 days ago") == "comment-header"
 
 
+def test_a_date_with_the_comments_permalink_stamps_each_comment():
+    """Themes that leave out the time print the date with the comment's own link
+    ("July 3, 2012 | Permalink") under the name, the same line for every comment."""
+    thread = []
+    for name, reply in zip(COMMENTERS, REPLIES, strict=True):
+        thread += [name, "July 3, 2012 | Permalink", reply]
+    page = _page("Festival opens on the quay", "By Maren Holt", *PROSE[:2], *thread)
+    result = extract_text(page)
+    kept = _kept(result)
+    assert PROSE[0] in kept and PROSE[1] in kept
+    assert not any(reply in kept for reply in REPLIES)
+    assert _rule_of(result, "July 3, 2012 | Permalink") == "comment-header"
+
+
 def test_a_dated_list_without_names_is_no_thread():
     """A calendar of dated rows, each with a time, stays in the article: a stamp
     needs a name beside its date and time."""

@@ -773,6 +773,8 @@ WEEKDAYS = frozenset(
 STAMP_MAX_WORDS = 16
 USER_NUMBER = re.compile(r"^\s*by\s+[^()]{1,60}\(\d{2,}\)")
 STAMPS_IN_THREAD = 3
+# A comment's own links beside its date stand for the clock time some themes leave out.
+THREAD_ACTION = re.compile(r"\b(permalink|reply|report|quote)\b", re.IGNORECASE)
 # "Miles Taylor 12 days ago": a name of one to four words and how long ago they wrote.
 RELATIVE_STAMP = re.compile(
     r"^\s*(?!(?:posted|updated|published|added|edited)\b)[^\W\d][\w'’.\-]*"
@@ -787,7 +789,8 @@ def _stamp_shape(text: str) -> str | None:
     line that is no such stamp (no clock time, no date, or nothing but the time)."""
     if RELATIVE_STAMP.match(text):
         return "ago"  # "Miles Taylor 12 days ago"
-    if not CLOCK.search(text) or not (DAY_OF_MONTH.search(text) or find_date(text)):
+    dated = DAY_OF_MONTH.search(text) or find_date(text)
+    if not dated or not (CLOCK.search(text) or THREAD_ACTION.search(text)):
         return None
     shape, named = [], False
     for token in WORD.findall(text.casefold()):
@@ -800,14 +803,16 @@ def _stamp_shape(text: str) -> str | None:
                 shape.append(token)
         else:
             named = True
-    return " ".join(shape) if named else None
+    return " ".join(shape) if named or THREAD_ACTION.search(text) else None
 
 
 def _mark_commenter_stamps(paras: list[Para]) -> None:
     """Three or more lines of one stamp shape are the headers of readers' comments."""
     shapes: dict[str, list[Para]] = {}
     for p in paras:
-        if not p.decided and p.words <= STAMP_MAX_WORDS and (shape := _stamp_shape(p.text)):
+        if p.decided and p.rule != "duplicate-paragraph" or p.words > STAMP_MAX_WORDS:
+            continue
+        if shape := _stamp_shape(p.text):
             shapes.setdefault(shape, []).append(p)
     # "by garaged (579941)": a commenter with the site's number for them, no time.
     numbered = [p for p in paras if p.rule == "comment-header" and USER_NUMBER.match(p.text)]
