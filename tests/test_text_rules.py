@@ -155,6 +155,16 @@ FURNITURE = [
     ("advertisement", "Remove this ad"),
     ("login-prompt", "Please check your email and enter your one time pin below:"),
     (
+        "copyright-footer",
+        "This document is subject to copyright. Apart from any fair dealing for the purpose "
+        "of private study or research, no part may be reproduced without permission.",
+    ),
+    (
+        "copyright-footer",
+        "Citation: Envoys resume talks in Geneva (2019, November 18) retrieved 20 November "
+        "2019 from https://example.org/news/2019-11-envoys.html",
+    ),
+    (
         "teaser-excerpt",
         "Will the envoys agree on a ceasefire? That is the question we put to three "
         "former negotiators this wee… Read More...",
@@ -193,6 +203,8 @@ NEAR_MISSES = [
     "previous month, its treasurer said.",
     "The court said a code has been sent to every voter so that the ballots can be "
     "checked later this month.",
+    "The court said the photographs were subject to copyright and that the agency had "
+    "to be asked before they were printed again.",
     "Delegates said they would read more of the draft before Friday, and continue "
     "reading it over the weekend if they had to.",
 ]

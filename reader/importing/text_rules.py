@@ -299,11 +299,16 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(©|\(c\)|copyright\b|ⓒ)",
             r"\ball rights reserved\b",
             r"\bthis copy is for your personal,? non-?commercial use only\b",
+            r"^\s*this (document|article|material|content|page) is subject to copyright\b",
+            r"\bno part (of (this|it) )?(\w+ )?may be reproduced\b",
+            # "Citation: Title (2019, November 18) retrieved 20 November 2019 from https://…"
+            r"^\s*citation\s*:.{5,300}\bretrieved\b.{0,40}\bfrom\b",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
+            " reproduced citation"
         ),
         "©ⓒ",
     ),
