@@ -575,3 +575,11 @@ def test_joiners_inside_emoji_and_scripts_survive_a_text_import():
     kept = " ".join(s.html for s in extract_text(text).segments if s.kept)
     assert polar_bear in kept
     assert persian in kept
+
+
+def test_a_long_site_name_after_a_bar_is_not_part_of_the_title():
+    page = (
+        "Negotiators agree to resume talks next week | Example News: World News, "
+        "Analysis and Opinion From Every Capital\n\n" + BODY_TEXT
+    )
+    assert extract_text(page).title == "Negotiators agree to resume talks next week"

@@ -1547,7 +1547,9 @@ def _byline_in_run(paras: list[Para], start: int, stop: int, result: Extracted) 
 
 
 def _strip_site_suffix(title: str) -> str:
-    m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title)
+    m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title) or re.match(
+        r"^(?P<t>.{12,}?)\s+\|\s+[^|]{2,80}$", title  # "… | Site: News, Reviews and Rumors"
+    )
     return m.group("t") if m else title
 
 
@@ -1596,6 +1598,8 @@ def extract_text(
         result.title = paras[i].text
         if rule == "title-in-page-title":
             result.title = _trim_to_page_title(result.title, paras[0].text)
+        elif i == 0:
+            result.title = _strip_site_suffix(result.title)  # the scrape's <title>
         header_end = max(header_end, i)
     elif paras[0].role != CHROME and not _never_title(paras[0], site_names):
         result.title = _strip_site_suffix(paras[0].text)
