@@ -384,3 +384,20 @@ def test_the_comments_and_their_form_below_the_article_go():
     body = "<p>3 comments</p>" + "".join(f"<p>{p}</p>" for p in paragraphs)
     kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
     assert all(p in kept for p in paragraphs)
+
+
+def test_the_article_resumes_at_prose_right_under_a_related_label():
+    """A "Related posts" label whose links the extractor did not keep, with the
+    article's next paragraph right under it: only the label goes."""
+    from reader.importing.html_cleanup import clean_body
+    from reader.importing.types import Segment
+
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(5)]
+    segments = [Segment(html=p) for p in paragraphs[:3]]
+    segments.append(Segment(html="Related posts", kind="h3"))
+    segments.append(Segment(html="Some other story · Another story", role=CHROME, rule="not-main-content"))
+    segments.append(Segment(html=paragraphs[3]))
+    segments.append(Segment(html="The head of the library said:"))
+    segments.append(Segment(html=paragraphs[4], kind="blockquote"))
+    kept = [segment_text(s) for s in clean_body(segments) if s.kept]
+    assert kept == paragraphs[:4] + ["The head of the library said:", paragraphs[4]]

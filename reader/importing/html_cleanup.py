@@ -221,7 +221,10 @@ def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
 def _article_resumes(kept: list[Segment], start: int, texts: dict[int, str]) -> int:
     """Where the article goes on below a box of links: the first of two paragraphs
     of prose in a row (a list of teasers alternates a link with one summary each),
-    or the end when it does not."""
+    or the end when it does not. A paragraph of prose right under the label
+    resumes it too: the box's own links were not kept as article text."""
+    if start < len(kept) and _prose(kept[start], texts):
+        return start
     for k in range(start, len(kept) - 1):
         if _prose(kept[k], texts) and _prose(kept[k + 1], texts):
             return k
