@@ -336,3 +336,68 @@ def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
     kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
     assert paragraphs[-1] in kept
     assert not any(k.startswith("Other story") for k in kept)
+
+
+def test_a_date_line_holds_only_a_date_and_a_time():
+    """A line opening on a date is dropped as a date line only when nothing but
+    the date, the clock time and a time zone follow; a sentence or a list item
+    that starts with a date is article text."""
+    lines = [
+        "Saturday, March 9th at the old town hall on Quay Street.",
+        "April 2 to 4, 2024: Open days at the harbour museum",
+        "May 2024 Changes in the number of library members",
+    ]
+    body = "<p>Tuesday, March 5, 2024 | 10:30 PM EST</p>" + "".join(
+        f"<p>{line}</p><p>{PARAGRAPH * 2}</p>" for line in lines
+    )
+    segments = extract_html(page(body)).segments
+    kept = [segment_text(s) for s in segments if s.kept]
+    assert all(line in kept for line in lines)
+    assert "Tuesday, March 5, 2024 | 10:30 PM EST" not in kept
+
+
+def test_a_sign_off_or_a_question_to_subscribers_is_no_prompt():
+    """"Thanks for reading" is the writer's own sign-off, and a question to the
+    readers who subscribe to a service is no sign-up prompt; a prompt to sign up
+    still goes."""
+    lines = [
+        "Thank you for reading, everyone, and have a good week.",
+        "Any subscribers to the streaming service out there, or is the free tier enough?",
+    ]
+    body = f"<p>{PARAGRAPH * 3}</p>" + "".join(f"<p>{line}</p>" for line in lines)
+    body += "<p>Sign up for our free daily newsletter today.</p>"
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert all(line in kept for line in lines)
+    assert "Sign up for our free daily newsletter today." not in kept
+
+
+def test_the_comments_and_their_form_below_the_article_go():
+    """"Leave a Reply" (or "No comments yet.") in the article's last part opens
+    the comments: it and the form's labels below it go; the same words as a
+    heading near the top do not cut the article."""
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(3)]
+    form = "<p>Leave a Reply</p><p>Name (required)</p><p>Mail (will not be published)</p><p>Website</p>"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs) + form
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert kept == paragraphs
+
+    body = "<p>3 comments</p>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert all(p in kept for p in paragraphs)
+
+
+def test_the_article_resumes_at_prose_right_under_a_related_label():
+    """A "Related posts" label whose links the extractor did not keep, with the
+    article's next paragraph right under it: only the label goes."""
+    from reader.importing.html_cleanup import clean_body
+    from reader.importing.types import Segment
+
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(5)]
+    segments = [Segment(html=p) for p in paragraphs[:3]]
+    segments.append(Segment(html="Related posts", kind="h3"))
+    segments.append(Segment(html="Some other story · Another story", role=CHROME, rule="not-main-content"))
+    segments.append(Segment(html=paragraphs[3]))
+    segments.append(Segment(html="The head of the library said:"))
+    segments.append(Segment(html=paragraphs[4], kind="blockquote"))
+    kept = [segment_text(s) for s in clean_body(segments) if s.kept]
+    assert kept == paragraphs[:4] + ["The head of the library said:", paragraphs[4]]

@@ -21,10 +21,10 @@ SHORT = 200
 
 PROMPT = re.compile(
     r"""
-    \b(?:sign[ -]?up|subscrib\w*|newsletters?|inbox|log[ -]?in|sign[ -]?in)\b
+    \b(?:sign[ -]?up|subscrib(?!ers\b)\w*|newsletters?|inbox|log[ -]?in|sign[ -]?in)\b
         .*\b(?:free|today|now|here|newsletter|inbox|email|e-mail|updates?|access|
              subscription|journalism|first|quick|latest|daily|weekly|thanks?)\b
-    | \bthanks?\ (?:you\ )?for\ (?:signing|subscribing|reading)\b
+    | \bthanks?\ (?:you\ )?for\ (?:signing|subscribing)\b
     | \berror\ processing\ your\ subscription\b
     | \b(?:share|like)\ this\ (?:story|article|post)\b
     | \bshare\ (?:it|this)\ with\ a\ friend\b
@@ -60,12 +60,18 @@ MONTH = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
     r"|(?:january|february|march|april|june|july|august|september|october|november|december)"
 )
+# What may follow the date on a date line: more of the date and the clock time,
+# a time zone, a weekday, "at", a comment count. Any other word makes the line
+# a sentence ("September 12, to Dublin to visit a friend") or a heading
+# ("July 2012 Changes in Pending Sales"), which stays.
+DATE_TAIL_WORD = rf"""(?:\d{{1,4}}(?:st|nd|rd|th|h)?(?:[ap]\.?m\.?)?|{MONTH}|\w+day|[ap]\.?m\.?|at|on
+    |(?-i:[A-Z]{{2,5}})|comments?)"""
 DATE_LINE = re.compile(
     rf"""^(?:(?:published|updated|posted|last\ updated|first\ published)(?:\ on|\ at)?:?\s*)?
          (?:\w+day,?\s+)?
          (?:\d{{1,2}}\s+(?:{MONTH})|(?:{MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{4}}-\d{{2}}-\d{{2}}
             |\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?)
-         [\w\s,.:/\-–—|()+]*$""",
+         (?:[\s,.:/\-–—|()+]+{DATE_TAIL_WORD}\b)*[\s,.:/\-–—|()+]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -125,6 +131,7 @@ def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
             segment.role, segment.rule = "byline", "byline-line"
         elif len(text) <= 80 and DATE_LINE.match(text):
             segment.role, segment.rule = "date", "date-line"
+    _cut_comments(segments, texts)
     _cut_related_tail(segments, texts)
     _drop_trailing_links(segments, texts)
     return segments
@@ -166,6 +173,32 @@ def _is_byline(text: str, byline_key: str) -> bool:
     )
 
 
+# The text import's lines that open a thread of comments or its form: "Leave a
+# Reply", "4 Responses to …", "No comments yet.", "Post a Comment".
+COMMENTS_OPENERS = frozenset({"comments-section", "comment-prompt"})
+COMMENT_WORD = re.compile(r"\b(?:comment|repl(?:y|ies)|response)", re.IGNORECASE)
+
+
+def _cut_comments(segments: list[Segment], texts: dict[int, str]) -> None:
+    """A line that opens the comments (or their form) in the last part of the
+    article ends it: the comments and the form's labels below it go too."""
+    kept = [s for s in segments if s.role == BODY]
+    total = sum(len(texts.get(id(s), "")) for s in kept)
+    seen = 0
+    for index, segment in enumerate(kept):
+        text = texts.get(id(segment), "")
+        if (
+            seen >= total / 2
+            and len(text) < SHORT
+            and COMMENT_WORD.search(text)
+            and line_rule(text, len(WORD.findall(text))) in COMMENTS_OPENERS
+        ):
+            for later in kept[index:]:
+                _drop(later, "comments")
+            return
+        seen += len(text)
+
+
 def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
     """A "Related stories"-like label in the last part of the article starts
     the list of other articles: it and everything after it go, unless the
@@ -188,7 +221,10 @@ def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
 def _article_resumes(kept: list[Segment], start: int, texts: dict[int, str]) -> int:
     """Where the article goes on below a box of links: the first of two paragraphs
     of prose in a row (a list of teasers alternates a link with one summary each),
-    or the end when it does not."""
+    or the end when it does not. A paragraph of prose right under the label
+    resumes it too: the box's own links were not kept as article text."""
+    if start < len(kept) and _prose(kept[start], texts):
+        return start
     for k in range(start, len(kept) - 1):
         if _prose(kept[k], texts) and _prose(kept[k + 1], texts):
             return k
