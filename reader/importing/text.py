@@ -1072,7 +1072,13 @@ def _headline_copies(paras: list[Para]) -> list[int]:
     bare = _norm(_strip_site_suffix(paras[0].text))
     if len(bare.split()) < 3:
         return []
-    return [i for i in range(1, len(paras)) if _norm(paras[i].text) == bare]
+    # a copy is about as long as the title: the length spares most lines the _norm
+    near = len(bare) // 2 + 8
+    return [
+        i
+        for i in range(1, len(paras))
+        if abs(len(paras[i].text) - len(bare)) <= near and _norm(paras[i].text) == bare
+    ]
 
 
 ANCHOR_REACH = 6
@@ -1090,20 +1096,27 @@ def _header_line(p: Para) -> bool:
     )
 
 
-def _headlines_over_bylines(paras: list[Para]) -> list[int]:
-    """Headline-like lines with a byline or a date line beside them, unless they are one
-    of a list of such cards (another within a few lines)."""
+def _headlines_over_bylines(paras: list[Para], stop: int) -> list[int]:
+    """Headline-like lines above `stop` with a byline or a date line beside them,
+    unless they are one of a list of such cards (another within a few lines)."""
     found: dict[int, int] = {}  # headline -> its byline or date line, the nearest
-    for i, p in enumerate(paras):
+    header: dict[int, bool] = {}  # each line tested once
+
+    def is_header(j: int) -> bool:
+        if j not in header:
+            header[j] = _header_line(paras[j])
+        return header[j]
+
+    for i, p in enumerate(paras[: stop + CARD_GAP]):
         if 3 <= p.words <= 30 and not p.text.endswith((".", ",", ":")):
             beside = (j for j in (i + 1, i + 2, i - 1, i - 2) if 0 <= j < len(paras))
-            mark = next((j for j in beside if _header_line(paras[j])), None)
+            mark = next((j for j in beside if is_header(j)), None)
             if mark is not None:
                 found[i] = mark
     return [
         i
         for i, mark in found.items()
-        if not any(0 < abs(i - j) <= CARD_GAP and mark != found[j] for j in found)
+        if i < stop and not any(0 < abs(i - j) <= CARD_GAP and mark != found[j] for j in found)
     ]
 
 
@@ -1119,9 +1132,9 @@ def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | Non
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
     article) and the headline's stretch has an article's worth of text."""
-    copies = [h for h in _headline_copies(paras) if h < start] or [
-        h for h in _headlines_over_bylines(paras) if h < start
-    ]
+    copies = [h for h in _headline_copies(paras) if h < start] or _headlines_over_bylines(
+        paras, start
+    )
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
         return None
     for h in copies:  # the first headline with an article under it
