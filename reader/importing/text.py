@@ -1611,8 +1611,8 @@ def extract_text(
         result.title = paras[i].text
         if rule == "title-in-page-title":
             result.title = _trim_to_page_title(result.title, paras[0].text)
-        elif i == 0:
-            result.title = _strip_site_suffix(result.title)  # the scrape's <title>
+        elif i == 0 and " | " in result.title:
+            result.title = _strip_site_suffix(result.title)  # "<title> | Site name"
         header_end = max(header_end, i)
     elif paras[0].role != CHROME and not _never_title(paras[0], site_names):
         result.title = _strip_site_suffix(paras[0].text)
