@@ -227,3 +227,25 @@ def test_a_long_headline_that_repeats_its_little_words_is_still_a_headline():
         *BODY,
     )
     assert extract_text(text).title == headline
+
+
+@pytest.mark.parametrize("crumb", ["Home Investigations", "Home › News › Harbour"])
+def test_a_breadcrumb_at_the_top_of_the_copy_is_not_the_title(crumb):
+    """The breadcrumb heads the copy; the headline stands above a standfirst and a row
+    of page controls, several lines above the byline."""
+    text = paste(
+        crumb,
+        "News",
+        "Opinion",
+        "Sport",
+        HEADLINE,
+        "The board says safety comes first; traders say nobody asked them.",
+        "Dive Deeper",
+        "Speed Read",
+        "Summary",
+        "Listen",
+        "By Jane Reporter",
+        "6 Jan 2026",
+        *BODY,
+    )
+    assert extract_text(text).title == HEADLINE

@@ -1293,12 +1293,19 @@ MEDIA_CONTROL_TAIL = re.compile(r"\s+(?:Back to video|Watch video|Play video)$")
 DANGLING = frozenset("a an and or but the of to in on for with by from as at".split())
 
 
+# A short line that starts at the site's home page is its breadcrumb.
+BREADCRUMB = re.compile(r"^\s*home\b\s*[^\w\s]*\s*\w", re.IGNORECASE)
+BREADCRUMB_WORDS = 5
+
+
 def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -> bool:
     """A page control, the site's name or a one-word line is never an article's title;
     nor, unless ``shouted`` is false, a short line in capitals (a kicker, "GOT A TIP?")."""
     if p.words < 2 or p.row or _norm(p.text) in site_names:
         return True
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
+        return True
+    if p.words <= BREADCRUMB_WORDS and BREADCRUMB.match(p.text):  # "Home Investigations"
         return True
     if split_credit(p.text)[1] or PHOTO_CREDIT.search(p.text):  # a photo's caption
         return True
