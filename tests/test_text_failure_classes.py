@@ -156,8 +156,7 @@ def test_questions_and_answers_in_short_lines_are_the_body():
         "after repairs to the pier at the northern harbour were finished ahead of schedule.\n"
         + "\n".join(qa)
         + "\nThe operator said a full timetable would be published on its website next week, "
-        "together with the prices for season tickets and group bookings.\n"
-        + FOOTER
+        "together with the prices for season tickets and group bookings.\n" + FOOTER
     )
     kept = _kept(extract_text(page))
     for line in qa:
@@ -180,8 +179,7 @@ def test_a_list_of_related_headlines_in_a_pasted_page_is_not_the_article():
         + "\n"
         + "\n".join(related)
         + "\nThe bridge repairs will close the eastern footpath for three weeks from Monday, "
-        "the council said in a statement on Thursday evening.\n"
-        + FOOTER
+        "the council said in a statement on Thursday evening.\n" + FOOTER
     )
     result = extract_text(page)
     kept = _kept(result)
@@ -189,7 +187,10 @@ def test_a_list_of_related_headlines_in_a_pasted_page_is_not_the_article():
         assert paragraph in kept
     for line in related:
         assert line not in kept
-        assert result.segments[[html.unescape(s.html) for s in result.segments].index(line)].role == CHROME
+        assert (
+            result.segments[[html.unescape(s.html) for s in result.segments].index(line)].role
+            == CHROME
+        )
 
 
 def test_a_sayings_page_keeps_the_saying_not_the_related_ones():
@@ -711,7 +712,9 @@ def test_names_announced_by_the_articles_last_line_stay_but_not_its_tags():
     kept = _kept(extract_text(page))
     assert not any(tag in kept for tag in tags)
     names = ["Harbourwatcher", "Ferry Fan", "Old Sailor", "Kent Commuter"]
-    page = page.replace("Filed under:\n" + "\n".join(tags), "There are 4 comments about:\n" + "\n".join(names))
+    page = page.replace(
+        "Filed under:\n" + "\n".join(tags), "There are 4 comments about:\n" + "\n".join(names)
+    )
     kept = _kept(extract_text(page))
     assert not any(name in kept for name in names)
 
@@ -805,7 +808,7 @@ def test_stamps_without_a_year_still_mark_the_thread():
 
 
 def test_stamps_that_say_how_long_ago_mark_the_thread():
-    """"Miles Taylor 12 days ago" over each comment, and no comments heading."""
+    """ "Miles Taylor 12 days ago" over each comment, and no comments heading."""
     page = _page(
         "Festival opens on the quay",
         "Posted by Maren Holt on July 3, 2012",
@@ -958,7 +961,7 @@ def test_a_thread_that_opens_with_a_notice_and_folded_comments():
 
 
 def test_a_quoted_writer_is_no_commenter():
-    """"As you may recall, Colon writes:" introduces a quotation inside the article:
+    """ "As you may recall, Colon writes:" introduces a quotation inside the article:
     only a line that opens on "by" and a name is a commenter's."""
     intro = "As the festival's director writes:"
     result = extract_text(_page("Festival opens on the quay", *PROSE[:2], intro, *PROSE[2:]))
@@ -978,7 +981,7 @@ def test_commenters_with_the_sites_number_for_them_mark_the_thread():
 
 
 def test_a_label_printed_between_every_paragraph_goes():
-    """"Article content" printed between the paragraphs (a news chain's layout) is a
+    """ "Article content" printed between the paragraphs (a news chain's layout) is a
     label of the page: every copy goes and the paragraphs stay; a writer's name
     or a date repeated down a page is no such label."""
     lines = []
@@ -997,7 +1000,7 @@ def test_a_label_printed_between_every_paragraph_goes():
 
 
 def test_a_repeated_menu_word_in_the_header_hides_no_headline():
-    """"News" printed in the menu and again between the standfirst and the byline is
+    """ "News" printed in the menu and again between the standfirst and the byline is
     a repeated label; the header above it still gives the headline and standfirst,
     and a short headline that the page's lists repeat is not taken for a label."""
     headline = "Festival opens on the quay after two years"
@@ -1190,3 +1193,29 @@ def test_share_buttons_under_the_standfirst_do_not_end_the_article():
     read = [result.subtitle, *_kept(result)]
     assert standfirst in read
     assert all(p in read for p in PROSE)
+
+
+def test_the_pages_address_finds_the_headline_of_a_pasted_post_without_a_byline():
+    """A select-all copy with no page title and no byline: the headline is the line that
+    says the words of the address's last part."""
+    post = (
+        "The festival opened on Friday evening with a concert on the old quay, where "
+        "several hundred people gathered despite the cold wind coming off the river and "
+        "the rain that started just before the first band came on."
+    )
+    page = _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        post,
+        "Tags: festival, quay, music",
+        *SIDEBAR_MENU[6:],
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    kept = _kept(
+        extract_text(page, source_url="https://example.org/2012/07/festival-opens-on-the-quay/")
+    )
+    assert post in kept
+    assert FORUM_POST not in kept
+    # without the address, the longer forum post outweighs the short post
+    assert FORUM_POST in _kept(extract_text(page))

@@ -1128,12 +1128,41 @@ def _same_opening(a: Para, b: Para) -> bool:
     return a.words >= REPEAT_MIN_WORDS and _norm(a.text)[:60] == _norm(b.text)[:60]
 
 
-def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | None:
+def _slug_copies(paras: list[Para], source_url: str) -> list[int]:
+    """Lines that say the words of the address's last part ("…/festival-opens-on-the-quay/"):
+    the headline, in a pasted page that has no page title."""
+    path = urlsplit(source_url).path.rstrip("/")
+    slug = re.sub(r"\.(s?html?|php|aspx?)$", "", path.rsplit("/", 1)[-1]).casefold()
+    wanted = [w for w in re.split(r"[-_+]+", slug) if w.isalpha()]
+    if len(wanted) < SLUG_MIN_WORDS:
+        return []
+    found = []
+    for i, p in enumerate(paras[1:], start=1):  # the first line is the page title, if any
+        if not SLUG_MIN_WORDS <= p.words <= len(wanted) + SLUG_SLACK:
+            continue
+        words = set(_norm(p.text).split())
+        if sum(1 for w in wanted if w in words) >= SLUG_SHARE * len(wanted):
+            found.append(i)
+    # a headline, and perhaps its breadcrumb: more lines than that are a product name
+    return found if len(found) <= SLUG_COPIES else []
+
+
+SLUG_MIN_WORDS = 3
+SLUG_SLACK = 6
+SLUG_SHARE = 0.8
+SLUG_COPIES = 2
+
+
+def _span_below_headline(
+    paras: list[Para], start: int, source_url: str = ""
+) -> tuple[int, int] | None:
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
     article) and the headline's stretch has an article's worth of text."""
-    copies = [h for h in _headline_copies(paras) if h < start] or _headlines_over_bylines(
-        paras, start
+    copies = (
+        [h for h in _headline_copies(paras) if h < start]
+        or [h for h in _slug_copies(paras, source_url) if h < start]
+        or _headlines_over_bylines(paras, start)
     )
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
         return None
@@ -1152,17 +1181,17 @@ def _span_below_headline(paras: list[Para], start: int) -> tuple[int, int] | Non
     return None
 
 
-def _main_run(paras: list[Para]) -> tuple[int, int]:
+def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int]:
     """[start, end) of the article: the best stretch, begun at the page's headline
     when the headline stands above it with an article's worth of text of its own
     (the lines between, a paywall's offer or a sidebar, are not the article)."""
     start, end = _best_run(paras)
-    anchored = _span_below_headline(paras, start)
+    anchored = _span_below_headline(paras, start, source_url)
     if anchored is None:
         return start, end
     between = paras[anchored[1] : start]
     header = len(between) <= HEADER_LINES and any(
-        _header_line(p) or AUTHOR_LABEL.fullmatch(p.text) for p in between[:STANDFIRST_REACH]
+        _header_line(p) or AUTHOR_LABEL.fullmatch(p.text) for p in between
     )
     if not header and any(p.rule in ARTICLE_END_RULES for p in between):
         return anchored  # the article ended there: what is below is another text
@@ -1597,7 +1626,7 @@ def extract_text(
     _mark_captions(paras)
     _mark_glued_teasers(paras)
     _mark_headline_lists(paras)
-    start, end = _main_run(paras)
+    start, end = _main_run(paras, source_url)
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
