@@ -1145,13 +1145,16 @@ def test_teaser_cards_with_bylines_below_a_short_post_are_not_its_headline():
     assert not any(line in kept for line in cards)
 
 
+ONE_PARAGRAPH_POST = (
+    "The festival opened on Friday evening with a concert on the old quay, where "
+    "several hundred people gathered despite the cold wind coming off the river and "
+    "the rain that started just before the first band came on."
+)
+
+
 def test_a_one_paragraph_post_under_its_byline_outweighed_by_a_sidebar_post_stays():
     """A post of one paragraph is still the article under its headline and byline."""
-    post = (
-        "The festival opened on Friday evening with a concert on the old quay, where "
-        "several hundred people gathered despite the cold wind coming off the river and "
-        "the rain that started just before the first band came on."
-    )
+    post = ONE_PARAGRAPH_POST
     page = _page(
         *SIDEBAR_MENU[:6],
         "Festival opens on the quay",
@@ -1198,11 +1201,7 @@ def test_share_buttons_under_the_standfirst_do_not_end_the_article():
 def test_the_pages_address_finds_the_headline_of_a_pasted_post_without_a_byline():
     """A select-all copy with no page title and no byline: the headline is the line that
     says the words of the address's last part."""
-    post = (
-        "The festival opened on Friday evening with a concert on the old quay, where "
-        "several hundred people gathered despite the cold wind coming off the river and "
-        "the rain that started just before the first band came on."
-    )
+    post = ONE_PARAGRAPH_POST
     page = _page(
         *SIDEBAR_MENU[:6],
         "Festival opens on the quay",
