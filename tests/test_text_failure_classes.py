@@ -1172,7 +1172,8 @@ def test_a_one_paragraph_post_under_its_byline_outweighed_by_a_sidebar_post_stay
 
 def test_share_buttons_under_the_standfirst_do_not_end_the_article():
     """Headline, standfirst, byline, a comment count and share buttons, then the text:
-    the share buttons belong to the header, the whole article is kept."""
+    the share buttons belong to the header, the whole article is kept, and the byline
+    and date are read."""
     standfirst = (
         "Hundreds gathered on the old quay for the first night of the festival, despite "
         "the cold wind, and the organisers say that this year's crowds were the largest "
@@ -1196,6 +1197,38 @@ def test_share_buttons_under_the_standfirst_do_not_end_the_article():
     read = [result.subtitle, *_kept(result)]
     assert standfirst in read
     assert all(p in read for p in PROSE)
+    assert "Maren Holt" in result.byline
+    assert result.published is not None and result.published.date().isoformat() == "2012-07-03"
+
+
+def test_a_byline_far_under_the_standfirst_is_still_read():
+    """A scrape whose headline repeats the page title, over a long standfirst, a photo
+    credit, "By", the writer's name, the time, and share buttons: the byline and the
+    date are read although the article's start is anchored at the headline."""
+    standfirst = (
+        "Hundreds gathered on the old quay for the first night of the festival, despite "
+        "the cold wind, and the organisers say that this year's crowds were the largest "
+        "since the festival began."
+    )
+    page = "Festival opens on the quay - Riverside Gazette\n" + _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        standfirst,
+        "Image: Jane Doe/Example",
+        "By",
+        "Maren Holt",
+        "14:00, 3 Jul 2012",
+        "Share",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "Print",
+        *PROSE,
+    )
+    result = extract_text(page)
+    assert result.byline == "Maren Holt"
+    assert result.published is not None and result.published.date().isoformat() == "2012-07-03"
+    assert all(p in _kept(result) for p in PROSE)
 
 
 def test_the_pages_address_finds_the_headline_of_a_pasted_post_without_a_byline():

@@ -1181,30 +1181,35 @@ def _span_below_headline(
     return None
 
 
-def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int]:
+def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int, int]:
     """[start, end) of the article: the best stretch, begun at the page's headline
     when the headline stands above it with an article's worth of text of its own
-    (the lines between, a paywall's offer or a sidebar, are not the article)."""
+    (the lines between, a paywall's offer or a sidebar, are not the article). The
+    third figure is where the header search starts: the best stretch's start when a
+    byline stands between the two, so that it is read."""
     start, end = _best_run(paras)
     anchored = _span_below_headline(paras, start, source_url)
     if anchored is None:
-        return start, end
+        return start, end, start
     between = paras[anchored[1] : start]
     header = len(between) <= HEADER_LINES and any(
         _header_line(p) or AUTHOR_LABEL.fullmatch(p.text) for p in between
     )
-    if not header and any(p.rule in ARTICLE_END_RULES for p in between):
-        return anchored  # the article ended there: what is below is another text
+    if header:
+        # the headline's stretch is the standfirst over the byline and date: kept, and
+        # the header search reads the byline and date from the best stretch up
+        return anchored[0], end, start
+    if any(p.rule in ARTICLE_END_RULES for p in between):
+        return (*anchored, anchored[0])  # the article ended: below is another text
     for p in between:
         if not p.decided:
             p.set(CHROME, "break-in-article")
-    return anchored[0], end
+    return anchored[0], end, anchored[0]
 
 
-# A byline or date line just below the headline's stretch, with a few lines more to the
-# best stretch, makes the headline's stretch the standfirst: the share buttons and
-# comment count after it are the header's, not the article's end.
-STANDFIRST_REACH = 5
+# A byline or date line between the headline's stretch and the best one, a few lines
+# apart, makes the headline's stretch the standfirst: the share buttons and comment
+# count there are the header's, not the article's end.
 HEADER_LINES = 12
 
 # What stands under an article's end: its tags, its share buttons, its comments.
@@ -1626,7 +1631,7 @@ def extract_text(
     _mark_captions(paras)
     _mark_glued_teasers(paras)
     _mark_headline_lists(paras)
-    start, end = _main_run(paras, source_url)
+    start, end, header_from = _main_run(paras, source_url)
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
@@ -1639,7 +1644,7 @@ def extract_text(
     result = Extracted(source_url=source_url, extractor="text-rules")
     result.source_name, _ = _source_name(paras, source_url)
     site_names = frozenset(n for n in (_norm(result.source_name),) if n)
-    header = _find_header(paras, start, site_names)
+    header = _find_header(paras, header_from, site_names)
     header_end = -1
     if header["title"] is not None:
         i, rule = header["title"]
@@ -1681,7 +1686,7 @@ def extract_text(
         if not paras[i].decided or paras[i].role == "byline":
             paras[i].set("date", "date-line") if not paras[i].decided else None
         header_end = max(header_end, i)
-    if header_end >= start:
+    if header_end >= start and header_from == start:
         start = header_end + 1
         end = max(end, start)
     if not result.byline:
