@@ -249,3 +249,23 @@ def test_a_breadcrumb_at_the_top_of_the_copy_is_not_the_title(crumb):
         *BODY,
     )
     assert extract_text(text).title == HEADLINE
+
+
+def test_the_writers_name_printed_twice_is_not_the_title():
+    """The name stands in the byline over the paper's name and the date, and again
+    over the writer's box: the headline above them is the title."""
+    text = paste(
+        "Menu",
+        "Today's Paper",
+        "Tuesday, 26 November 2024",
+        "Harbour News",
+        "Politics",
+        HEADLINE,
+        "Mary Ann Jones",
+        "The Coastal Courier",
+        "Tue, 26 November 2024 9:27PM",
+        "Comments",
+        "Mary Ann Jones",
+        *BODY,
+    )
+    assert extract_text(text).title == HEADLINE

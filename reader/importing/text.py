@@ -1445,6 +1445,19 @@ def _longest_headline(paras: list[Para], anchors: list[int], start: int, site_na
     return max(found, key=lambda i: (paras[i].words, i)), "longest-headline-above-text"
 
 
+NAME_AGAIN_REACH = 10
+
+
+def _name_again(paras: list[Para], j: int) -> bool:
+    """A name printed twice a few lines apart (in the byline, then over the writer's
+    box): the writer, never the headline."""
+    p = paras[j]
+    if not _looks_like_name(p):
+        return False
+    near = paras[max(0, j - NAME_AGAIN_REACH) : j] + paras[j + 1 : j + 1 + NAME_AGAIN_REACH]
+    return any(_norm(q.text) == _norm(p.text) for q in near)
+
+
 def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = frozenset()) -> dict:
     """Title, standfirst, byline and date above (or at the top of) the main run."""
     lo = max(0, start - 30)
@@ -1544,7 +1557,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
         skipped = 0
         while j >= lo and skipped < 6:
             p = paras[j]
-            if p.decided or j in anchors or _never_title(p, site_names):
+            if p.decided or j in anchors or _never_title(p, site_names) or _name_again(paras, j):
                 j -= 1
                 skipped += 1
                 continue
