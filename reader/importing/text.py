@@ -952,8 +952,8 @@ GALLERY_MIN = 3
 def _drop_galleries(paras: list[Para], start: int, end: int) -> None:
     """Captions after the article's last paragraph, three or more, are a gallery of
     pictures under the article (each picture captioned), not the article's figures."""
-    prose = [i for i in range(start, end) if paras[i].prose and not paras[i].decided]
-    last = prose[-1] if prose else None
+    prose = (i for i in reversed(range(start, end)) if paras[i].prose and not paras[i].decided)
+    last = next(prose, None)
     if last is None:
         return
     after = [i for i in range(last + 1, len(paras)) if paras[i].role == CAPTION]
@@ -1167,18 +1167,26 @@ def _span_below_headline(
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
         return None
     for h in copies:  # the first headline with an article under it
-        found = None
-        for s in range(h + 1, min(len(paras), h + 1 + ANCHOR_REACH)):
-            total = 0.0
-            for e in range(s, start):
-                # a caption printed twice, once with its credit, counts once
-                if e == s or not _same_opening(paras[e], paras[e - 1]):
-                    total += _gain(paras[e])
-                if total >= MIN_ANCHORED_GAIN and (found is None or total > found[0]):
-                    found = (total, (s, e + 1))
-        if found:
+        starts = range(h + 1, min(len(paras), h + 1 + ANCHOR_REACH))
+        found = max(
+            (_stretch_from(paras, s, start) for s in starts), key=lambda f: f[0], default=None
+        )
+        if found is not None and found[0] >= MIN_ANCHORED_GAIN:
             return found[1]
     return None
+
+
+def _stretch_from(paras: list[Para], s: int, stop: int) -> tuple[float, tuple[int, int]]:
+    """The best total gain of a stretch that starts at s and ends before stop, and the
+    stretch (the shortest of equal ones). A caption printed twice, once with its
+    credit, counts once."""
+    best, span, total = float("-inf"), (s, s), 0.0
+    for e in range(s, stop):
+        if e == s or not _same_opening(paras[e], paras[e - 1]):
+            total += _gain(paras[e])
+        if total > best:
+            best, span = total, (s, e + 1)
+    return best, span
 
 
 def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int, int]:
