@@ -1251,3 +1251,21 @@ def test_the_pages_address_finds_the_headline_of_a_pasted_post_without_a_byline(
     assert FORUM_POST not in kept
     # without the address, the longer forum post outweighs the short post
     assert FORUM_POST in _kept(extract_text(page))
+
+
+def test_a_short_sentence_that_ends_on_a_date_is_not_a_timestamp():
+    """Words that end in "t" ("set", "hit") are not time zones: the closing sentence
+    of a review that names the release date stays with the article, and a stand-alone
+    "July 3, 2012 at 6:15 PM EST" is still a stamp."""
+    closing = "The film is set to hit theaters February 13, 2013."
+    page = _page(
+        "Festival opens on the quay",
+        "By Maren Holt",
+        "July 3, 2012 at 6:15 PM EST",
+        *PROSE,
+        closing,
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert kept[-1] == closing
+    assert "July 3, 2012 at 6:15 PM EST" not in kept

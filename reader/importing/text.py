@@ -159,7 +159,7 @@ def _norm(text: str) -> str:
 DATE_WORDS = re.compile(
     r"\b(\d+\w*|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|"
     r"mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|published|updated|posted|modified|"
-    r"last|on|at|am|pm|a\.m|p\.m|[a-z]{1,2}t|utc|gmt|[a-z]{3,4}t|ago|hours?|mins?|minutes?|date|time)\b",
+    r"last|on|at|am|pm|a\.m|p\.m|utc|gmt|ago|hours?|mins?|minutes?|date|time|(?-i:[A-Z]{1,4}T))\b",
     re.IGNORECASE,
 )
 
