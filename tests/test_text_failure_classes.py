@@ -1269,3 +1269,35 @@ def test_a_short_sentence_that_ends_on_a_date_is_not_a_timestamp():
     kept = _kept(result)
     assert kept[-1] == closing
     assert "July 3, 2012 at 6:15 PM EST" not in kept
+
+
+def test_the_date_line_under_a_headline_does_not_hide_a_short_article():
+    """A short post under its headline, standfirst, byline and time stamp, its tags
+    below it: the stamp is part of the header, not furniture between two texts, so
+    the standfirst and the paragraph under it are the article, not the longer
+    reader's post further down the sidebar."""
+    standfirst = (
+        "The old quay filled with music on Friday night as the festival began its "
+        "weekend with a concert by the river."
+    )
+    paragraph = (
+        "Several hundred people stayed until midnight despite the cold wind, and the "
+        "organisers said the second night is already sold out."
+    )
+    page = "Festival opens on the quay - Riverside Gazette\n" + _page(
+        *SIDEBAR_MENU[:6],
+        "Festival opens on the quay",
+        standfirst,
+        "By Maren Holt",
+        "July 3, 2012 6:15 PM EST",
+        paragraph,
+        "Tags: festival, quay, music",
+        *SIDEBAR_MENU[6:],
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert paragraph in kept
+    assert FORUM_POST not in kept
+    assert result.published is not None and result.published.day == 3

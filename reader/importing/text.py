@@ -1183,7 +1183,8 @@ def _stretch_from(paras: list[Para], s: int, stop: int) -> tuple[float, tuple[in
     best, span, total = float("-inf"), (s, s), 0.0
     for e in range(s, stop):
         if e == s or not _same_opening(paras[e], paras[e - 1]):
-            total += _gain(paras[e])
+            # under the headline, a date line is the header's, not furniture
+            total += -SHORT_LINE_COST if paras[e].rule == "timestamp" else _gain(paras[e])
         if total > best:
             best, span = total, (s, e + 1)
     return best, span
