@@ -1301,3 +1301,17 @@ def test_the_date_line_under_a_headline_does_not_hide_a_short_article():
     assert paragraph in kept
     assert FORUM_POST not in kept
     assert result.published is not None and result.published.day == 3
+
+
+@pytest.mark.parametrize("says", ["{} said...", "{} said…", "{} says:"])
+def test_comments_under_a_name_that_says_are_not_the_article(says):
+    """A blog's comments, each under "Name said..." with its time printed below,
+    outweigh a short post and have no comments heading: the post is the article."""
+    post = PROSE[:2]
+    thread = []
+    for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
+        thread += [says.format(name), reply, f"July {10 + k}, 2012 {k + 1}:54 AM"]
+    page = _page("Festival opens on the quay", "Posted by Maren Holt", *post, *thread)
+    kept = _kept(extract_text(page))
+    assert [k for k in kept if k in PROSE] == post
+    assert not any(reply in kept for reply in REPLIES)

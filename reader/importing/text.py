@@ -783,12 +783,21 @@ RELATIVE_STAMP = re.compile(
     re.IGNORECASE,
 )
 
+# "Anonymous said...", "Jim Thompson MD said…", "Maren says:": a commenter's name
+# over the comment, the time of it printed below or not at all.
+COMMENTER_SAYS = re.compile(
+    r"^\s*[^\W\d][\w'’.\-]*(?: [\w'’.\-]+){0,5}\s+(?:said|says|wrote|writes)\s*(?:\.\.\.|…|:)\s*$",
+    re.IGNORECASE,
+)
+
 
 def _stamp_shape(text: str) -> str | None:
     """The shape of a commenter's stamp with the name taken out, or None for a
     line that is no such stamp (no clock time, no date, or nothing but the time)."""
     if RELATIVE_STAMP.match(text):
         return "ago"  # "Miles Taylor 12 days ago"
+    if COMMENTER_SAYS.match(text):
+        return "says"
     dated = DAY_OF_MONTH.search(text) or find_date(text)
     if not dated or not (CLOCK.search(text) or THREAD_ACTION.search(text)):
         return None
