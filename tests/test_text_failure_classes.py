@@ -1315,3 +1315,23 @@ def test_comments_under_a_name_that_says_are_not_the_article(says):
     kept = _kept(extract_text(page))
     assert [k for k in kept if k in PROSE] == post
     assert not any(reply in kept for reply in REPLIES)
+
+
+@pytest.mark.parametrize("label", ["(Photos)", "(Video)", "[Pictures]"])
+def test_a_teaser_labelled_photos_is_not_a_captioned_photo(label):
+    """"(Photos)" after a sidebar headline says what the link holds and names no one who
+    took them: the teaser is not a photo's caption, which stays in the article."""
+    teaser = f"Which market stall drew the biggest crowd this weekend? {label}"
+    page = _page(
+        "Festival opens on the quay",
+        "By Maren Holt",
+        *PROSE,
+        "Recent posts",
+        "Council to review parking rules before the summer",
+        teaser,
+        "New bus route links the valley towns to the station",
+    )
+    result = extract_text(page)
+    segment = next(s for s in result.segments if html.unescape(s.html) == teaser)
+    assert not segment.kept and segment.rule != "caption-with-credit"
+    assert _kept(result) == PROSE

@@ -468,6 +468,11 @@ CREDIT_LINE = re.compile(
 )
 
 
+# "Whose store drew the bigger crowd? (Photos)": a teaser's label for what it links
+# to, which names no one who made the picture.
+MEDIA_LABEL = re.compile(r"(photos?|pictures?|images?|videos?|gallery|slideshow|watch)", re.IGNORECASE)
+
+
 def split_credit(text: str) -> tuple[str, str]:
     """(caption, credit) when text ends with a photo credit, else (text, "")."""
     tail = text.rstrip()[-1:]
@@ -477,7 +482,7 @@ def split_credit(text: str) -> tuple[str, str]:
         m = pattern.search(text)
         if m and m.start() > 0:
             credit = m.group("credit").strip()
-            if _mixed_case_acronym(credit):
+            if _mixed_case_acronym(credit) or MEDIA_LABEL.fullmatch(credit):
                 continue
             return text[: m.start()].rstrip(), credit
     return text, ""
