@@ -1335,3 +1335,20 @@ def test_a_teaser_labelled_photos_is_not_a_captioned_photo(label):
     segment = next(s for s in result.segments if html.unescape(s.html) == teaser)
     assert not segment.kept and segment.rule != "caption-with-credit"
     assert _kept(result) == PROSE
+
+
+def test_a_headline_that_says_the_page_title_word_for_word_is_not_a_repeat():
+    """The scrape's first line is the page title with no site name after it; the
+    headline says it again. That is the headline, not a paragraph printed twice, and
+    the short article under it stays, though a reader's post in the sidebar is longer."""
+    page = "Festival opens on the quay\n" + _short_post(
+        "Posted by Maren Holt on July 3, 2012",
+        *SIDEBAR_MENU,
+        "Latest from the forum",
+        FORUM_POST,
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert PROSE[0] in kept and PROSE[1] in kept
+    rules = [s.rule for s in result.segments if html.unescape(s.html) == "Festival opens on the quay"]
+    assert rules[1:] == ["title-in-page-title"]

@@ -249,7 +249,8 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
             p.set(CHROME, "duplicate-paragraph")
             p.first = seen[key]
             continue
-        seen.setdefault(key, i)
+        if i > 0:  # a scrape's first line is the page title, which the headline repeats
+            seen.setdefault(key, i)
         if recurring is not None and p.words >= RECURRING_MIN_WORDS and recurring(p.text):
             p.set(CHROME, "recurring-in-source")
 
