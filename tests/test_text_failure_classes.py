@@ -1352,3 +1352,22 @@ def test_a_headline_that_says_the_page_title_word_for_word_is_not_a_repeat():
     assert PROSE[0] in kept and PROSE[1] in kept
     rules = [s.rule for s in result.segments if html.unescape(s.html) == "Festival opens on the quay"]
     assert rules[1:] == ["title-in-page-title"]
+
+
+@pytest.mark.parametrize("dash", ["— ", ""])
+def test_the_signature_of_a_quoted_post_stays_with_the_post(dash):
+    """A post the article quotes ends on its writer's name, handle and date, with or
+    without a dash before it: the signature is part of the quote, not a time stamp."""
+    quote = "The concert on the quay was the best night of the summer, wind and all."
+    signature = f"{dash}Ana Lucia (@analucia_sings) July 3, 2012"
+    page = _page(
+        "Festival opens on the quay",
+        "By Maren Holt",
+        PROSE[0],
+        "Visitors were quick to post about the opening night:",
+        quote,
+        signature,
+        *PROSE[1:],
+    )
+    kept = _kept(extract_text(page))
+    assert quote in kept and signature in kept

@@ -542,7 +542,7 @@ STAMP_WITHOUT_YEAR = re.compile(
     re.IGNORECASE,
 )
 # "— Jane Doe (@jdoe) March 3, 2024": the signature line of a post quoted in the article.
-EMBEDDED_POST_SIGNATURE = re.compile(r"^\s*[—–\-]+\s*\S.{0,80}\(@\w+\)")
+EMBEDDED_POST_SIGNATURE = re.compile(r"^\s*(?:[—–\-]+\s*)?\S.{0,80}\(@\w+\)")
 
 
 def _mark_timestamps(paras: list[Para]) -> None:
