@@ -1371,3 +1371,17 @@ def test_the_signature_of_a_quoted_post_stays_with_the_post(dash):
     )
     kept = _kept(extract_text(page))
     assert quote in kept and signature in kept
+
+
+def test_comments_under_the_commenters_profile_links_are_not_the_article():
+    """Each comment under its writer's profile address and name, no time and no
+    comments heading, outweighing a short post: the post is the article."""
+    post = PROSE[:2]
+    thread = []
+    for name, reply in zip(COMMENTERS, REPLIES, strict=True):
+        handle = name.casefold().replace(" ", "").replace(".", "")
+        thread += [f"http://twitter.com/{handle} {name}", reply]
+    page = _page("Festival opens on the quay", "Posted by Maren Holt", *post, *thread)
+    kept = _kept(extract_text(page))
+    assert [k for k in kept if k in PROSE] == post
+    assert not any(reply in kept for reply in REPLIES)

@@ -791,6 +791,9 @@ COMMENTER_SAYS = re.compile(
     re.IGNORECASE,
 )
 
+# "http://twitter.com/parenthacks Asha Dornfest": a commenter's profile and name.
+COMMENTER_PROFILE = re.compile(r"^\s*https?://\S+\s+[^\W\d][\w'’.\-]*(?: [\w'’.\-]+){0,3}\s*$")
+
 
 def _stamp_shape(text: str) -> str | None:
     """The shape of a commenter's stamp with the name taken out, or None for a
@@ -799,6 +802,8 @@ def _stamp_shape(text: str) -> str | None:
         return "ago"  # "Miles Taylor 12 days ago"
     if COMMENTER_SAYS.match(text):
         return "says"
+    if COMMENTER_PROFILE.match(text):
+        return "profile"
     dated = DAY_OF_MONTH.search(text) or find_date(text)
     if not dated or not (CLOCK.search(text) or THREAD_ACTION.search(text)):
         return None
