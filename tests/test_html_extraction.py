@@ -339,21 +339,22 @@ def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
 
 
 def test_a_date_line_holds_only_a_date_and_a_time():
-    """A line opening on a date is dropped as a date line only when nothing but
-    the date, the clock time and a time zone follow; a sentence or a list item
-    that starts with a date is article text."""
+    """A line is dropped as the page's date stamp only when it says so ("Published")
+    and nothing but the date, the clock time and a time zone follow; a sentence or
+    a list item that starts with a date is article text, and so is a bare dateline."""
     lines = [
         "Saturday, March 9th at the old town hall on Quay Street.",
         "April 2 to 4, 2024: Open days at the harbour museum",
         "May 2024 Changes in the number of library members",
+        "Posted on the harbour wall: March 5, 2024",
+        "Tuesday, March 5, 2024",
     ]
-    body = "<p>Tuesday, March 5, 2024 | 10:30 PM EST</p>" + "".join(
-        f"<p>{line}</p><p>{PARAGRAPH * 2}</p>" for line in lines
-    )
+    stamp = "Published Tuesday, March 5, 2024 | 10:30 PM EST"
+    body = f"<p>{stamp}</p>" + "".join(f"<p>{line}</p><p>{PARAGRAPH * 2}</p>" for line in lines)
     segments = extract_html(page(body)).segments
     kept = [segment_text(s) for s in segments if s.kept]
     assert all(line in kept for line in lines)
-    assert "Tuesday, March 5, 2024 | 10:30 PM EST" not in kept
+    assert stamp not in kept
 
 
 def test_a_sign_off_or_a_question_to_subscribers_is_no_prompt():
