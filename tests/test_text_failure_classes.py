@@ -1385,3 +1385,29 @@ def test_comments_under_the_commenters_profile_links_are_not_the_article():
     kept = _kept(extract_text(page))
     assert [k for k in kept if k in PROSE] == post
     assert not any(reply in kept for reply in REPLIES)
+
+
+@pytest.mark.parametrize("stamp", ["Today 5:00 am", "Yesterday, 11:30 pm", "Today at 9.15"])
+def test_the_reading_time_and_a_stamp_of_today_are_not_the_article(stamp):
+    """"6 minute read" and "Today 5:00 am" under the byline of a pasted page are the
+    page's labels; a sentence that starts with "Today" is the article's."""
+    sentence = "Today the council will decide whether the festival returns next year."
+    standfirst = (
+        "Beyond the crowds on the quay, some traders argue that the festival barely covers "
+        "its costs, and that the new parking rules make the weekend harder for everyone"
+    )
+    page = _page(
+        "Festival opens on the quay",
+        standfirst,
+        "By Maren Holt",
+        stamp,
+        "6 minute read",
+        "Join the conversation",
+        *PROSE,
+        sentence,
+    )
+    result = extract_text(page)
+    assert _kept(result) == [*PROSE, sentence]
+    # the cleaning report names why each went
+    assert _rule_of(result, "6 minute read") == "reading-time"
+    assert _rule_of(result, stamp) == "timestamp"

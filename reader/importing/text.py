@@ -241,6 +241,8 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
         name = line_rule(p.text, p.words)
         if not name and is_share_line(p.text):
             name = "share-social"
+        if not name and p.words <= READING_TIME_WORDS and READING_TIME.match(p.text):
+            name = "reading-time"  # "6 minute read", "3 min read"
         if name:
             p.set(CHROME, name)
             continue
@@ -531,7 +533,8 @@ def _mark_sandwiched(paras: list[Para]) -> None:
 
 
 RELATIVE_TIME = re.compile(
-    r"^\s*(\d+|an?|one)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?|years?)\s+ago\s*$|^\s*(just now|yesterday|today)\s*$",
+    r"^\s*(\d+|an?|one)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?|years?)\s+ago\s*$"
+    r"|^\s*(just now|yesterday|today)(,?\s+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?\s*$",
     re.IGNORECASE,
 )
 
@@ -1335,6 +1338,7 @@ TIME_LABEL = re.compile(
     r"|.*\b\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago\b)"
 )
 READING_TIME = re.compile(r"(?i)^\d+[\s-]*(?:minutes?|mins?)\s*read")
+READING_TIME_WORDS = 5
 # A control's label with more glued on ("Share this articleComments"): short lines only.
 CONTROL_START = re.compile(
     r"(?i)^(?:share|print|save|e-?mail|subscribe|follow|listen|sign in|log in)\b"
