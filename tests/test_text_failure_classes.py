@@ -1411,3 +1411,20 @@ def test_the_reading_time_and_a_stamp_of_today_are_not_the_article(stamp):
     # the cleaning report names why each went
     assert _rule_of(result, "6 minute read") == "reading-time"
     assert _rule_of(result, stamp) == "timestamp"
+
+
+def test_a_byline_with_its_date_is_a_byline_not_a_time_stamp():
+    """"by Maren Holt on July 3, 2012" under a photo post's headline names the writer
+    and the day: it is read as the byline, and a run of headlines below does not
+    take it in."""
+    page = _page(
+        "Festival opens on the quay",
+        "by Maren Holt on July 3, 2012",
+        "The lanterns on the quay at midnight, the last night of the festival.",
+        "Previous post: Council Reviews The Parking Rules Again",
+        "Next post: New Bus Route Links The Valley Towns",
+    )
+    result = extract_text(page)
+    assert result.byline == "Maren Holt"
+    assert result.published is not None and (result.published.month, result.published.day) == (7, 3)
+    assert _rule_of(result, "by Maren Holt on July 3, 2012") != "timestamp"

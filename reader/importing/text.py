@@ -186,6 +186,7 @@ def _byline_names(p: Para) -> str:
     found = find_date(names)
     if found:
         names = names[: max(0, len(names) - found[1])].strip(" ,|-–—")
+        names = re.sub(r"\s+(?:on|at)$", "", names)  # "by Jane Doe on July 3, 2012"
     if not names or not names[0].isupper() and not names[0].isalpha():
         return ""
     return names
@@ -499,7 +500,14 @@ def _mark_headline_lists(paras: list[Para]) -> None:
     for p in paras + [Para("", 0, False)]:
         if p.decided and p.rule == "timestamp":
             continue
-        if not p.decided and not p.row and p.words >= 4 and not p.terminal and _title_cased(p.text):
+        if (
+            not p.decided
+            and not p.row
+            and p.words >= 4
+            and not p.terminal
+            and _title_cased(p.text)
+            and not BYLINE_PREFIX.match(p.text)  # "by Jane Doe | July 3, 2012"
+        ):
             run.append(p)
             continue
         if len(run) >= HEADLINE_LIST_RUN:
@@ -553,8 +561,8 @@ def _mark_timestamps(paras: list[Para]) -> None:
     for p in paras:
         if p.decided or p.row or "@" in p.text and EMBEDDED_POST_SIGNATURE.match(p.text):
             continue
-        if p.words > 14:
-            continue
+        if p.words > 14 or BYLINE_PREFIX.match(p.text):
+            continue  # "by Jane Doe on July 3, 2012" is the header's byline, read there
         if (
             RELATIVE_TIME.match(p.text)
             or STAMP_WITHOUT_YEAR.match(p.text)
