@@ -1428,3 +1428,27 @@ def test_a_byline_with_its_date_is_a_byline_not_a_time_stamp():
     assert result.byline == "Maren Holt"
     assert result.published is not None and (result.published.month, result.published.day) == (7, 3)
     assert _rule_of(result, "by Maren Holt on July 3, 2012") != "timestamp"
+
+
+def test_the_writers_note_under_the_article_is_not_the_article():
+    """"Maren Holt is a freelance writer …" after the last paragraph is the writer's
+    note, and it goes with what follows it; a sentence early in the article that says
+    who someone is stays."""
+    expert = (
+        "Ana Lucia Ferreira is a professor of music at the college, and she said the "
+        "concert was the best the quay had seen in a decade."
+    )
+    note = "Maren Holt is a freelance writer based in Riverside. Her book on the valley is out now."
+    page = _page(
+        "Festival opens on the quay",
+        "By Maren Holt",
+        PROSE[0],
+        expert,
+        *PROSE[1:],
+        note,
+        "Follow her work on the valley's towns and rivers for more stories like this one.",
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert kept == [PROSE[0], expert, *PROSE[1:]]
+    assert _rule_of(result, note) == "author-bio"

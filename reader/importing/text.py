@@ -1744,6 +1744,7 @@ def extract_text(
         result.published = _labelled_date_above(paras, start)
 
     _classify_run(paras, start, end)
+    _drop_author_bio(paras)
     for p in paras:
         if p.decided:
             continue
@@ -1753,6 +1754,27 @@ def extract_text(
         for p in paras
     ]
     return result
+
+
+# "Jane Doe is a freelance writer based in Toronto.": the writer's note under the
+# article, a name of two to four words and what they do.
+AUTHOR_BIO = re.compile(
+    r"^(?i:about the author:?\s*)?(?!The\b)[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s+"
+    r"(?:is|was|has been)\b[^.]{0,120}?\b(?:correspondent|reporter|writer|"
+    r"editor|journalist|columnist|producer|contributor|author|educator|founder|freelancer?|"
+    r"professor|fellow|analyst|blogger|novelist|host|director|researcher)s?\b"
+)
+BIO_REACH = 4
+
+
+def _drop_author_bio(paras: list[Para]) -> None:
+    """The writer's note among the article's last paragraphs, and what follows it."""
+    kept = [p for p in paras if p.role in (BODY, CAPTION)]
+    for k, p in enumerate(kept[-BIO_REACH:], start=max(0, len(kept) - BIO_REACH)):
+        if AUTHOR_BIO.match(p.text):
+            for q in kept[k:]:
+                q.set(CHROME, "author-bio")
+            return
 
 
 def _classify_run(paras: list[Para], start: int, end: int) -> None:
