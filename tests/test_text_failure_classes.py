@@ -1452,3 +1452,16 @@ def test_the_writers_note_under_the_article_is_not_the_article():
     kept = _kept(result)
     assert kept == [PROSE[0], expert, *PROSE[1:]]
     assert _rule_of(result, note) == "author-bio"
+
+
+def test_a_teaser_whose_headline_is_printed_twice_is_not_the_article():
+    """A box of other stories where each card's headline comes twice on one line (the
+    picture's text, then the link): the cards go, the article stays."""
+    cards = [
+        "Council Reviews the Parking Rules Again Council Reviews the Parking Rules Again",
+        "New Bus Route Links the Valley Towns New Bus Route Links the Valley Towns",
+    ]
+    page = _page("Festival opens on the quay", "By Maren Holt", *PROSE[:2], *cards, *PROSE[2:])
+    result = extract_text(page)
+    assert _kept(result) == PROSE
+    assert {_rule_of(result, card) for card in cards} == {"doubled-teaser"}

@@ -244,6 +244,8 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
             name = "share-social"
         if not name and p.words <= READING_TIME_WORDS and READING_TIME.match(p.text):
             name = "reading-time"  # "6 minute read", "3 min read"
+        if not name and _said_twice(p.text):
+            name = "doubled-teaser"
         if name:
             p.set(CHROME, name)
             continue
@@ -256,6 +258,14 @@ def _mark_furniture(paras: list[Para], recurring: Callable[[str], bool] | None) 
             seen.setdefault(key, i)
         if recurring is not None and p.words >= RECURRING_MIN_WORDS and recurring(p.text):
             p.set(CHROME, "recurring-in-source")
+
+
+def _said_twice(text: str) -> bool:
+    """A teaser card's headline printed twice on one line, once as the picture's
+    text: "Mayor opens the bridge Mayor opens the bridge"."""
+    words = text.casefold().split()
+    half = len(words) // 2
+    return len(words) >= 6 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 # A repeated stretch of at least this many words is a second copy of the text
