@@ -402,3 +402,18 @@ def test_the_article_resumes_at_prose_right_under_a_related_label():
     segments.append(Segment(html=paragraphs[4], kind="blockquote"))
     kept = [segment_text(s) for s in clean_body(segments) if s.kept]
     assert kept == paragraphs[:4] + ["The head of the library said:", paragraphs[4]]
+
+
+def test_a_read_more_link_goes_and_a_related_line_stays():
+    """"Read more: <other story>" between paragraphs points away from the article and
+    goes; "Related: <other story>" stays, as annotators on one set keep it and on the
+    other leave it out, so a rule for it cost one set what it earned on the other."""
+    read_more = "Read more: Council votes on the harbour wall"
+    related = "Related: Library opens on Sundays"
+    body = f"<p>{PARAGRAPH * 2}</p><p>{read_more}</p><p>{PARAGRAPH * 2}</p>"
+    body += f"<p>{related}</p><p>{PARAGRAPH * 2}The end of the report.</p>"
+    segments = extract_html(page(body)).segments
+    kept = [segment_text(s) for s in segments if s.kept]
+    assert read_more not in kept
+    assert next(s for s in segments if segment_text(s) == read_more).rule == "read-more-link"
+    assert related in kept

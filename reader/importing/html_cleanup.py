@@ -40,11 +40,17 @@ PROMPT = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# "Related: <headline>" is not here: the older set's annotators keep such lines
+# as the article's, the newer set's leave them out, so the rule cost one set what
+# it earned on the other. "Related:" alone, over a list, still goes.
 READ_MORE = re.compile(
-    r"""^(?:also\ read|read\ (?:more|next|also)|see\ also|related(?:\ (?:articles?|stories|news|content|coverage|reading))?
+    r"""^(?:also\ read|read\ (?:more|next|also)|see\ also
          |also\ on\ [\w.]+|more\ on\ this|recommended(?:\ for\ you)?|watch|listen|must\ read|don'?t\ miss)\b
          \s*[:|\-–—]""",
     re.IGNORECASE | re.VERBOSE,
+)
+RELATED_LABEL = re.compile(
+    r"^related(?:\s+(?:articles?|stories|news|content|coverage|reading))?\s*[:|\-–—]\s*$", re.IGNORECASE
 )
 TAIL_HEADING = re.compile(
     r"""^(?:top\ stories|related(?:\ (?:articles?|stories|posts|news|content|coverage|reading|topics))?
@@ -128,7 +134,7 @@ def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
             _drop(segment, "prompt")
         elif rule := _furniture_rule(text):
             _drop(segment, rule)
-        elif READ_MORE.match(text):
+        elif READ_MORE.match(text) or RELATED_LABEL.match(text):
             _drop(segment, "read-more-link")
         elif byline_key and _is_byline(text, byline_key):
             segment.role, segment.rule = "byline", "byline-line"
