@@ -1465,3 +1465,28 @@ def test_a_teaser_whose_headline_is_printed_twice_is_not_the_article():
     result = extract_text(page)
     assert _kept(result) == PROSE
     assert {_rule_of(result, card) for card in cards} == {"doubled-teaser"}
+
+
+def test_share_buttons_run_together_in_a_pasted_copy_end_the_post():
+    """A select-all copy runs a blog's buttons together ("Email ThisBlogThis!Share to
+    TwitterShare to Facebook"): still share buttons, which end the post, so the
+    sponsor's text in the sidebar below is not joined to it."""
+    buttons = "Email ThisBlogThis!Share to TwitterShare to Facebook"
+    sponsor = (
+        "Travel at the lowest prices, guaranteed: over five thousand resorts and two million "
+        "weeks are available to members, with no black-out dates and no presentations at all!"
+    )
+    page = _page(
+        "Festival opens on the quay",
+        "Thursday, July 3, 2012",
+        *PROSE[:2],
+        buttons,
+        "Posted by Maren Holt at 8:18 AM",
+        *SIDEBAR_MENU,
+        sponsor,
+        sponsor.replace("Travel", "Stay"),
+        footer=False,
+    )
+    result = extract_text(page)
+    assert _rule_of(result, buttons) == "share-social"
+    assert _kept(result) == PROSE[:2]

@@ -60,7 +60,7 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
 SOCIAL_WORDS = frozenset(
     """share shares sharing tweet twitter facebook linkedin whatsapp email e-mail mail print
     pinterest reddit telegram messenger flipboard pocket copy link copied url save x sms
-    instagram youtube tiktok threads bluesky mastodon vk send rss feed on this article story page
+    instagram youtube tiktok threads bluesky mastodon vk send rss feed on this article story page blog
     via the to comment comments gift follow us more options close icon""".split()
 )
 
@@ -416,9 +416,13 @@ def line_rule(text: str, words: int) -> str:
     return ""
 
 
+GLUED_LABELS = re.compile(r"(?<=[a-z!])(?=[A-Z])")
+
+
 def is_share_line(text: str) -> bool:
     """A line made only of share/follow button labels ("Share Tweet Email")."""
-    words = re.findall(r"[\w\-]+", text.casefold())
+    # a select-all copy runs the buttons together: "Email ThisBlogThis!Share to Twitter"
+    words = re.findall(r"[\w\-]+", GLUED_LABELS.sub(" ", text).casefold())
     if not words or len(words) > 12:
         return False
     social = sum(1 for w in words if w in SOCIAL_WORDS)
