@@ -420,9 +420,13 @@ GLUED_LABELS = re.compile(r"(?<=[a-z!])(?=[A-Z])")
 
 
 def is_share_line(text: str) -> bool:
-    """A line made only of share/follow button labels ("Share Tweet Email")."""
-    # a select-all copy runs the buttons together: "Email ThisBlogThis!Share to Twitter"
-    words = re.findall(r"[\w\-]+", GLUED_LABELS.sub(" ", text).casefold())
+    """A line made only of share/follow button labels ("Share Tweet Email"), also when
+    a select-all copy runs them together ("Email ThisBlogThis!Share to Twitter")."""
+    return _share_labels(text) or _share_labels(GLUED_LABELS.sub(" ", text))
+
+
+def _share_labels(text: str) -> bool:
+    words = re.findall(r"[\w\-]+", text.casefold())
     if not words or len(words) > 12:
         return False
     social = sum(1 for w in words if w in SOCIAL_WORDS)
