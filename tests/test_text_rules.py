@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.importing.text import extract_text, paragraph_fingerprint
+from reader.importing.text_rules import split_credit
 from reader.importing.types import BODY, CAPTION, CHROME, ImportFailed
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -583,3 +584,20 @@ def test_a_long_site_name_after_a_bar_is_not_part_of_the_title():
         "Analysis and Opinion From Every Capital\n\n" + BODY_TEXT
     )
     assert extract_text(page).title == "Negotiators agree to resume talks next week"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The quay at night. Photo: Maren Holt", ("The quay at night", "Photo: Maren Holt")),
+        # a pasted copy runs the caption into its credit
+        ("Crowds on the quayCredit: EPA", ("Crowds on the quay", "Credit: EPA")),
+        # "photo:" inside a word is no credit
+        (
+            "Previous post: Astrophoto: Orion over the harbour at midnight",
+            ("Previous post: Astrophoto: Orion over the harbour at midnight", ""),
+        ),
+    ],
+)
+def test_a_credit_after_a_caption_starts_a_word(text, expected):
+    assert split_credit(text) == expected

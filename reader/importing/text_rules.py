@@ -467,7 +467,7 @@ CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 CAPTION_CREDIT_SUFFIX = re.compile(
-    r"\s*[|.]?\s*(?P<credit>(photo|image|picture|credit|photograph|source|foto|bild|illustration)s?( by| credit)?\s*[:©]\s*.{2,80}|©\s*.{2,80})$",
+    r"\s*[|.]?\s*(?P<credit>(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))(photo|image|picture|credit|photograph|source|foto|bild|illustration)s?( by| credit)?\s*[:©]\s*.{2,80}|©\s*.{2,80})$",
     re.IGNORECASE,
 )
 CREDIT_LINE = re.compile(
