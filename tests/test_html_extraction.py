@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import trafilatura
 
 from benchmarks import scoring
 from reader.importing.html import extract_html, segment_text
@@ -417,3 +418,33 @@ def test_a_read_more_link_goes_and_a_related_line_stays():
     assert read_more not in kept
     assert next(s for s in segments if segment_text(s) == read_more).rule == "read-more-link"
     assert related in kept
+
+
+def test_a_page_whose_main_content_trafilatura_misses_is_read_as_its_text(monkeypatch):
+    """Where trafilatura finds no main content (a blog theme it does not know), the
+    page's visible text goes through the plain-text rules, as pasting it would: the
+    post is imported with the page's own title, the menu and the archive are not, and
+    the cleaning report says which extractor read it. A page that is only a menu is
+    still refused."""
+    post = [
+        "The lanterns went up along the old quay at midnight, and the whole town came out "
+        "to watch them drift over the water before the last concert of the festival.",
+        "Organisers said that more than two thousand lanterns had been handed out on the "
+        "bridge, twice as many as last year, and that the river police kept boats away.",
+    ]
+    archive = "".join(f'<li><a href="/{k}">Archive entry {k} of the diary</a></li>' for k in range(12))
+    html = document(
+        "Lanterns on the quay | Riverside Diary",
+        '<div id="header"><a href="/">Riverside Diary</a> <a href="/about">About</a></div>'
+        '<div class="post"><h3>Lanterns on the quay</h3>'
+        + "".join(f"<p>{p}</p>" for p in post)
+        + f'<p>Posted by Maren Holt at 8:18 AM</p></div><ul class="archive">{archive}</ul>',
+    )
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+    extracted = extract_html(html)
+    kept = [segment_text(s) for s in extracted.segments if s.kept]
+    assert kept == post
+    assert extracted.title == "Lanterns on the quay"
+    assert extracted.extractor == "text-rules on the page's text"
+    with pytest.raises(ImportFailed):
+        extract_html(document("Home", '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'))

@@ -8,6 +8,7 @@ import re
 from html import escape
 from urllib.parse import urljoin
 
+import html_text
 import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
@@ -16,6 +17,7 @@ from reader.importing.html_chrome import chrome_segments
 from reader.importing.html_chrome import key as chrome_key
 from reader.importing.html_cleanup import clean_body, link_share, text_of
 from reader.importing.html_meta import PageMeta, read_page_meta
+from reader.importing.text import extract_text
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
 SPACE = re.compile(r"\s+")
@@ -39,6 +41,8 @@ TRAFILATURA_OPTIONS = {
 
 # Below this many words of body text (outside links) a page is not an article.
 MIN_ARTICLE_WORDS = 15
+# A page's text read by the plain-text rules is an article only with a paragraph this long.
+MIN_SENTENCE_WORDS = 8
 # Longer texts are taken as articles without comparing them to the page's link text.
 LINK_CHECK_WORDS = 400
 WORD = re.compile(r"\w+")
@@ -68,6 +72,8 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _take_standfirst_as_body(
         segments, meta
     ):
+        if (from_text := _from_page_text(html, meta, url)) is not None:
+            return from_text
         raise ImportFailed(
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
@@ -88,6 +94,31 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
         source_url=meta.url or url,
         extractor="trafilatura",
     )
+
+
+def _from_page_text(html: str, meta: PageMeta, url: str) -> Extracted | None:
+    """The page's whole visible text read by the plain-text import's rules, for a
+    page whose main content trafilatura does not find (a photo post, a short blog
+    entry among its sidebars): what pasting the page's text would give, with the
+    page's own metadata where it has any. None when those rules find nothing."""
+    text = html_text.extract_text(html, guess_layout=True)
+    try:
+        extracted = extract_text(text, source_url=meta.url or url)
+    except ImportFailed:
+        return None
+    # Only under the page's headline, which the page's text says again below its
+    # title: with no article the rules keep a menu's or a listing's short lines.
+    if not any(s.rule == "title-in-page-title" for s in extracted.segments):
+        return None
+    kept = [len(WORD.findall(text_of(s.html))) for s in extracted.segments if s.kept]
+    if sum(kept) < MIN_ARTICLE_WORDS or max(kept, default=0) < MIN_SENTENCE_WORDS:
+        return None
+    extracted.title = meta.title or extracted.title
+    extracted.byline = meta.byline or extracted.byline
+    extracted.published = meta.published or extracted.published
+    extracted.source_name = meta.site_name or extracted.source_name
+    extracted.extractor = "text-rules on the page's text"
+    return extracted
 
 
 # Searched from the attributes up, like html_meta's XPaths: a third less time
