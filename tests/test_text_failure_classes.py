@@ -1307,10 +1307,16 @@ def test_the_date_line_under_a_headline_does_not_hide_a_short_article():
 def test_comments_under_a_name_that_says_are_not_the_article(says):
     """A blog's comments, each under "Name said..." with its time printed below,
     outweigh a short post and have no comments heading: the post is the article."""
-    post = PROSE[:2]
     thread = []
     for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
         thread += [says.format(name), reply, f"July {10 + k}, 2012 {k + 1}:54 AM"]
+    _assert_the_post_not_the_thread(thread)
+
+
+def _assert_the_post_not_the_thread(thread: list[str]) -> None:
+    """A short post, then a thread of REPLIES that outweighs it and has no heading:
+    the post is kept and no reply is."""
+    post = PROSE[:2]
     page = _page("Festival opens on the quay", "Posted by Maren Holt", *post, *thread)
     kept = _kept(extract_text(page))
     assert [k for k in kept if k in PROSE] == post
@@ -1376,15 +1382,11 @@ def test_the_signature_of_a_quoted_post_stays_with_the_post(dash):
 def test_comments_under_the_commenters_profile_links_are_not_the_article():
     """Each comment under its writer's profile address and name, no time and no
     comments heading, outweighing a short post: the post is the article."""
-    post = PROSE[:2]
     thread = []
     for name, reply in zip(COMMENTERS, REPLIES, strict=True):
         handle = name.casefold().replace(" ", "").replace(".", "")
         thread += [f"http://twitter.com/{handle} {name}", reply]
-    page = _page("Festival opens on the quay", "Posted by Maren Holt", *post, *thread)
-    kept = _kept(extract_text(page))
-    assert [k for k in kept if k in PROSE] == post
-    assert not any(reply in kept for reply in REPLIES)
+    _assert_the_post_not_the_thread(thread)
 
 
 @pytest.mark.parametrize("stamp", ["Today 5:00 am", "Yesterday, 11:30 pm", "Today at 9.15"])
