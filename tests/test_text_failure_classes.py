@@ -1456,6 +1456,32 @@ def test_the_writers_note_under_the_article_is_not_the_article():
     assert _rule_of(result, note) == "author-bio"
 
 
+def test_a_note_on_the_bylines_writer_ends_the_article_wherever_it_stands():
+    """The note on the byline's writer ("About Maren Holt" and who she is) comes before a
+    long box of other stories: it ends the article there, and the box goes with it."""
+    note = "Maren Holt is a freelance writer based in Riverside. Her work has appeared in many papers."
+    others = [
+        "Lantern Makers Of The Valley Towns (3:05)",
+        "The workshops that made the festival's lanterns for a century kept their ways to themselves.",
+        "How The River Ferry Crossed In Winter (2:14)",
+        "Before the bridge, the ferry ran through the ice months on a rope across the river.",
+        "Why The Old Harbour Clock Ran Slow (1:12)",
+    ]
+    page = _page(
+        "Festival opens on the quay",
+        "By Maren Holt",
+        *PROSE,
+        "About Maren Holt",
+        note,
+        *others,
+    )
+    result = extract_text(page)
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, note) == "author-bio"
+    assert _rule_of(result, "About Maren Holt") == "author-bio"
+    assert _rule_of(result, others[1]) == "author-bio"
+
+
 def test_a_teaser_whose_headline_is_printed_twice_is_not_the_article():
     """A box of other stories where each card's headline comes twice on one line (the
     picture's text, then the link): the cards go, the article stays."""

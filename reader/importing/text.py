@@ -1754,7 +1754,7 @@ def extract_text(
         result.published = _labelled_date_above(paras, start)
 
     _classify_run(paras, start, end)
-    _drop_author_bio(paras)
+    _drop_author_bio(paras, result.byline)
     for p in paras:
         if p.decided:
             continue
@@ -1777,11 +1777,20 @@ AUTHOR_BIO = re.compile(
 BIO_REACH = 4
 
 
-def _drop_author_bio(paras: list[Para]) -> None:
-    """The writer's note among the article's last paragraphs, and what follows it."""
+def _drop_author_bio(paras: list[Para], byline: str) -> None:
+    """The writer's note among the article's last paragraphs, and what follows it.
+    A note on the byline's writer is the note wherever it stands in the article's
+    second half, and a heading over it that names the writer ("About Jane Doe") goes too."""
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
-    for k, p in enumerate(kept[-BIO_REACH:], start=max(0, len(kept) - BIO_REACH)):
-        if AUTHOR_BIO.match(p.text):
+    writers = [n for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
+    for k, p in enumerate(kept):
+        if not AUTHOR_BIO.match(p.text):
+            continue
+        on_writer = k >= len(kept) // 2 and any(p.text.startswith(n.strip()) for n in writers)
+        if k >= len(kept) - BIO_REACH or on_writer:
+            if on_writer and k and kept[k - 1].words <= 6:
+                if any(n.strip() in kept[k - 1].text for n in writers):
+                    k -= 1
             for q in kept[k:]:
                 q.set(CHROME, "author-bio")
             return
