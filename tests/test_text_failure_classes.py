@@ -1518,3 +1518,61 @@ def test_share_buttons_run_together_in_a_pasted_copy_end_the_post():
     result = extract_text(page)
     assert _rule_of(result, buttons) == "share-social"
     assert _kept(result) == PROSE[:2]
+
+
+def test_a_header_under_a_promo_at_the_top_of_a_pasted_page_is_the_header():
+    """A pasted page has no page title above its menu. A promo line heads the text, and
+    then come the headline, the standfirst and the byline. The headline is the title and
+    the standfirst is the standfirst. The promo line is not the article."""
+    promo = (
+        "Content created by members of the Riverside Business Club, an invitation-only "
+        "network of owners and leaders who write about their trade for our readers."
+    )
+    headline = "What a River Festival Can Teach About Running a Small Shop"
+    standfirst = "Owners along the quay say the weekend crowds changed how they plan the year ahead."
+    page = _page(promo, headline, standfirst, "By Maren Holt", "July 3, 2026", *PROSE)
+    result = extract_text(page)
+    assert result.title == headline
+    assert result.subtitle == standfirst
+    assert result.byline == "Maren Holt"
+    assert _kept(result) == list(PROSE)
+    assert promo not in _kept(result)
+
+
+def test_a_text_above_its_byline_is_not_cut_off_as_a_promo():
+    """When the longer text stands above the byline and only the paper's blurb is below
+    it, the text above is the article: no header is looked for under it."""
+    blurb = (
+        "The Riverside Gazette has covered the towns of the valley since 1887, from the "
+        "council chamber to the football ground, and it is read in every one of them."
+    )
+    page = _page(
+        PROSE[0] + " " + PROSE[1],
+        PROSE[2] + " " + PROSE[3],
+        "Tags:",
+        "Previous in Riverside",
+        "By Maren Holt on July 3, 2026 at 4:20 pm",
+        blurb,
+    )
+    result = extract_text(page)
+    assert PROSE[0] + " " + PROSE[1] in _kept(result)
+    assert result.title != "Previous in Riverside"
+
+
+def test_a_headline_cut_short_over_the_whole_headline_gives_the_whole_one():
+    """"Festival opens on the quay with ..." over "Festival opens on the quay with a
+    concert" is a teaser's cut-down copy: the title is the whole headline, and the line
+    under it is the standfirst."""
+    standfirst = "Several hundred people gathered on the old quay for the first night of music."
+    page = _page(
+        "Festival opens on the quay with ...",
+        "Festival opens on the quay with a concert by the river",
+        standfirst,
+        "By Maren Holt",
+        "July 3, 2026 12:19 PM",
+        *PROSE,
+    )
+    result = extract_text(page)
+    assert result.title == "Festival opens on the quay with a concert by the river"
+    assert result.subtitle == standfirst
+    assert "Festival opens on the quay with ..." not in _kept(result)

@@ -1596,6 +1596,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 and paras[k].rule != "repeated-label"
                 and not _never_title(paras[k], site_names)
             ]
+            # a sentence over the headline is a promo, not a kicker
+            headlines = [k for k in headlines if _heading_like(paras[k])] or headlines
             if headlines:
                 title = (headlines[0], "title-above-byline")
     if title is None:
@@ -1610,6 +1612,11 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             if 3 <= p.words <= 30 and _heading_like(p) and not p.text.rstrip().endswith(":"):
                 title = (j, "headline-above-text")
             break
+    if title is not None and title[0] + 1 < len(paras):
+        # "Five days, two outages for ..." over the headline it cuts short
+        stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
+        if stem != paras[title[0]].text and paras[title[0] + 1].text.startswith(stem):
+            title = (title[0] + 1, title[1])
     info["anchors"] = anchors
     info["title"] = title
     if title is not None:
@@ -1626,6 +1633,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
 
 
 BYLINE_REACH = 8
+
 # A line with a date this close to its start is a dateline, never a standfirst.
 DATELINE_CHARS = 25
 DATE_REACH = 80
@@ -1640,6 +1648,29 @@ def _labelled_date_above(paras: list[Para], start: int) -> dt.datetime | None:
             when = _is_date_line(p)
             if when:
                 return when
+    return None
+
+
+def _page_title(paras: list[Para], site_names: frozenset[str]) -> bool:
+    """Whether the text's first line can be its title (a scrape's page title)."""
+    return bool(paras) and paras[0].role != CHROME and not _never_title(paras[0], site_names)
+
+
+def _header_in_run(paras: list[Para], start: int, end: int, site_names: frozenset[str]):
+    """The header block a few lines into the run, when none stands above it: a promo
+    or a teaser line heads the run, and the headline, standfirst and byline or date
+    follow, and the text has no page title above. The header found from the first
+    byline or date line there, if it has a title."""
+    for j in range(start + 1, min(end, start + BYLINE_REACH)):
+        p = paras[j]
+        if p.prose and p.words > 20:
+            continue
+        if _byline_names(p) or _name_with_stamp(p) or _is_date_line(p):
+            below = sum(max(0.0, _gain(q)) for q in paras[j + 1 : end])
+            if below < max(MIN_ARTICLE_GAIN, sum(max(0.0, _gain(q)) for q in paras[start:j])):
+                return None  # the text is above the byline, not below it
+            header = _find_header(paras, j, site_names)
+            return header if header["title"] is not None else None
     return None
 
 
@@ -1704,6 +1735,8 @@ def extract_text(
     result.source_name, _ = _source_name(paras, source_url)
     site_names = frozenset(n for n in (_norm(result.source_name),) if n)
     header = _find_header(paras, header_from, site_names)
+    if header["title"] is None and not header["anchors"] and not _page_title(paras, site_names):
+        header = _header_in_run(paras, start, end, site_names) or header
     header_end = -1
     if header["title"] is not None:
         i, rule = header["title"]
@@ -1714,7 +1747,7 @@ def extract_text(
         elif i == 0 and " | " in result.title:
             result.title = _strip_site_suffix(result.title)  # "<title> | Site name"
         header_end = max(header_end, i)
-    elif paras[0].role != CHROME and not _never_title(paras[0], site_names):
+    elif _page_title(paras, site_names):
         result.title = _strip_site_suffix(paras[0].text)
         paras[0].set("title", "title-from-first-line")
         header_end = max(header_end, 0)
