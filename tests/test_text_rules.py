@@ -156,6 +156,15 @@ FURNITURE = [
     ("advertisement", "Remove this ad"),
     ("login-prompt", "Please check your email and enter your one time pin below:"),
     (
+        "login-prompt",
+        "You can save this article by registering for free here. Or sign-in if you have an account.",
+    ),
+    ("login-prompt", "You must be logged in to post a comment."),
+    ("login-prompt", "Devi essere connesso per inviare un commento."),
+    ("newsletter-prompt", "There was an error, please provide a valid email address."),
+    ("subscription-prompt", "Need more space? Subscribe to our sister title for the latest."),
+    ("media-controls", "We apologize, but this video has failed to load."),
+    (
         "copyright-footer",
         "This document is subject to copyright. Apart from any fair dealing for the purpose "
         "of private study or research, no part may be reproduced without permission.",
@@ -208,6 +217,10 @@ NEAR_MISSES = [
     "to be asked before they were printed again.",
     "Delegates said they would read more of the draft before Friday, and continue "
     "reading it over the weekend if they had to.",
+    "The envoy said his delegation must be signed in at the gate by nine, and that the "
+    "talks would begin an hour later.",
+    "The video of the meeting failed to reach the ministry until Monday, when officials "
+    "finally watched it in full.",
 ]
 
 

@@ -80,6 +80,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"\bnewsletters?\b",
             r"\benter (your )?e-?mail( address)?\b|\byour e-?mail address\b",
+            r"\bvalid e-?mail( address)?\b",
             r"\b(straight|directly|delivered) (to|into) your inbox\b",
             r"\bby (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept)",
             r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
@@ -121,7 +122,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(already|become) a (subscriber|member)\b",
             r"\bthis (article|story|content) is (only )?(for|available to|reserved for) (subscribers|members)\b",
             r"\b(start|begin) (your|a) free trial\b",
-            r"\bsubscribe (now|today|for|to (continue|read|unlock|get))\b",
+            r"\bsubscribe (now|today|for|to (continue|read|unlock|get|our))\b",
             r"\bunlimited (digital )?access\b",
             r"\b(print|home delivery|digital|online) subscribers?\b.{0,80}\baccess\b",
             r"\bactivate your (online |digital )?(access|account|subscription)\b",
@@ -192,10 +193,15 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bone[- ]time (pin|password|passcode)\b|\benter (the|your) (verification |security )?code\b",
             r"\balready have an account\b",
             r"\b(log|sign) in (to|or) (continue|comment|register|create|read)\b",
+            r"\bsave this (article|story)\b.{0,60}\b(register|registering|sign|log)\b",
+            r"\bmust be (logged|signed) in to (post|comment|leave|reply|write|add|view|see|read|continue|vote)\b",
+            # the same, as blogs' comment forms print it in other languages
+            r"\b(devi essere connesso|debes (estar|haber) (conectado|iniciado)|vous devez (être connecté|vous connecter)|sie müssen (angemeldet|eingeloggt) sein)\b",
         ),
         30,
         _words(
             "log login logout sign signin signout register account registering refresh reload logged signed forgot forgotten password pin code"
+            " connesso conectado iniciado connecté connecter angemeldet eingeloggt"
         ),
     ),
     LineRule(
@@ -284,6 +290,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(video|audio|gallery|photos?|watch|podcast|live)\s*[:|]?\s*$",
             r"\b(your (web )?browser|this browser) (is no longer supported|does not support|doesn'?t support)\b",
             r"\b(enable|turn on) javascript\b",
+            r"\b(video|player) (has )?failed to load\b|\bvideo is (currently )?(unavailable|not available)\b",
             r"\b(update|upgrade|switch) (to )?(a (more )?modern|a newer|a supported|your|the latest( version of your)?) (web )?browser\b",
             r"\b(you are|you're) (on|using) (internet explorer|an? (old|older|outdated|unsupported) (web )?browser)\b",
         ),
