@@ -164,6 +164,14 @@ FURNITURE = [
     ("newsletter-prompt", "There was an error, please provide a valid email address."),
     ("subscription-prompt", "Need more space? Subscribe to our sister title for the latest."),
     ("media-controls", "We apologize, but this video has failed to load."),
+    ("tag-list", "Tagged as: ceasefire, Geneva talks, Mt. Hermon, envoys"),
+    ("tag-list", "Filed under news, the Geneva talks."),
+    ("tag-list", "Posted in Diplomacy, Middle East | 4 Comments »"),
+    ("tag-list", "Categorized under: Diplomacy, Syria."),
+    (
+        "comment-prompt",
+        "Your comment is now in the moderation queue and should appear shortly. Thank you.",
+    ),
     (
         "copyright-footer",
         "This document is subject to copyright. Apart from any fair dealing for the purpose "
@@ -221,6 +229,10 @@ NEAR_MISSES = [
     "talks would begin an hour later.",
     "The video of the meeting failed to reach the ministry until Monday, when officials "
     "finally watched it in full.",
+    "Tagged as a traitor by the press, the envoy left the country within a week.",
+    "Posted in 1944, the letter reached the ministry only after the war had ended.",
+    "Filed under a false name, the report was not found again until the archive was "
+    "opened to historians last year.",
 ]
 
 
@@ -267,7 +279,16 @@ def test_appeal_block_takes_its_sentences_with_it():
     assert _role_of(result, middle) == (CHROME, "donation-appeal")
 
 
-@pytest.mark.parametrize("heading", ["Comments (12)", "Lascia un commento", "Kommentare"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Comments (12)",
+        "Lascia un commento",
+        "Kommentare",
+        "16 Comments (+add yours?)",
+        "46 Comments on “Will the envoys agree on a ceasefire before the winter?”",
+    ],
+)
 def test_comments_heading_ends_the_article_once_it_has_begun(heading):
     tail = (
         f"\n\n{heading}\n\nThis is a reader's long reply that nobody asked for, written at night."

@@ -64,6 +64,9 @@ SOCIAL_WORDS = frozenset(
     via the to comment comments gift follow us more options close icon""".split()
 )
 
+# One name in a list of tags or categories: one to four words.
+TAG_ITEM = r"[^\s,.!?:|]+(?:\s+[^\s,.!?:|]+){0,3}"
+
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "notification-prompt",
@@ -153,6 +156,17 @@ LINE_RULES: tuple[LineRule, ...] = (
             " comentário comentários reacties lascia deja laisser deixe schreibe responded commented replied"
         ),
     ),
+    # "46 Comments on “Can Buyers Be Wrong?”", "16 Comments (+add yours?)": a thread's
+    # count with the post's title or the form's labels, longer than the headings above.
+    LineRule(
+        "comments-section",
+        _rx(
+            r"^\s*\d+ (comments?|responses?|replies|thoughts?) (on|to)\s+\S",
+            r"^\s*\d+ comments?\s*[,(]?\s*(\+?add yours\??\)?|post a comment|comment or ping)\s*$",
+        ),
+        40,
+        _words("comment comments response responses replies thoughts"),
+    ),
     LineRule(
         "comment-header",
         _rx(
@@ -175,6 +189,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(conversations|replies)\b.{0,40}\breaders\b",
             r"\b(community|commenting) (guidelines|rules|standards)\b",
             r"^\s*(be the first to comment|there are no comments|no comments yet)\b",
+            r"\byour comment is (now )?(awaiting moderation|in the moderation queue)\b",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
         30,
@@ -371,10 +386,16 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "tag-list",
         _rx(
-            r"^\s*(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:"
+            r"^\s*(tags?|topics?|filed under|categories|category|keywords|related topics|more on)\s*:",
+            # "Tagged as: fall, craft", "Categorized under: Biology."
+            r"^\s*(tagged( as| with)?|categori[sz]ed (under|in|as))\s*(:|//)\s*[^!?:]{1,300}$",
+            # "Filed under news, comics.", "Tagged Animation, Street Canvassing", "Posted in
+            # Current Events | No Comments »": a list of names of a few words each
+            rf"^\s*(tagged( as| with)?|categori[sz]ed (under|in|as)|filed under|posted in)\s+"
+            rf"{TAG_ITEM}(\s*[,|]\s*{TAG_ITEM})*\s*\.?\s*$",
         ),
         40,
-        _words("tags tag topics topic filed categories category keywords related more"),
+        _words("tags tag topics topic filed categories category keywords related more tagged categorized categorised posted"),
         anchored=True,
     ),
     LineRule(
