@@ -1576,3 +1576,25 @@ def test_a_headline_cut_short_over_the_whole_headline_gives_the_whole_one():
     assert result.title == "Festival opens on the quay with a concert by the river"
     assert result.subtitle == standfirst
     assert "Festival opens on the quay with ..." not in _kept(result)
+
+
+def test_a_commenters_said_on_a_line_of_its_own_is_a_comments_header():
+    """A pasted blog thread prints each commenter's name, then "said..." on a line of its
+    own, then the comment and its time: none of it is the post."""
+    lines = []
+    for k, (name, reply) in enumerate(zip(COMMENTERS, REPLIES, strict=True)):
+        lines += [name, "said...", reply, f"November {10 + k}, 2012 7:24 PM"]
+    result = extract_text(_page("Festival opens on the quay", *PROSE, "3 comments:", *lines))
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, "said...") == "comment-header"
+
+
+def test_the_about_the_author_heading_ends_the_article():
+    """"About the Author" under the article heads the writer's note, whatever the note
+    says: the heading and what follows it are not the article."""
+    note = "Maren writes about the valley's towns and rivers, and draws for her own blog."
+    page = _page("Festival opens on the quay", *PROSE, "About the Author", note)
+    result = extract_text(page)
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, "About the Author") == "author-bio"
+    assert _rule_of(result, note) == "author-bio"

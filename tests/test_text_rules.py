@@ -154,6 +154,16 @@ FURNITURE = [
     ("advertisement", "This advertisement has not loaded yet."),
     ("advertisement", "Advertisement embed-more-topic"),
     ("advertisement", "Remove this ad"),
+    ("advertisement", "Don't want to see this? Remove ads"),
+    ("navigation", "previous next"),
+    ("newsletter-prompt", "You will receive only the daily updates, and can unsubscribe at anytime."),
+    ("follow-prompt", "♥If you enjoyed this article, please share it on:"),
+    ("comment-prompt", "blog comments powered by Disqus"),
+    (
+        "comment-prompt",
+        "You can follow any responses to this entry through the RSS 2.0 feed. You can leave "
+        "a response, or trackback from your own site.",
+    ),
     ("login-prompt", "Please check your email and enter your one time pin below:"),
     (
         "login-prompt",
@@ -233,6 +243,8 @@ NEAR_MISSES = [
     "Posted in 1944, the letter reached the ministry only after the war had ended.",
     "Filed under a false name, the report was not found again until the archive was "
     "opened to historians last year.",
+    "The council promised to remove ads from the city's buses before the election, and "
+    "said it would not sell the space again.",
 ]
 
 

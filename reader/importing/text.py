@@ -1808,6 +1808,8 @@ AUTHOR_BIO = re.compile(
     r"professor|fellow|analyst|blogger|novelist|host|director|researcher)s?\b"
 )
 BIO_REACH = 4
+# The heading over the writer's note.
+ABOUT_THE_AUTHOR = re.compile(r"^\s*about the (author|writer)s?\s*:?\s*$", re.IGNORECASE)
 
 
 def _drop_author_bio(paras: list[Para], byline: str) -> None:
@@ -1817,6 +1819,10 @@ def _drop_author_bio(paras: list[Para], byline: str) -> None:
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
     writers = [n for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
     for k, p in enumerate(kept):
+        if k >= len(kept) // 2 and ABOUT_THE_AUTHOR.match(p.text):
+            for q in kept[k:]:
+                q.set(CHROME, "author-bio")
+            return
         if not AUTHOR_BIO.match(p.text):
             continue
         on_writer = k >= len(kept) // 2 and any(p.text.startswith(n.strip()) for n in writers)

@@ -88,7 +88,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bby (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept)",
             r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
-            r"\bunsubscribe (at any time|anytime)\b",
+            r"\bunsubscribe (at any time|at anytime|anytime)\b",
             r"\bno spam\b",
             r"^\s*get (?:\S+ ){0,3}?(breaking|latest|daily|weekly|morning|evening|top)\b.{0,40}"
             r"\b(news|updates|alerts|headlines|e-?mail|briefing)\b.{0,80}$",
@@ -171,6 +171,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "comment-header",
         _rx(
             r"\b(said|says|wrote|commented|replied)\s*:\s*$",
+            r"^\s*(said|says|wrote)\s*(\.\.\.|…)\s*$",  # under a commenter's name, on a line of its own
             r"^\s*by\s+\S.{0,60}\bwrites\s*:\s*$",  # "by ravenswood (543817) writes:"
             r"^\s*by\s+[^()]{1,60}\(\d{2,}\)\s*\*?\s*$",  # "by garaged (579941)": a user's number
             r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
@@ -190,11 +191,17 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(community|commenting) (guidelines|rules|standards)\b",
             r"^\s*(be the first to comment|there are no comments|no comments yet)\b",
             r"\byour comment is (now )?(awaiting moderation|in the moderation queue)\b",
+            # blog engines' lines under a post: "blog comments powered by Disqus", "You can
+            # follow any responses to this entry through the RSS 2.0 feed."
+            r"\bcomments powered by disqus\b",
+            r"\bfollow any responses to this (entry|post)\b|\btrackback from your own site\b",
+            r"\brss feed for comments on this (post|entry)\b",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
         30,
         _words(
             "comment comments replies reply commenting conversation conversations discussion debate community"
+            " responses trackback disqus"
         ),
     ),
     LineRule(
@@ -286,11 +293,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(this )?(advertisement|ad) (has not|hasn'?t|did not|didn'?t) loaded?\b",
             r"^\s*(advertisement|advert)\s+[\w-]*[-\d][\w-]*\s*$",  # "Advertisement embed-more-topic", "Advertisement 1"
             r"^\s*(remove|hide|report) (this )?ad\b",
+            # "Don't want to see this? Remove ads", "Go ad-free"
+            r"\b(remove|hide|block) (the |all )?ads\s*[.!]?\s*$|^\s*go ad-free\b",
             r"^\s*ad (policy|choices|feedback)\s*$",
         ),
         12,
         _words(
-            "advertisement advertising advert ad ads sponsored paid promoted partner story article text content continue keep scroll skip close advertise this remove hide report"
+            "advertisement advertising advert ad ads sponsored paid promoted partner story article text content continue keep scroll skip close advertise this remove hide report block go"
         ),
     ),
     LineRule(
@@ -339,6 +348,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(skip to|jump to|back to|go to) (the )?(main |primary )?(content|navigation|top|menu|search|article|homepage|home)\b",
             r"^\s*(menu|search|home|homepage|navigation|toggle navigation|open menu|close menu|main menu|sections|all sections|more|top|back|next|previous|prev|submit|go|ok|loading\.*|×|✕|☰)\s*[»›>]?\s*$",
+            r"^\s*(previous|prev|older)\s*[|/·•]?\s*(next|newer)\s*$",
             r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
         ),
         14,
@@ -361,9 +371,10 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(follow|like|find|join) (us|\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
             r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
+            r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,20}\bshare\b",
         ),
         30,
-        _words("follow like find join"),
+        _words("follow like find join enjoyed liked"),
     ),
     LineRule(
         "affiliate-disclosure",
