@@ -156,6 +156,13 @@ FURNITURE = [
     ("advertisement", "Remove this ad"),
     ("advertisement", "Don't want to see this? Remove ads"),
     ("navigation", "previous next"),
+    ("navigation", "Search this site"),
+    ("navigation", "Sep 2011 (34)"),
+    ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
+    (
+        "newsletter-prompt",
+        "Was this article useful? Please sign up to receive our content via e-mail:",
+    ),
     ("newsletter-prompt", "You will receive only the daily updates, and can unsubscribe at anytime."),
     ("follow-prompt", "♥If you enjoyed this article, please share it on:"),
     ("comment-prompt", "blog comments powered by Disqus"),
@@ -245,6 +252,7 @@ NEAR_MISSES = [
     "opened to historians last year.",
     "The council promised to remove ads from the city's buses before the election, and "
     "said it would not sell the space again.",
+    "May 2012 (3) was the last entry in the ledger before the office closed for the summer.",
 ]
 
 
@@ -298,6 +306,7 @@ def test_appeal_block_takes_its_sentences_with_it():
         "Lascia un commento",
         "Kommentare",
         "16 Comments (+add yours?)",
+        "One Comment",
         "46 Comments on “Will the envoys agree on a ceasefire before the winter?”",
     ],
 )

@@ -64,6 +64,11 @@ SOCIAL_WORDS = frozenset(
     via the to comment comments gift follow us more options close icon""".split()
 )
 
+MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+MONTH_TOKENS = frozenset(
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept"
+    " september oct october nov november dec december".split()
+)
 # One name in a list of tags or categories: one to four words.
 TAG_ITEM = r"[^\s,.!?:|]+(?:\s+[^\s,.!?:|]+){0,3}"
 
@@ -89,6 +94,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(sign ?up|subscribe)( now| today| here| for free)?[.!]?\s*$",
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
             r"\bunsubscribe (at any time|at anytime|anytime)\b",
+            r"\b(sign up|subscribe) to receive\b|\bsign up for (free )?(e-?mail )?(updates|alerts)\b",
             r"\bno spam\b",
             r"^\s*get (?:\S+ ){0,3}?(breaking|latest|daily|weekly|morning|evening|top)\b.{0,40}"
             r"\b(news|updates|alerts|headlines|e-?mail|briefing)\b.{0,80}$",
@@ -140,6 +146,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         "comments-section",
         _rx(
             r"^\s*(\d+\s+)?(comments?|responses?|discussion|conversation|reader comments|join the (discussion|conversation)|leave a (comment|reply)|post a comment|add a comment|what do you think\??)(\s*\(\d+\))?\s*[:.]?\s*$",
+            r"^\s*(\d+|one|no) (comments?|trackbacks?|pingbacks?)\s*$",
             r"^\s*(\d+|one|two|three) (thoughts?|responses?|comments?|replies) (on|to)\b",
             # "45 users responded in “Title”", "12 people commented on this"
             r"^\s*(\d+|one|two|three) (users?|people|readers?) (responded|commented|replied)\b",
@@ -154,6 +161,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             "comment comments response responses discussion conversation reply think thoughts replies"
             " commenti kommentar kommentare comentario comentarios commentaire commentaires"
             " comentário comentários reacties lascia deja laisser deixe schreibe responded commented replied"
+            " trackback trackbacks pingback pingbacks"
         ),
     ),
     # "46 Comments on “Can Buyers Be Wrong?”", "16 Comments (+add yours?)": a thread's
@@ -196,6 +204,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bcomments powered by disqus\b",
             r"\bfollow any responses to this (entry|post)\b|\btrackback from your own site\b",
             r"\brss feed for comments on this (post|entry)\b",
+            r"\btrackback (url|uri)\b",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
         30,
@@ -349,12 +358,17 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(skip to|jump to|back to|go to) (the )?(main |primary )?(content|navigation|top|menu|search|article|homepage|home)\b",
             r"^\s*(menu|search|home|homepage|navigation|toggle navigation|open menu|close menu|main menu|sections|all sections|more|top|back|next|previous|prev|submit|go|ok|loading\.*|×|✕|☰)\s*[»›>]?\s*$",
             r"^\s*(previous|prev|older)\s*[|/·•]?\s*(next|newer)\s*$",
+            r"^\s*search (this|the) (site|blog)\s*$",
+            # a blog's archive by month: "Sep 2011 (34)"
+            rf"^\s*{MONTH_NAME}\.?\s+\d{{4}}\s*\(\d+\)\s*$",
             r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
         ),
         14,
         _words(
             "skip jump back go menu search home homepage navigation toggle open close main sections all more top next previous prev submit ok loading"
-        ),
+            " older"
+        )
+        | MONTH_TOKENS,
         "×✕☰»›>|/•·",
         anchored=True,
     ),
