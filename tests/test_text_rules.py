@@ -157,6 +157,15 @@ FURNITURE = [
     ("advertisement", "Don't want to see this? Remove ads"),
     ("navigation", "previous next"),
     ("navigation", "Search this site"),
+    ("copyright-footer", "Riverside Notes is powered by Blogger. Start your own blog."),
+    ("copyright-footer", "Design by Example Studio for Posterous"),
+    ("follow-prompt", "Follow @rivergazette on Twitter, and Like the Gazette on Facebook."),
+    (
+        "follow-prompt",
+        "If you enjoyed this post, please consider leaving a comment or subscribing to the "
+        "RSS feed to have future articles delivered to your feed reader.",
+    ),
+    ("donation-appeal", "Consider a donation if you like what you see here!"),
     ("navigation", "Sep 2011 (34)"),
     ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
     (
@@ -253,6 +262,9 @@ NEAR_MISSES = [
     "The council promised to remove ads from the city's buses before the election, and "
     "said it would not sell the space again.",
     "May 2012 (3) was the last entry in the ledger before the office closed for the summer.",
+    "Design by committee, the critics said, was what sank the plan for the new bridge.",
+    "The minister said the valley's grid would be powered by wind and sun by the end of "
+    "the decade.",
 ]
 
 

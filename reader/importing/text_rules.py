@@ -113,6 +113,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\b(support|fund|funding|back)s? (our|independent|quality|local|free) (journalism|reporting|work|newsroom|journalists)\b",
             r"^\s*(donate|contribute|support us|become a (member|supporter|patron|subscriber))\b",
             r"\b(make|give) a (one-time |monthly |single )?(donation|contribution)\b",
+            r"\bconsider (a|making a) donation\b",
             r"\b(reader|readers)[-' ]+(funded|supported)\b",
             r"\bclick here to support\b",
             r"^\s*support( [\w.]+){1,3} (so (that )?(we|they|it)|and make a difference|to keep|today|now)\b",
@@ -343,12 +344,15 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bno part (of (this|it) )?(\w+ )?may be reproduced\b",
             # "Citation: Title (2019, November 18) retrieved 20 November 2019 from https://…"
             r"^\s*citation\s*:.{5,300}\bretrieved\b.{0,40}\bfrom\b",
+            # "Inside AdWords is powered by Blogger. Start your own blog.", "Design by X for Posterous"
+            r"\bpowered by (blogger|wordpress|tumblr|typepad|posterous|movable type|squarespace)\b",
+            r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
-            " reproduced citation"
+            " reproduced citation powered theme design designed"
         ),
         "©ⓒ",
     ),
@@ -383,9 +387,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule(
         "follow-prompt",
         _rx(
-            r"^\s*(follow|like|find|join) (us|\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
+            r"^\s*(follow|like|find|join) (us|@?\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
             r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
-            r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,20}\bshare\b",
+            r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,60}\b(share|comment|subscrib)",
         ),
         30,
         _words("follow like find join enjoyed liked"),
