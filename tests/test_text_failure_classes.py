@@ -1598,3 +1598,22 @@ def test_the_about_the_author_heading_ends_the_article():
     assert _kept(result) == list(PROSE)
     assert _rule_of(result, "About the Author") == "author-bio"
     assert _rule_of(result, note) == "author-bio"
+
+
+def test_a_verse_that_begins_with_by_the_is_not_a_byline():
+    """"By the light of the old lanterns," is a line of verse quoted in the post, not
+    the writer's byline: the paragraph above it stays the article, and there is no byline.
+    "by the Riverside Team" is a byline."""
+    verse = "By the light of the old lanterns,"
+    page = _page(
+        "Lanterns on the quay",
+        PROSE[0] + " " + PROSE[1],
+        verse,
+        "we walked home along the river.",
+        "Filed under Festival |",
+    )
+    result = extract_text(page)
+    assert result.byline == ""
+    assert PROSE[0] + " " + PROSE[1] in _kept(result)
+    page = _page("Lanterns on the quay", "by the Riverside Team on July 3, 2026", *PROSE)
+    assert extract_text(page).byline == "the Riverside Team"

@@ -189,8 +189,17 @@ def _byline_names(p: Para) -> str:
         names = re.sub(r"\s+(?:on|at)$", "", names)  # "by Jane Doe on July 3, 2012"
     if not names or not names[0].isupper() and not names[0].isalpha():
         return ""
+    first, *rest = names.split()
+    if first in NOT_A_NAME and not (rest and rest[0][0].isupper()):
+        return ""  # "By the pricking of my thumbs,", not "by the Example Team"
     return names
 
+
+# The first word after "By" of a sentence ("By the time we left"), unless a capital
+# follows ("by the Example Team"): a name's own "The" has its capital.
+NOT_A_NAME = frozenset(
+    "the a an my our his her their its your this that these those all far now then way no".split()
+)
 
 NAME_LINE = re.compile(
     r"^[A-Z][\w'’.\-]+(?: (?:[A-Z][\w'’.\-]*|de|da|van|von|der|al|bin|la|le|and|&))+$"
