@@ -166,6 +166,12 @@ FURNITURE = [
         "RSS feed to have future articles delivered to your feed reader.",
     ),
     ("donation-appeal", "Consider a donation if you like what you see here!"),
+    (
+        "copyright-footer",
+        "This work is licensed under a Creative Commons Attribution-NonCommercial-ShareAlike "
+        "2.5 License.",
+    ),
+    ("comment-prompt", 'You may use these HTML tags and attributes: <a href="" title=""> <b>'),
     ("navigation", "Sep 2011 (34)"),
     ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
     (

@@ -206,12 +206,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bfollow any responses to this (entry|post)\b|\btrackback from your own site\b",
             r"\brss feed for comments on this (post|entry)\b",
             r"\btrackback (url|uri)\b",
+            r"\byou (may|can) use these html tags\b",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
         30,
         _words(
             "comment comments replies reply commenting conversation conversations discussion debate community"
-            " responses trackback disqus"
+            " responses trackback disqus html"
         ),
     ),
     LineRule(
@@ -346,13 +347,15 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*citation\s*:.{5,300}\bretrieved\b.{0,40}\bfrom\b",
             # "Inside AdWords is powered by Blogger. Start your own blog.", "Design by X for Posterous"
             r"\bpowered by (blogger|wordpress|tumblr|typepad|posterous|movable type|squarespace)\b",
+            # "This work is licensed under a Creative Commons Attribution-NonCommercial 2.5 License."
+            r"\blicensed under (a|the) creative commons\b",
             r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
-            " reproduced citation powered theme design designed"
+            " reproduced citation powered theme design designed licensed"
         ),
         "©ⓒ",
     ),
