@@ -1617,3 +1617,12 @@ def test_a_verse_that_begins_with_by_the_is_not_a_byline():
     assert PROSE[0] + " " + PROSE[1] in _kept(result)
     page = _page("Lanterns on the quay", "by the Riverside Team on July 3, 2026", *PROSE)
     assert extract_text(page).byline == "the Riverside Team"
+
+
+def test_a_page_title_loses_the_sections_name_with_the_sites():
+    """"Festival opens on the quay - Local | Gazette.example": the title is the headline,
+    without the section's name that stands before the site's."""
+    page = "Festival opens on the quay - Local | Gazette.example\n" + _page(*PROSE)
+    assert extract_text(page).title == "Festival opens on the quay"
+    page = "Festival opens on the quay - and the rain stays away | Gazette.example\n" + _page(*PROSE)
+    assert extract_text(page).title == "Festival opens on the quay - and the rain stays away"

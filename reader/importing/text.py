@@ -1703,7 +1703,11 @@ def _strip_site_suffix(title: str) -> str:
     m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title) or re.match(
         r"^(?P<t>.{12,}?)\s+\|\s+[^|]{2,80}$", title  # "… | Site: News, Reviews and Rumors"
     )
-    return m.group("t") if m else title
+    if not m:
+        return title
+    # "Headline - National | Globalnews.ca": the section's name before the site's
+    section = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—]\s+\w+(?: \w+)?$", m.group("t"))
+    return section.group("t") if section and title[m.end("t") :].lstrip().startswith("|") else m.group("t")
 
 
 def extract_text(
