@@ -7,11 +7,15 @@ import json
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 import trafilatura
+from lxml import etree
+from trafilatura.utils import load_html as trafilatura_load_html
 
 from benchmarks import scoring
 from reader.importing.html import extract_html, segment_text
+from reader.importing.html_parse import load_html
 from reader.importing.types import BODY, CHROME, ImportFailed
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "extraction-bench" / "dev"
@@ -55,6 +59,26 @@ def test_dev_page_body_and_metadata_match_ground_truth(ground_truth, name, floor
         assert extracted.published is not None
         assert extracted.published.utcoffset().total_seconds() == 0
         assert scoring.date_matches(truth["date"], extracted.published.isoformat())
+
+
+ODD_PAGES = [
+    "",
+    "<p>A fragment alone</p>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>An encoding declared</p></body></html>',
+    "<html/>\n<body><p>A self-closed html tag</p></body>",
+    "<!DOCTYPE html>\n<html><body><p>A doctype \x0b with a control character</p></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", ODD_PAGES + [name for name, _ in DEV_PAGES])
+def test_the_page_tree_is_the_one_trafilatura_would_parse(ground_truth, html):
+    if html in ground_truth:
+        html = (DEV / f"{html}.html").read_bytes().decode("utf-8", errors="replace")
+    ours, theirs = load_html(html), trafilatura_load_html(html)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours) == etree.tostring(theirs)
+        assert all(isinstance(el, lxml.html.HtmlElement) for el in ours.iter())
 
 
 def test_dev_page_reports_dropped_blocks_among_kept_ones(ground_truth):

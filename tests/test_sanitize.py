@@ -218,6 +218,13 @@ def test_plain_text_metadata_is_text_only():
     )
 
 
+def test_metadata_that_skips_bleach_comes_out_as_bleach_gives_it(monkeypatch):
+    values = VECTORS + BLNS + ["A headline — Site", " Two\n lines\u00a0apart ", "", "1 > 0"]
+    quick = [sanitize.plain_text(value) for value in values]
+    monkeypatch.setattr(sanitize, "_is_bare_text", lambda value: False)
+    assert quick == [sanitize.plain_text(value) for value in values]
+
+
 # ---------------------------------------------------------------- blocks cleaned together
 
 

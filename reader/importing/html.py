@@ -11,12 +11,12 @@ from urllib.parse import urljoin
 import html_text
 import trafilatura
 from lxml import etree
-from trafilatura.utils import load_html
 
 from reader.importing.html_chrome import chrome_segments
 from reader.importing.html_chrome import key as chrome_key
 from reader.importing.html_cleanup import clean_body, link_share, text_of
 from reader.importing.html_meta import PageMeta, read_page_meta
+from reader.importing.html_parse import load_html
 from reader.importing.text import extract_text
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
