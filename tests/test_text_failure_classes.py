@@ -1626,3 +1626,35 @@ def test_a_page_title_loses_the_sections_name_with_the_sites():
     assert extract_text(page).title == "Festival opens on the quay"
     page = "Festival opens on the quay - and the rain stays away | Gazette.example\n" + _page(*PROSE)
     assert extract_text(page).title == "Festival opens on the quay - and the rain stays away"
+
+
+def test_a_comments_link_over_the_headline_of_a_pasted_page_breaks_nothing():
+    """A pasted page has no page title to find the headline by. A "Comments" link stands
+    over the headline and its byline, under a welcome box: the article below is the
+    text, not the welcome box above the link."""
+    welcome = (
+        "Welcome to Riverside Notes! If you are new here, you can read about me and our "
+        "guide to the valley, and sign up for the weekly letter to get every new post. "
+        "On your way out, make sure to look at the notes on the lantern walks."
+    )
+    more = [
+        "The lantern makers of the lower town worked through the spring to finish the new "
+        "boats, which carried light along the river for the whole of the first night.",
+        "Families walked the towpath from the mill to the bridge, and the bands played on "
+        "the barges until the last of the lanterns had drifted past the weir.",
+        "The mayor thanked the volunteers who had cleared the banks, and said the town "
+        "would ask them back next year to help with the second stage by the bridge.",
+        "By midnight the quay was quiet again, and the stewards counted more visitors than "
+        "in any year since the festival began in the old market square.",
+    ]
+    page = _page(
+        welcome,
+        "Comments",
+        "Festival opens on the quay",
+        "Written by Maren filed under Festival",
+        *PROSE,
+        *more,
+    )
+    result = extract_text(page)
+    assert _kept(result) == [*PROSE, *more]
+    assert result.title == "Festival opens on the quay"

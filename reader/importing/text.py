@@ -1099,8 +1099,14 @@ def _comments_link_above(paras: list[Para], i: int, end: int, gain_above: float)
 
 
 def _headline_follows(paras: list[Para], i: int) -> bool:
-    """The page title is said again just below the line: the article's headline."""
-    return any(i < h <= i + HEADLINE_REACH for h in _headline_copies(paras))
+    """The page title is said again just below the line (the article's headline), or,
+    where there is no page title (a pasted page), a headline over a byline is."""
+    if any(i < h <= i + HEADLINE_REACH for h in _headline_copies(paras)):
+        return True
+    below = paras[i + 1 : i + HEADLINE_REACH + 2]
+    return any(
+        _heading_like(p) and _byline_names(q) for p, q in zip(below, below[1:], strict=False)
+    )
 
 
 HEADLINE_REACH = 3
