@@ -1658,3 +1658,13 @@ def test_a_comments_link_over_the_headline_of_a_pasted_page_breaks_nothing():
     result = extract_text(page)
     assert _kept(result) == [*PROSE, *more]
     assert result.title == "Festival opens on the quay"
+
+
+def test_a_byline_under_the_post_signs_it_off_and_keeps_it():
+    """A blog prints "by Maren at 09:53" under its one-paragraph post: the line signs
+    the post off; it is not a header above the text, and the post stays."""
+    post = " ".join(PROSE[:3])
+    page = _page(
+        "MONDAY, JULY 3, 2026", "Open Or Closed", post, "by Maren Holt at 09:53", "Older Post Home"
+    )
+    assert _kept(extract_text(page)) == [post]

@@ -1539,6 +1539,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 names = nxt.text
                 # the name's own line is the byline too, never the headline
                 info["bylines"].append((i + 1, names))
+        if names and any(q.prose and q.words > STANDFIRST_WORDS for q in paras[start:i]):
+            continue  # "by Jane at 09:53" under the text's first paragraph signs the post off
         if names:
             info["bylines"].append((i, names))
             if when:
@@ -1648,6 +1650,9 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
 
 
 BYLINE_REACH = 8
+# A standfirst can stand between the run's start and the byline; a longer paragraph there
+# is the text itself.
+STANDFIRST_WORDS = 40
 
 # A line with a date this close to its start is a dateline, never a standfirst.
 DATELINE_CHARS = 25
