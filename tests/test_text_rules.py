@@ -172,6 +172,9 @@ FURNITURE = [
         "2.5 License.",
     ),
     ("comment-prompt", 'You may use these HTML tags and attributes: <a href="" title=""> <b>'),
+    ("login-prompt", "Please log in or sign up to comment."),
+    ("copyright-footer", "Reprints & Permissions"),
+    ("share-social", "Follow Following Unfollow"),
     ("navigation", "Sep 2011 (34)"),
     ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
     (

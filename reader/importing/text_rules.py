@@ -61,7 +61,7 @@ SOCIAL_WORDS = frozenset(
     """share shares sharing tweet twitter facebook linkedin whatsapp email e-mail mail print
     pinterest reddit telegram messenger flipboard pocket copy link copied url save x sms
     instagram youtube tiktok threads bluesky mastodon vk send rss feed on this article story page blog
-    via the to comment comments gift follow us more options close icon""".split()
+    via the to comment comments gift follow following unfollow us more options close icon""".split()
 )
 
 MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -226,6 +226,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bone[- ]time (pin|password|passcode)\b|\benter (the|your) (verification |security )?code\b",
             r"\balready have an account\b",
             r"\b(log|sign) in (to|or) (continue|comment|register|create|read)\b",
+            r"\b(log|sign) ?in or (sign|register) ?up to (comment|continue|read)\b",
             r"\bsave this (article|story)\b.{0,60}\b(register|registering|sign|log)\b",
             r"\bmust be (logged|signed) in to (post|comment|leave|reply|write|add|view|see|read|continue|vote)\b",
             # the same, as blogs' comment forms print it in other languages
@@ -349,13 +350,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bpowered by (blogger|wordpress|tumblr|typepad|posterous|movable type|squarespace)\b",
             # "This work is licensed under a Creative Commons Attribution-NonCommercial 2.5 License."
             r"\blicensed under (a|the) creative commons\b",
+            r"^\s*(order )?reprints?( (&|and) permissions)?\s*$",
             r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
         ),
         40,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
-            " reproduced citation powered theme design designed licensed"
+            " reproduced citation powered theme design designed licensed order reprint reprints"
         ),
         "©ⓒ",
     ),
