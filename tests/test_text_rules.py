@@ -175,6 +175,16 @@ FURNITURE = [
     ("login-prompt", "Please log in or sign up to comment."),
     ("copyright-footer", "Reprints & Permissions"),
     ("share-social", "Follow Following Unfollow"),
+    ("navigation", "Newer Post Older Post Home"),
+    ("navigation", "Next post: Envoys resume talks in Geneva"),
+    ("navigation", "Select Month October 2012 September 2012 August 2012"),
+    ("comment-prompt", "Enter your comment here..."),
+    ("comment-prompt", "Email (required) (Address never made public)"),
+    (
+        "comment-prompt",
+        "You are commenting using your WordPress.com account. ( Log Out / Change )",
+    ),
+    ("comment-header", "riverside_notes reblogged this from valleygazette"),
     ("navigation", "Sep 2011 (34)"),
     ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
     (
@@ -271,6 +281,7 @@ NEAR_MISSES = [
     "The council promised to remove ads from the city's buses before the election, and "
     "said it would not sell the space again.",
     "May 2012 (3) was the last entry in the ledger before the office closed for the summer.",
+    "Next post: the envoys said they would write to each other before the talks resumed.",
     "Design by committee, the critics said, was what sank the plan for the new bridge.",
     "The minister said the valley's grid would be powered by wind and sun by the end of "
     "the decade.",

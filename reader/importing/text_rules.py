@@ -181,6 +181,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"\b(said|says|wrote|commented|replied)\s*:\s*$",
             r"^\s*(said|says|wrote)\s*(\.\.\.|…)\s*$",  # under a commenter's name, on a line of its own
+            r"^\s*\S+ reblogged this from \S+\s*$",  # a Tumblr post's notes
             r"^\s*by\s+\S.{0,60}\bwrites\s*:\s*$",  # "by ravenswood (543817) writes:"
             r"^\s*by\s+[^()]{1,60}\(\d{2,}\)\s*\*?\s*$",  # "by garaged (579941)": a user's number
             r"^\s*(reply|report|flag|like|upvote|downvote|permalink)(\s*[|·•]\s*(reply|report|flag|like|share|permalink))*\s*$",
@@ -188,6 +189,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         16,
         _words(
             "said says wrote writes by commented replied reply report flag like upvote downvote permalink"
+            " reblogged"
         ),
     ),
     LineRule(
@@ -207,12 +209,17 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\brss feed for comments on this (post|entry)\b",
             r"\btrackback (url|uri)\b",
             r"\byou (may|can) use these html tags\b",
+            # a blog's comment form: "Enter your comment here...", "Email (required)",
+            # "You are commenting using your WordPress.com account."
+            r"^\s*enter your comment here\b",
+            r"\byou are commenting using your\b",
+            r"^\s*(name|e-?mail|mail|website)\s*(\([^)]*\)\s*)*\(required\)(\s*\([^)]*\))*\s*$",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
         ),
         30,
         _words(
             "comment comments replies reply commenting conversation conversations discussion debate community"
-            " responses trackback disqus html"
+            " responses trackback disqus html enter commenting name email e mail website"
         ),
     ),
     LineRule(
@@ -368,6 +375,11 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(menu|search|home|homepage|navigation|toggle navigation|open menu|close menu|main menu|sections|all sections|more|top|back|next|previous|prev|submit|go|ok|loading\.*|×|✕|☰)\s*[»›>]?\s*$",
             r"^\s*(previous|prev|older)\s*[|/·•]?\s*(next|newer)\s*$",
             r"^\s*search (this|the) (site|blog)\s*$",
+            # a blog's pager and its archive menu: "Newer Post Older Post Home",
+            # "Next post: <title>", "Select Month October 2012 September 2012 …"
+            r"^\s*(newer posts?|older posts?|home)(\s+(newer posts?|older posts?|home))+\s*$",
+            r"^\s*(next|previous|prev|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$",
+            r"^\s*select (month|category)\b",
             # a blog's archive by month: "Sep 2011 (34)"
             rf"^\s*{MONTH_NAME}\.?\s+\d{{4}}\s*\(\d+\)\s*$",
             r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
@@ -375,7 +387,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         14,
         _words(
             "skip jump back go menu search home homepage navigation toggle open close main sections all more top next previous prev submit ok loading"
-            " older"
+            " older newer select"
         )
         | MONTH_TOKENS,
         "×✕☰»›>|/•·",
