@@ -1668,3 +1668,16 @@ def test_a_byline_under_the_post_signs_it_off_and_keeps_it():
         "MONDAY, JULY 3, 2026", "Open Or Closed", post, "by Maren Holt at 09:53", "Older Post Home"
     )
     assert _kept(extract_text(page)) == [post]
+
+
+def test_about_and_the_writers_name_heads_the_note_that_names_her():
+    """"About Maren Holt" over "Maren writes about the valley…" is the writer's note
+    under the article; "About Riverside" over a paragraph on the town is not."""
+    note = "Maren writes about the valley's towns and rivers, and draws for her own blog."
+    page = _page("Festival opens on the quay", *PROSE, "About Maren Holt", note)
+    result = extract_text(page)
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, "About Maren Holt") == "author-bio"
+    town = "Riverside is a market town of some twelve thousand people on the lower river."
+    result = extract_text(_page("Festival opens on the quay", *PROSE, "About Riverside", town))
+    assert town in _kept(result)

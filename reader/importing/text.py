@@ -1832,8 +1832,17 @@ AUTHOR_BIO = re.compile(
     r"professor|fellow|analyst|blogger|novelist|host|director|researcher)s?\b"
 )
 BIO_REACH = 4
-# The heading over the writer's note.
+# The heading over the writer's note: "About the Author", or "About Jane Doe" (a first
+# and last name) over a note that begins with her name.
 ABOUT_THE_AUTHOR = re.compile(r"^\s*about the (author|writer)s?\s*:?\s*$", re.IGNORECASE)
+ABOUT_NAME = re.compile(r"^\s*About (?P<name>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){1,2})\s*$")
+
+
+def _heads_writers_note(p: Para, below: list[Para]) -> bool:
+    if ABOUT_THE_AUTHOR.match(p.text):
+        return True
+    m = ABOUT_NAME.match(p.text)
+    return bool(m and below and below[0].text.startswith(m.group("name").split()[0] + " "))
 
 
 def _drop_author_bio(paras: list[Para], byline: str) -> None:
@@ -1843,7 +1852,7 @@ def _drop_author_bio(paras: list[Para], byline: str) -> None:
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
     writers = [n for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
     for k, p in enumerate(kept):
-        if k >= len(kept) // 2 and ABOUT_THE_AUTHOR.match(p.text):
+        if k >= len(kept) // 2 and _heads_writers_note(p, kept[k + 1 : k + 2]):
             for q in kept[k:]:
                 q.set(CHROME, "author-bio")
             return
