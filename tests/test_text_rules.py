@@ -185,6 +185,15 @@ FURNITURE = [
         "You are commenting using your WordPress.com account. ( Log Out / Change )",
     ),
     ("comment-header", "riverside_notes reblogged this from valleygazette"),
+    (
+        "comment-prompt",
+        "Thank you. Your reply has been submitted and will appear on the messageboard shortly.",
+    ),
+    (
+        "newsletter-prompt",
+        "If you're new here, you may want to subscribe to this blog via e-mail or my RSS feed.",
+    ),
+    ("follow-prompt", "You should like Riverside Notes on Facebook here."),
     ("navigation", "Sep 2011 (34)"),
     ("comment-prompt", "Post a comment or leave a trackback: Trackback URL."),
     (

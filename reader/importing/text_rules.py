@@ -95,6 +95,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
             r"\bunsubscribe (at any time|at anytime|anytime)\b",
             r"\b(sign up|subscribe) to receive\b|\bsign up for (free )?(e-?mail )?(updates|alerts)\b",
+            r"\bif you'?re new here\b.{0,80}\bsubscribe\b",
             r"\bno spam\b",
             r"^\s*get (?:\S+ ){0,3}?(breaking|latest|daily|weekly|morning|evening|top)\b.{0,40}"
             r"\b(news|updates|alerts|headlines|e-?mail|briefing)\b.{0,80}$",
@@ -103,7 +104,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         40,
         _words(
             "newsletter newsletters email mail inbox signing subscribing clicking submitting sign signup subscribe thank thanks"
-            " unsubscribe spam get breaking"
+            " unsubscribe spam get breaking new"
         ),
     ),
     LineRule(
@@ -212,6 +213,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             # a blog's comment form: "Enter your comment here...", "Email (required)",
             # "You are commenting using your WordPress.com account."
             r"^\s*enter your comment here\b",
+            r"\byour (reply|comment) has been submitted\b",
             r"\byou are commenting using your\b",
             r"^\s*(name|e-?mail|mail|website)\s*(\([^)]*\)\s*)*\(required\)(\s*\([^)]*\))*\s*$",
             r"\bcomments? (are|is) (owned by|the (sole )?responsibility of)\b",
@@ -407,9 +409,10 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(follow|like|find|join) (us|@?\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
             r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
             r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,60}\b(share|comment|subscrib)",
+            r"\byou should (like|follow) .{0,40}\bon (twitter|facebook|instagram)\b",
         ),
         30,
-        _words("follow like find join enjoyed liked"),
+        _words("follow like find join enjoyed liked should"),
     ),
     LineRule(
         "affiliate-disclosure",
