@@ -1676,7 +1676,9 @@ def _page_title(paras: list[Para], site_names: frozenset[str]) -> bool:
     return bool(paras) and paras[0].role != CHROME and not _never_title(paras[0], site_names)
 
 
-def _header_in_run(paras: list[Para], start: int, end: int, site_names: frozenset[str]):
+def _header_in_run(
+    paras: list[Para], start: int, end: int, site_names: frozenset[str]
+) -> dict | None:
     """The header block a few lines into the run, when none stands above it: a promo
     or a teaser line heads the run, and the headline, standfirst and byline or date
     follow, and the text has no page title above. The header found from the first
@@ -1716,9 +1718,12 @@ def _strip_site_suffix(title: str) -> str:
     )
     if not m:
         return title
-    # "Headline - National | Globalnews.ca": the section's name before the site's
-    section = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—]\s+\w+(?: \w+)?$", m.group("t"))
-    return section.group("t") if section and title[m.end("t") :].lstrip().startswith("|") else m.group("t")
+    head = m.group("t")
+    if title[m.end("t") :].lstrip().startswith("|"):
+        # "Headline - National | Globalnews.ca": the section's name before the site's
+        section = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—]\s+\w+(?: \w+)?$", head)
+        head = section.group("t") if section else head
+    return head
 
 
 def extract_text(
@@ -1839,6 +1844,7 @@ ABOUT_NAME = re.compile(r"^\s*About (?P<name>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\
 
 
 def _heads_writers_note(p: Para, below: list[Para]) -> bool:
+    """Whether the line is the heading of the writer's note (below: the next paragraph)."""
     if ABOUT_THE_AUTHOR.match(p.text):
         return True
     m = ABOUT_NAME.match(p.text)
@@ -1850,7 +1856,7 @@ def _drop_author_bio(paras: list[Para], byline: str) -> None:
     A note on the byline's writer is the note wherever it stands in the article's
     second half, and a heading over it that names the writer ("About Jane Doe") goes too."""
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
-    writers = [n for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
+    writers = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
     for k, p in enumerate(kept):
         if k >= len(kept) // 2 and _heads_writers_note(p, kept[k + 1 : k + 2]):
             for q in kept[k:]:
@@ -1858,10 +1864,10 @@ def _drop_author_bio(paras: list[Para], byline: str) -> None:
             return
         if not AUTHOR_BIO.match(p.text):
             continue
-        on_writer = k >= len(kept) // 2 and any(p.text.startswith(n.strip()) for n in writers)
+        on_writer = k >= len(kept) // 2 and any(p.text.startswith(n) for n in writers)
         if k >= len(kept) - BIO_REACH or on_writer:
             if on_writer and k and kept[k - 1].words <= 6:
-                if any(n.strip() in kept[k - 1].text for n in writers):
+                if any(n in kept[k - 1].text for n in writers):
                     k -= 1
             for q in kept[k:]:
                 q.set(CHROME, "author-bio")
