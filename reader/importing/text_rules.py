@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reader.importing.text_dates import MONTH_WORD
+
 
 @dataclass(frozen=True)
 class LineRule:
@@ -64,7 +66,6 @@ SOCIAL_WORDS = frozenset(
     via the to comment comments gift follow following unfollow us more options close icon""".split()
 )
 
-MONTH_NAME = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 MONTH_TOKENS = frozenset(
     "jan january feb february mar march apr april may jun june jul july aug august sep sept"
     " september oct october nov november dec december".split()
@@ -383,7 +384,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(next|previous|prev|older|newer) (post|article|story|entry)\s*:\s*\S.{0,150}$",
             r"^\s*select (month|category)\b",
             # a blog's archive by month: "Sep 2011 (34)"
-            rf"^\s*{MONTH_NAME}\.?\s+\d{{4}}\s*\(\d+\)\s*$",
+            rf"^\s*{MONTH_WORD}\.?\s+\d{{4}}\s*\(\d+\)\s*$",
             r"^\s*([\w'&.\-]+( [\w'&.\-]+){0,3}\s*[»›>|/•·]\s*){2,}[\w'&.\-]+( [\w'&.\-]+){0,3}\s*$",
         ),
         14,
