@@ -1525,6 +1525,10 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
     hi = min(len(paras), start + 3)
     window = range(lo, hi)
     info: dict = {"title": None, "subtitle": None, "bylines": [], "dates": []}
+    # the run's first paragraph longer than a standfirst: a byline under it signs the post off
+    text_from = next(
+        (k for k in range(start, hi) if paras[k].prose and paras[k].words > STANDFIRST_WORDS), hi
+    )
     for i in window:
         p = paras[i]
         if p.role == CHROME and p.rule not in ("duplicate-paragraph", "timestamp"):
@@ -1539,8 +1543,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 names = nxt.text
                 # the name's own line is the byline too, never the headline
                 info["bylines"].append((i + 1, names))
-        if names and any(q.prose and q.words > STANDFIRST_WORDS for q in paras[start:i]):
-            continue  # "by Jane at 09:53" under the text's first paragraph signs the post off
+        if names and i > text_from:
+            continue  # "by Jane at 09:53" under the text's first paragraph
         if names:
             info["bylines"].append((i, names))
             if when:
