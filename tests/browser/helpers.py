@@ -91,6 +91,17 @@ def toolbar_open(page: Page) -> bool:
     return page.locator("#toolbar").is_visible()
 
 
+def htmx_settled(page: Page) -> None:
+    """Waits until htmx has no request in flight and has finished swapping and settling.
+
+    A response arriving is not the page being ready: until the swap is done, the script
+    that follows a save can still clear the selection the next step makes."""
+    page.wait_for_function(
+        "() => !document.querySelector("
+        "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def highlight(annotation) -> str:
     """A Playwright selector for the <mark> segments inside an annotation's range.
 

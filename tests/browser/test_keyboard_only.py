@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Annotation
 
-from .helpers import highlight, selected_text
+from .helpers import highlight, htmx_settled, selected_text
 
 SENTENCE = (
     "Russia’s Foreign Minister has called the decision by the UN Secretary-General to withdraw "
@@ -109,9 +109,7 @@ def test_the_whole_round_trip_with_the_keyboard_only(seed_article, alice, stance
     # Delete: j to the card, Tab to its Delete link, Enter, confirm. First let htmx finish
     # the save's swap: until it has processed the new card, its Delete is a plain link to
     # the confirmation page (the page without JavaScript), not the htmx delete.
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    htmx_settled(page)
     page.keyboard.press("j")
     expect(card).to_be_focused()
     for _ in range(4):

@@ -17,7 +17,7 @@ from annotations.models import Annotation
 from studies import reports
 from studies.models import Adjudication, GoldAnnotation, Submission
 
-from .helpers import drag_select, highlight
+from .helpers import drag_select, highlight, htmx_settled
 
 CLAIM = "Russia has been a key ally to Syria during the crisis"
 DENIAL = "Damascus has denied all the claims of abuse."
@@ -37,6 +37,7 @@ def code(page, phrase: str, key: str) -> None:
     expect(page.locator("#toolbar")).to_be_visible()
     with page.expect_response(lambda r: r.url.endswith("/annotations/new/")):
         page.keyboard.press(key)
+    htmx_settled(page)
 
 
 # Five people's sessions in one test: more than the browser tests' usual minute.
