@@ -363,6 +363,56 @@ def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
     assert not any(k.startswith("Other story") for k in kept)
 
 
+def _list(items: list[tuple[str, str]]) -> str:
+    return "<ul>" + "".join(
+        f'<li><a href="https://town.example/{k}">{link}</a>{rest}</li>'
+        for k, (link, rest) in enumerate(items)
+    ) + "</ul>"
+
+
+TEASERS = [
+    ("Harbour wall vote delayed again", " The council wants another survey first"),
+    ("Library opens on Sundays", " Volunteers will staff the reading room"),
+    ("Mayor answers readers", " Questions on parking, schools and the budget"),
+]
+
+
+@pytest.mark.parametrize(
+    "items, kept_as_article",
+    [
+        (TEASERS, False),
+        # a count after each link: the most-read list
+        ([(title, " - 2,310 views") for title, _ in TEASERS], False),
+        # the text goes on from the link: a list of deals, of a series' posts
+        ([(title, " for $42 with free shipping at Town Store") for title, _ in TEASERS], True),
+        ([(title, ", Ann Writer and Bo Reporter") for title, _ in TEASERS], True),
+    ],
+)
+def test_a_list_of_teasers_that_ends_the_article_goes(items, kept_as_article):
+    """Items that each open with another story's linked headline and go on with a
+    summary of their own, at the article's end: a teaser list, not the article."""
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(3)]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs) + _list(items)
+    segments = extract_html(page(body)).segments
+    kept = [segment_text(s) for s in segments if s.kept]
+    assert all(p in kept for p in paragraphs)
+    listed = [s for s in segments if segment_text(s).startswith(items[0][0])]
+    assert listed, "the list item is in the report"
+    assert listed[0].kept is kept_as_article
+    if not kept_as_article:
+        assert listed[0].rule == "teaser-list"
+
+
+def test_a_page_that_is_a_list_of_links_keeps_the_list():
+    """A short introduction over a longer list of linked items (a deals post, a
+    reading list): the list is the article, whatever its items look like."""
+    intro = "These are this week's picks from the town's clubs, shops and council."
+    items = TEASERS * 2
+    segments = extract_html(page(f"<p>{intro}</p>" + _list(items))).segments
+    kept = [segment_text(s) for s in segments if s.kept]
+    assert sum(k.startswith(TEASERS[0][0]) for k in kept) == 2
+
+
 def test_a_date_line_holds_only_a_date_and_a_time():
     """A line is dropped as the page's date stamp only when it says so ("Published")
     and nothing but the date, the clock time and a time zone follow; a sentence or

@@ -249,10 +249,46 @@ def _prose(segment: Segment, texts: dict[int, str]) -> bool:
     return len(text) >= PROSE_CHARS and link_share(segment.html) < 0.5
 
 
+# A list of other articles: each item opens with a headline linked to its page,
+# then a line of summary ("<a>Pats place Olszewski on IR</a> New England's roster
+# is re-shuffling"). At least this many in a row end the article as a teaser list.
+TEASER_RUN = 3
+LEADING_LINK = re.compile(r"^\s*<a\b[^>]*>(.*?)</a>(.*)$", re.DOTALL)
+
+
+def _teaser_item(segment: Segment, text: str) -> bool:
+    if segment.kind != "li" or len(text) >= SHORT:
+        return False
+    found = LEADING_LINK.match(segment.html)
+    if found is None or "<a" in found.group(2):
+        return False
+    headline, summary = text_of(found.group(1)), text_of(found.group(2))
+    # A summary is a sentence of its own or a count ("- 23,886 views"); "<a>2TB
+    # drive</a> for $161.99 at Dell" or "<a>Title</a>, Author" goes on with the
+    # link's words, as a list of deals, of sources or of a series' posts does.
+    return (
+        len(WORD.findall(headline)) >= 2
+        and len(WORD.findall(summary)) >= 2
+        and not summary[:1].islower()
+        and summary[:1] not in ",;"
+    )
+
+
 def _drop_trailing_links(segments: list[Segment], texts: dict[int, str]) -> None:
-    """Blocks at the very end that are nothing but links, and headings left
-    with nothing under them."""
+    """Blocks at the very end that are nothing but links, a list of teasers, and
+    headings left with nothing under them."""
     kept = [s for s in segments if s.role == BODY]
+    run = 0
+    while run < len(kept) - 1 and _teaser_item(kept[-1 - run], texts.get(id(kept[-1 - run]), "")):
+        run += 1
+    # The list ends an article longer than itself: a page made of such a list
+    # (a list of deals, of sources) is the article.
+    before = sum(len(texts.get(id(s), "")) for s in kept[:-run]) if run else 0
+    after = sum(len(texts.get(id(s), "")) for s in kept[-run:]) if run else 0
+    if run >= TEASER_RUN and before > after:
+        for segment in kept[-run:]:
+            _drop(segment, "teaser-list")
+        kept = kept[:-run]
     for segment in reversed(kept[1:]):
         text = texts.get(id(segment), "")
         if segment.kind.startswith("h"):
