@@ -244,6 +244,9 @@ FURNITURE = [
 ]
 
 NEAR_MISSES = [
+    # a footer link's words that a sentence goes on from
+    "Help center, or check it out from the settings page, where the new account "
+    "migration tool now lives.",
     "The envoy said he would follow the talks on television and that he expected no "
     "breakthrough before the end of the week.",
     "Critics said the sales agents had earned a commission on every contract they signed "

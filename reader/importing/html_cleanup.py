@@ -158,6 +158,7 @@ TEXT_RULES_FOR_HTML = frozenset(
         "advertisement",
         "media-controls",
         "author-contact",
+        "copyright-footer",
     }
 )
 

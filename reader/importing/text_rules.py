@@ -362,7 +362,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\blicensed under (a|the) creative commons\b",
             r"^\s*(order )?reprints?( (&|and) permissions)?\s*$",
             r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
-            r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*[|·•/,]\s*.*)?$",
+            r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*(?:[|·•/]|,(?=\s*(?-i:[A-Z])))\s*.*)?$",
         ),
         40,
         _words(
