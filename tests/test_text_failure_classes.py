@@ -265,6 +265,43 @@ def test_a_site_name_or_a_one_word_line_is_not_the_title():
     assert result.title == "Record crowds on the old quay for the opening night of the festival"
 
 
+def test_entries_that_say_the_same_words_are_a_table_not_headlines():
+    """A list in the article, each entry naming another choir but saying the same
+    words around it, is a table of results, not a list of headlines; the teasers
+    below the article, which share only a label, still go."""
+    entries = [
+        "Harbour Singers (Heat A): Fourth Final",
+        "Valley Voices (Heat A): Second Final",
+        "Northfield Chorale (Heat B): First Final",
+        "Old Town Glee (Heat B): Ninth Final",
+        "Riverside Choir (Heat C): Sixth Final",
+    ]
+    teasers = [
+        "How Choirs Pick Their Songs For The Regional Heats | Opinion Column",
+        "Why Small Towns Keep Their Brass Bands Going Strong | Opinion Column",
+        "What The Judges Listen For When A Choir Walks On Stage | Opinion Column",
+    ]
+    page = (
+        NAV
+        + "Five choirs through to the national final\n"
+        + "By Ines Marr\n"
+        + "\n".join(PROSE[:3])
+        + "\nQualified choirs\n"
+        + "\n".join(entries)
+        + f"\n{PROSE[3]}"
+        + "\nMost read\n"
+        + "\n".join(teasers)
+        + "\n"
+        + FOOTER
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    for entry in entries:
+        assert entry in kept, _rule_of(result, entry)
+    for line in teasers:
+        assert line not in kept
+
+
 def test_a_tables_repeated_header_and_its_short_rows_stay_in_the_article():
     """A survey's results: each question's small table repeats the same header row,
     and its rows are two or three words long ("Yes 120 60%")."""

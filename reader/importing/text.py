@@ -428,6 +428,8 @@ def _sentence_like(p: Para) -> bool:
 ROW_MIN_RUN = 3
 ROW_MIN_WORDS = 3
 ROW_MAX_WORDS = 25
+# An entry of a table says at most this many long words that the others do not.
+ENTRY_OWN_WORDS = 3
 ROW_TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
 
 
@@ -499,9 +501,49 @@ def _mark_rows(paras: list[Para]) -> None:
                 q.row = True
         run, shapes = ([p], [this]) if this else ([], [])
         held = None
+    _mark_entries(paras)
     for p, q in zip(paras, paras[1:], strict=False):
         if q.row and not p.row and _table_section(p):
             p.row = True  # the table's first heading ("SEPTEMBER")
+
+
+def _mark_entries(paras: list[Para]) -> None:
+    """Lines that all say the same two words ("England (Group A): 10th appearance",
+    "Czech Republic (Group A): Seventh appearance") are the entries of a table the
+    article gives, whatever their shapes; other stories' headlines share a word at
+    most."""
+    def words_of(p: Para) -> set[str]:
+        return {
+            w.casefold().removesuffix("s")
+            for w in WORD.findall(p.text)
+            if len(w) >= 4 and w.isalpha()  # "2012" of "May 2012 archive" is no word
+        }
+
+    run: list[Para] = []
+    shared: set[str] = set()
+    for p in paras + [Para("", 0, False)]:
+        words = set()
+        if (
+            not p.decided
+            and not p.row
+            and ROW_MIN_WORDS <= p.words <= ROW_MAX_WORDS
+            and not p.prose
+            and not p.terminal
+            and _row_shape(p.text) != "a"  # words only: a menu ("Atlanta Sweet Digs")
+        ):
+            words = words_of(p)
+        if words and (not run or len(shared & words) >= 2):
+            shared = shared & words if run else words
+            run.append(p)
+            continue
+        # An entry is mostly the words all entries say: a list of white papers or
+        # of one column's pieces ("<title> | White Paper") says much more besides.
+        if len(run) >= ROW_MIN_RUN and all(
+            len(words_of(q) - shared) <= ENTRY_OWN_WORDS for q in run
+        ):
+            for q in run:
+                q.row = True
+        run, shared = ([p], words) if words else ([], set())
 
 
 def _table_section(p: Para) -> bool:
