@@ -1380,6 +1380,36 @@ def test_a_teaser_labelled_photos_is_not_a_captioned_photo(label):
     assert _kept(result) == PROSE
 
 
+def test_a_photo_posts_one_paragraph_under_the_artists_credit_is_the_post():
+    """A post of one paragraph about a picture, ending in the artist's credit: the
+    writer speaks in it ("I"), so it is the post, not the picture's caption that a
+    longer note in the sidebar would leave out as far from the article."""
+    post = (
+        "However long I look at it, I still cannot believe this is a pencil drawing "
+        "and not a photograph of the harbour. Drawing and photos © Anna Lind"
+    )
+    page = (
+        "Drawn, not photographed - Riverside Sketchbook\n"
+        + _page(
+            "Drawn, not photographed",
+            post,
+            "Posted by Maren Holt at 6:35 AM",
+            "Labels: pencil, drawing",
+            *SIDEBAR_MENU,
+            "About the sketchbook",
+            "Riverside Sketchbook collects drawings, paintings and prints made by people "
+            "who live along the valley, from school pupils to retired engineers, and "
+            "shows one of them every weekday with a few words about how it was made, "
+            "what it was drawn with and how long it took from the first line to the last.",
+        )
+    )
+    result = extract_text(page)
+    segment = next(s for s in result.segments if html.unescape(s.html) == post)
+    assert not segment.rule.startswith("caption")
+    assert segment.kept or result.subtitle == post
+    assert result.title == "Drawn, not photographed"
+
+
 def test_a_headline_that_says_the_page_title_word_for_word_is_not_a_repeat():
     """The scrape's first line is the page title with no site name after it; the
     headline says it again. That is the headline, not a paragraph printed twice, and

@@ -1005,10 +1005,21 @@ def _mark_captions(paras: list[Para]) -> list[str]:
             p.set("credit", "photo-credit")
             continue
         caption, credit = split_credit(p.text)
-        if credit and caption and p.words <= 60 and not _title_cased(caption):
+        if (
+            credit
+            and caption
+            and p.words <= 60
+            and not _title_cased(caption)
+            and not FIRST_PERSON.search(caption)
+        ):
             p.set(CAPTION, "caption-with-credit", "figcaption")
             credits.append(credit)
     return credits
+
+
+# A caption says what the picture shows; "I still can't believe this is a pencil
+# drawing. Artwork © X" is a post's writer speaking under the artist's credit.
+FIRST_PERSON = re.compile(r"\bI\b|\b[Mm]y\b")
 
 
 def _title_cased(text: str) -> bool:
