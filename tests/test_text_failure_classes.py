@@ -1410,6 +1410,35 @@ def test_a_photo_posts_one_paragraph_under_the_artists_credit_is_the_post():
     assert result.title == "Drawn, not photographed"
 
 
+def test_dividers_between_a_photo_posts_pictures_do_not_end_it():
+    """A photo post sets a divider ("-") between its pictures, each with a line
+    about it: the dividers go, and the lines after them stay in the post."""
+    photos = [
+        "Old wooden pillars in the harbour at low tide.",
+        "Flower stalls at the Sunday market, before the rain.",
+        "The ferry leaving for the island, with the last light behind it.",
+        "Fish and chips on the sea wall, and a gull waiting for them.",
+        "The lighthouse from the cliff path, just before we turned back.",
+    ]
+    lines = []
+    for photo in photos:
+        lines += ["-", photo]
+    page = _page(
+        "A grey weekend on the coast",
+        "By Maren Holt",
+        *PROSE[:2],
+        *lines,
+        "Tweet",
+        "Comments (3)",
+        *REPLIES,
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert kept[:2] == PROSE[:2]
+    assert all(photo in kept for photo in photos), [_rule_of(result, p) for p in photos]
+    assert "-" not in kept
+
+
 def test_a_headline_that_says_the_page_title_word_for_word_is_not_a_repeat():
     """The scrape's first line is the page title with no site name after it; the
     headline says it again. That is the headline, not a paragraph printed twice, and

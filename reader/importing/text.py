@@ -1065,6 +1065,8 @@ def _gain(p: Para) -> float:
         return -SECTION_HEADING_COST
     if p.rule == "duplicate-paragraph" or p.row:
         return 0.0
+    if p.rule == "symbols-only":
+        return -1.0  # a divider ("-", "* * *") between an article's parts, or the page's
     if p.rule == "repeated-label":
         return -SHORT_LINE_COST  # weighs what it weighed as a short line
     if p.role == CHROME or p.role == "credit":
