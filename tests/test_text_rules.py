@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.importing.text import extract_text, paragraph_fingerprint
-from reader.importing.text_rules import split_credit
+from reader.importing.text_rules import line_rule, split_credit
 from reader.importing.types import BODY, CAPTION, CHROME, ImportFailed
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
@@ -126,6 +126,8 @@ FURNITURE = [
     ("navigation", "Home › World › Middle East"),
     ("tag-list", "Topics: Syria, Geneva, Diplomacy"),
     ("share-social", "Share Tweet Email"),
+    ("share-social", "Social Sharing"),
+    ("read-more", "WATCH | Crowds line the harbour wall for the regatta:"),
     ("related-links", "You may also like..."),
     ("read-more", "Leggi anche: la tregua regge per il secondo giorno"),
     ("cookie-notice", "Utilizziamo i cookie per offrirti la migliore esperienza sul nostro sito."),
@@ -311,6 +313,12 @@ def test_furniture_line_is_dropped_by_its_rule(rule, line):
 def test_body_sentence_mentioning_furniture_words_is_kept(sentence):
     result = extract_text(_with_inserted(sentence))
     assert _role_of(result, sentence)[0] == BODY
+
+
+def test_a_video_posts_headline_labelled_watch_is_no_video_label():
+    """"WATCH | …:" over a player set into an article is its label; "Watch | …" with
+    no colon heads a video post."""
+    assert line_rule("Watch | Portrait of a saddler at work", 7) == ""
 
 
 def test_caption_repeated_with_credit_is_kept_once():

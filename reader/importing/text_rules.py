@@ -63,7 +63,7 @@ SOCIAL_WORDS = frozenset(
     """share shares sharing tweet twitter facebook linkedin whatsapp email e-mail mail print
     pinterest reddit telegram messenger flipboard pocket copy link copied url save x sms
     instagram youtube tiktok threads bluesky mastodon vk send rss feed on this article story page blog
-    via the to comment comments gift follow following unfollow us more options close icon""".split()
+    via the to comment comments gift follow following unfollow us more options close icon social""".split()
 )
 
 MONTH_TOKENS = frozenset(
@@ -270,6 +270,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related)\s*[:.»›>\-]*\s*$",
             r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
             r"^\s*(click|tap) here\b",
+            # a video's label set into the article, over the player: "WATCH | Crowds
+            # react to the news:" ("Watch | Portrait of a craftsman" heads a video post)
+            r"^\s*(watch|listen)\s*\|.*:\s*$",
             r"^\s*(leggi anche|lee también|lea también|ver también|lire aussi|voir aussi|à lire aussi|lesen sie auch|mehr zum thema|leia também|veja também|lees ook)\b",
         ),
         30,
@@ -531,6 +534,7 @@ def _share_labels(text: str) -> bool:
         "sms",
         "bluesky",
         "follow",
+        "sharing",
     }
     return social == len(words) and any(w in labels for w in words)
 
