@@ -1439,6 +1439,28 @@ def test_dividers_between_a_photo_posts_pictures_do_not_end_it():
     assert "-" not in kept
 
 
+@pytest.mark.parametrize(
+    "links", [["Riverside council website"], ["Festival programme", "Ferry timetable"]]
+)
+def test_a_related_box_set_into_the_article_does_not_end_it(links):
+    """A "Related links" heading over a link or two between two paragraphs is a box
+    set into the article: the box goes and the paragraphs after it stay."""
+    page = _page(
+        "Riverside festival draws record crowds",
+        "By Maren Holt",
+        *PROSE[:3],
+        "Related links",
+        *links,
+        PROSE[3],
+        "Most read",
+        "Young Driver Signs With Works Team For Next Season",
+        "Rain Forces Organisers To Rethink Safety Car Rules",
+    )
+    result = extract_text(page)
+    assert _kept(result) == PROSE
+    assert [_rule_of(result, link) for link in links] == ["related-box"] * len(links)
+
+
 def test_a_headline_that_says_the_page_title_word_for_word_is_not_a_repeat():
     """The scrape's first line is the page title with no site name after it; the
     headline says it again. That is the headline, not a paragraph printed twice, and

@@ -65,6 +65,7 @@ class Para:
     row: bool = False  # one row of a run of lines of one shape (a calendar, results, Q&A)
     item: bool = False  # one item of a list announced by a line ending in a colon
     stamp: bool = False  # a commenter's name and time, in a shape that recurs on the page
+    boxed: bool = False  # heading or link of a "Related links" box set into the text
 
     @property
     def prose(self) -> bool:
@@ -1061,6 +1062,9 @@ def _drop_galleries(paras: list[Para], start: int, end: int) -> None:
 
 
 def _gain(p: Para) -> float:
+    if p.boxed:
+        # the box costs what one short line does: the article goes on below it
+        return -SHORT_LINE_COST if p.rule == "related-links" else 0.0
     if p.rule == "related-links":
         return -SECTION_HEADING_COST
     if p.rule == "duplicate-paragraph" or p.row:
@@ -1085,6 +1089,31 @@ def _gain(p: Para) -> float:
 RELATED_HEADING_REACH = 3
 # Below a "Related …" heading, a span of items all shorter than this is a list.
 RELATED_ITEM_WORDS = 25
+
+
+# A "Related links" box set into the article: its heading between two paragraphs
+# of the text, over a link or two.
+BOX_ITEMS = 2
+BOX_RESUME_WORDS = 12
+
+
+def _mark_boxes_in_text(paras: list[Para]) -> None:
+    """The box's heading and links go; they cost the article what one short line does."""
+    for i, p in enumerate(paras):
+        if p.rule != "related-links" or i == 0 or not paras[i - 1].prose:
+            continue
+        for k in range(i + 1, min(len(paras), i + 2 + BOX_ITEMS)):
+            if paras[k].decided:
+                break
+            if paras[k].prose:
+                # the article resumes with a paragraph, not another headline ("Is …?")
+                resumes = paras[k].words >= BOX_RESUME_WORDS and not paras[k].text.endswith("?")
+                if k > i + 1 and resumes:
+                    p.boxed = True
+                    for item in paras[i + 1 : k]:
+                        item.set(CHROME, "related-box")
+                        item.boxed = True
+                break
 
 
 def _best_span(paras: list[Para], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
@@ -1809,6 +1838,7 @@ def extract_text(
     _mark_captions(paras)
     _mark_glued_teasers(paras)
     _mark_headline_lists(paras)
+    _mark_boxes_in_text(paras)
     start, end, header_from = _main_run(paras, source_url)
     start, end = _cut_teaser_cards(paras, start, end)
     if end == 0:
