@@ -129,6 +129,7 @@ FURNITURE = [
     ("share-social", "Social Sharing"),
     ("read-more", "WATCH | Crowds line the harbour wall for the regatta:"),
     ("related-links", "You may also like..."),
+    ("related-links", "Trending"),
     ("read-more", "Leggi anche: la tregua regge per il secondo giorno"),
     ("cookie-notice", "Utilizziamo i cookie per offrirti la migliore esperienza sul nostro sito."),
     ("timestamp", "Updated Nov 19, 9:41 AM; Posted Nov 18, 8:19 PM"),
