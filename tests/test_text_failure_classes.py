@@ -132,12 +132,17 @@ def test_a_calendar_of_short_lines_is_the_body_while_teasers_and_tags_go():
         + FOOTER
     )
     result = extract_text(page)
-    kept = _kept(result)
-    for row in calendar:
-        assert row in kept, _rule_of(result, row)
-    for line in teasers:
-        assert line not in kept
-    assert not any(k.startswith("Tags:") for k in kept)
+    _assert_kept_and_gone(result, kept=calendar, gone=teasers)
+    assert not any(k.startswith("Tags:") for k in _kept(result))
+
+
+def _assert_kept_and_gone(result, *, kept: list[str], gone: list[str]) -> None:
+    """Every line of kept is in the article (else: the rule that took it), no line of gone is."""
+    article = _kept(result)
+    for line in kept:
+        assert line in article, _rule_of(result, line)
+    for line in gone:
+        assert line not in article
 
 
 def test_questions_and_answers_in_short_lines_are_the_body():
@@ -281,25 +286,17 @@ def test_entries_that_say_the_same_words_are_a_table_not_headlines():
         "Why Small Towns Keep Their Brass Bands Going Strong | Opinion Column",
         "What The Judges Listen For When A Choir Walks On Stage | Opinion Column",
     ]
-    page = (
-        NAV
-        + "Five choirs through to the national final\n"
-        + "By Ines Marr\n"
-        + "\n".join(PROSE[:3])
-        + "\nQualified choirs\n"
-        + "\n".join(entries)
-        + f"\n{PROSE[3]}"
-        + "\nMost read\n"
-        + "\n".join(teasers)
-        + "\n"
-        + FOOTER
+    page = _page(
+        "Five choirs through to the national final",
+        "By Ines Marr",
+        *PROSE[:3],
+        "Qualified choirs",
+        *entries,
+        PROSE[3],
+        "Most read",
+        *teasers,
     )
-    result = extract_text(page)
-    kept = _kept(result)
-    for entry in entries:
-        assert entry in kept, _rule_of(result, entry)
-    for line in teasers:
-        assert line not in kept
+    _assert_kept_and_gone(extract_text(page), kept=entries, gone=teasers)
 
 
 def test_a_tables_repeated_header_and_its_short_rows_stay_in_the_article():

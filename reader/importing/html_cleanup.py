@@ -279,17 +279,16 @@ def _drop_trailing_links(segments: list[Segment], texts: dict[int, str]) -> None
     """Blocks at the very end that are nothing but links, a list of teasers, and
     headings left with nothing under them."""
     kept = [s for s in segments if s.role == BODY]
-    run = 0
-    while run < len(kept) - 1 and _teaser_item(kept[-1 - run], texts.get(id(kept[-1 - run]), "")):
-        run += 1
+    sizes = [len(texts.get(id(s), "")) for s in kept]
+    split = len(kept)
+    while split > 1 and _teaser_item(kept[split - 1], texts.get(id(kept[split - 1]), "")):
+        split -= 1
     # The list ends an article longer than itself: a page made of such a list
     # (a list of deals, of sources) is the article.
-    before = sum(len(texts.get(id(s), "")) for s in kept[:-run]) if run else 0
-    after = sum(len(texts.get(id(s), "")) for s in kept[-run:]) if run else 0
-    if run >= TEASER_RUN and before > after:
-        for segment in kept[-run:]:
+    if len(kept) - split >= TEASER_RUN and sum(sizes[:split]) > sum(sizes[split:]):
+        for segment in kept[split:]:
             _drop(segment, "teaser-list")
-        kept = kept[:-run]
+        kept = kept[:split]
     for segment in reversed(kept[1:]):
         text = texts.get(id(segment), "")
         if segment.kind.startswith("h"):

@@ -513,38 +513,38 @@ def _mark_entries(paras: list[Para]) -> None:
     "Czech Republic (Group A): Seventh appearance") are the entries of a table the
     article gives, whatever their shapes; other stories' headlines share a word at
     most."""
-    def words_of(p: Para) -> set[str]:
-        return {
-            w.casefold().removesuffix("s")
-            for w in WORD.findall(p.text)
-            if len(w) >= 4 and w.isalpha()  # "2012" of "May 2012 archive" is no word
-        }
-
-    run: list[Para] = []
+    run: list[tuple[Para, set[str]]] = []
     shared: set[str] = set()
     for p in paras + [Para("", 0, False)]:
-        words = set()
-        if (
-            not p.decided
-            and not p.row
-            and ROW_MIN_WORDS <= p.words <= ROW_MAX_WORDS
-            and not p.prose
-            and not p.terminal
-            and _row_shape(p.text) != "a"  # words only: a menu ("Atlanta Sweet Digs")
-        ):
-            words = words_of(p)
+        words = _entry_words(p)
         if words and (not run or len(shared & words) >= 2):
             shared = shared & words if run else words
-            run.append(p)
+            run.append((p, words))
             continue
         # An entry is mostly the words all entries say: a list of white papers or
         # of one column's pieces ("<title> | White Paper") says much more besides.
-        if len(run) >= ROW_MIN_RUN and all(
-            len(words_of(q) - shared) <= ENTRY_OWN_WORDS for q in run
-        ):
-            for q in run:
+        if len(run) >= ROW_MIN_RUN and all(len(w - shared) <= ENTRY_OWN_WORDS for _, w in run):
+            for q, _ in run:
                 q.row = True
-        run, shared = ([p], words) if words else ([], set())
+        run, shared = ([(p, words)], words) if words else ([], set())
+
+
+def _entry_words(p: Para) -> set[str]:
+    """The long words of a line that may be a table's entry; none for any other line."""
+    if (
+        p.decided
+        or p.row
+        or not ROW_MIN_WORDS <= p.words <= ROW_MAX_WORDS
+        or p.prose
+        or p.terminal
+        or _row_shape(p.text) == "a"  # words only: a menu ("Atlanta Sweet Digs")
+    ):
+        return set()
+    return {
+        w.casefold().removesuffix("s")
+        for w in WORD.findall(p.text)
+        if len(w) >= 4 and w.isalpha()  # "2012" of "May 2012 archive" is no word
+    }
 
 
 def _table_section(p: Para) -> bool:
@@ -980,6 +980,11 @@ def _prose_gain(paras: list[Para]) -> float:
     return sum(min(float(p.words), MAX_PARAGRAPH_GAIN) for p in paras if p.prose)
 
 
+# A caption says what the picture shows; "I still can't believe this is a pencil
+# drawing. Artwork © X" is a post's writer speaking under the artist's credit.
+FIRST_PERSON = re.compile(r"\bI\b|\b[Mm]y\b")
+
+
 def _mark_captions(paras: list[Para]) -> list[str]:
     """A caption printed twice, once with its photo credit: keep one copy."""
     credits = []
@@ -1016,11 +1021,6 @@ def _mark_captions(paras: list[Para]) -> list[str]:
             p.set(CAPTION, "caption-with-credit", "figcaption")
             credits.append(credit)
     return credits
-
-
-# A caption says what the picture shows; "I still can't believe this is a pencil
-# drawing. Artwork © X" is a post's writer speaking under the artist's credit.
-FIRST_PERSON = re.compile(r"\bI\b|\b[Mm]y\b")
 
 
 def _title_cased(text: str) -> bool:
@@ -1102,18 +1102,25 @@ def _mark_boxes_in_text(paras: list[Para]) -> None:
     for i, p in enumerate(paras):
         if p.rule != "related-links" or i == 0 or not paras[i - 1].prose:
             continue
-        for k in range(i + 1, min(len(paras), i + 2 + BOX_ITEMS)):
-            if paras[k].decided:
-                break
-            if paras[k].prose:
-                # the article resumes with a paragraph, not another headline ("Is …?")
-                resumes = paras[k].words >= BOX_RESUME_WORDS and not paras[k].text.endswith("?")
-                if k > i + 1 and resumes:
-                    p.boxed = True
-                    for item in paras[i + 1 : k]:
-                        item.set(CHROME, "related-box")
-                        item.boxed = True
-                break
+        resumes = _text_resumes(paras, i)
+        if resumes is None:
+            continue
+        p.boxed = True
+        for item in paras[i + 1 : resumes]:
+            item.set(CHROME, "related-box")
+            item.boxed = True
+
+
+def _text_resumes(paras: list[Para], heading: int) -> int | None:
+    """Where the article goes on below a related heading's link or two: the first
+    paragraph after them, if it is a paragraph and not another headline ("Is …?")."""
+    for k in range(heading + 1, min(len(paras), heading + 2 + BOX_ITEMS)):
+        if paras[k].decided:
+            return None
+        if paras[k].prose:
+            resumes = paras[k].words >= BOX_RESUME_WORDS and not paras[k].text.endswith("?")
+            return k if k > heading + 1 and resumes else None
+    return None
 
 
 def _best_span(paras: list[Para], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
