@@ -252,6 +252,40 @@ def test_hidden_microdata_copies_of_the_article_do_not_repeat_its_body():
     assert result.title == "Lifeboat called out twice in one day"
 
 
+def test_a_hover_card_inside_a_sentence_leaves_the_sentence_whole():
+    """A linked name followed by the card the site shows on hovering it (a portrait,
+    the name again, links to the person's other stories): the sentence reads as
+    printed, with the name once and no headlines of other stories inside it."""
+    card = (
+        '<span class="person-card"><span class="card-inner">'
+        '<img src="/img/roe.jpg" alt="">'
+        '<a class="name" href="/people/jane-roe">Jane Roe</a>'
+        '<a href="/news/ferry-timetable-row">Ferry timetable row reaches the council</a> '
+        '<a href="/news/harbour-dredging">Harbour dredging delayed to spring</a> '
+        '<a href="/people/jane-roe">MORE</a></span></span>'
+    )
+    opening = (
+        'The harbour master, <span class="person"><a href="/people/jane-roe">Jane Roe</a>'
+        f"{card}</span>, said the new pontoon would open before the summer season and that "
+        "the moorings on the east wall would be let first to boats that had waited longest."
+    )
+    paragraphs = [
+        "The pontoon was paid for by the harbour trust, which sold two of its cottages on "
+        "the quay to raise the money after the grant it had hoped for was refused.",
+        "Work on the footings starts next month, when the spring tides are over and the "
+        "divers can reach the old piles at low water without a second barge.",
+    ]
+    result = extract_html(page(f"<p>{opening}</p>" + "".join(f"<p>{p}</p>" for p in paragraphs)))
+    kept = [segment_text(s) for s in result.segments if s.kept]
+    assert kept[0] == (
+        "The harbour master, Jane Roe, said the new pontoon would open before the summer "
+        "season and that the moorings on the east wall would be let first to boats that had "
+        "waited longest."
+    )
+    assert kept[1:] == paragraphs
+    assert not any("Ferry timetable" in k or "MORE" in k for k in kept)
+
+
 def test_furniture_inside_the_article_goes_by_the_text_rules():
     """Prompts that a site prints inside its article element (a subscription offer,
     a browser notice, the writer's address) go, by the plain-text import's rule

@@ -60,6 +60,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
         raise ImportFailed("The page could not be parsed as HTML.")
     meta = read_page_meta(tree, url=url)
     _drop_hidden_copies(tree)
+    _drop_inline_cards(tree)
     # No url for trafilatura: it would resolve every link of the page; only
     # the kept ones are resolved, below.
     document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
@@ -132,16 +133,38 @@ HIDDEN_COPY_WORDS = 40
 
 def _drop_hidden_copies(tree: etree._Element) -> None:
     for el in HIDDEN(tree):
-        parent = el.getparent()
-        if parent is None or len(WORD.findall(el.text_content())) < HIDDEN_COPY_WORDS:
-            continue
-        if el.tail:
-            previous = el.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
+        if len(WORD.findall(el.text_content())) >= HIDDEN_COPY_WORDS:
+            _remove(el)
+
+
+# The card a site shows on hovering a linked name in a sentence (a portrait, the
+# name again, links to the person's other stories), innermost where cards nest.
+CARD = "span[.//img][count(.//a) >= 2]"
+INLINE_CARDS = etree.XPath(f"//p//{CARD}[not(.//{CARD})]")
+# Links make up this share of a card's text; a span of the sentence itself has words of its own.
+CARD_LINKED_SHARE = 0.8
+
+
+def _drop_inline_cards(tree: etree._Element) -> None:
+    for el in INLINE_CARDS(tree):
+        text = collapse(el.text_content())
+        linked = sum(len(collapse(a.text_content())) for a in el.iter("a"))
+        if text and linked >= CARD_LINKED_SHARE * len(text):
+            _remove(el)
+
+
+def _remove(el: etree._Element) -> None:
+    """Take an element out of the tree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _take_standfirst_as_body(segments: list[Segment], meta: PageMeta) -> bool:
