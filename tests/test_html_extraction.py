@@ -312,6 +312,41 @@ def test_furniture_inside_the_article_goes_by_the_text_rules():
     assert rules[recipe][0] == BODY
 
 
+def test_a_long_copy_notice_goes_and_a_long_paragraph_on_paywalls_stays():
+    """A copy notice runs to three sentences, longer than a prompt: it goes as
+    `copyright-footer`. A paragraph as long that is about paywalls (the words
+    of a subscription offer) stays: only the copy notice is read at that length."""
+    notice = (
+        "This copy is for your personal, non-commercial use only. Sharing it, printing it "
+        "for others or posting it elsewhere is governed by the Town Post's reader agreement "
+        "and by copyright law. To order copies for your colleagues, clients or customers, "
+        "call the reprints desk or visit reprints.town.example."
+    )
+    paywalls = (
+        "The paper put up its paywall in 2011, and the council's own newsletter has since "
+        "been the only free source of planning news in the town, which is why the library "
+        "trust asked readers to subscribe to both before the vote on the new building."
+    )
+    result = extract_html(page(f"<p>{PARAGRAPH * 2}</p><p>{paywalls}</p><p>{notice}</p>"))
+    rules = {segment_text(s): (s.role, s.rule) for s in result.segments}
+    assert rules[notice] == (CHROME, "copyright-footer")
+    assert rules[paywalls] == (BODY, "")
+
+
+def test_the_page_s_own_address_printed_in_the_article_goes():
+    """The address a page prints for its print version, among the article's
+    paragraphs, is not part of the article; another address in the text stays."""
+    address = "https://town.example/news/library-vote"
+    other = "https://council.town.example/minutes/2024-03"
+    body = (
+        f"<p>{address}</p><p>{PARAGRAPH * 2}</p><p>{other}</p><p>{PARAGRAPH * 2}</p>"
+    )
+    result = extract_html(page(body), url="http://www.town.example/news/library-vote/")
+    rules = {segment_text(s): (s.role, s.rule) for s in result.segments}
+    assert rules[address] == (CHROME, "page-address")
+    assert rules[other][0] == BODY
+
+
 SHORT_POST = (
     "The lifeboat crew was called out twice on Sunday, first to a yacht that had lost its "
     "rudder off the point and then to two walkers cut off by the tide near the old pier."

@@ -121,16 +121,23 @@ def _drop(segment: Segment, rule: str) -> None:
     segment.role, segment.rule = CHROME, rule
 
 
-def clean_body(segments: list[Segment], *, byline: str = "") -> list[Segment]:
+def clean_body(segments: list[Segment], *, byline: str = "", url: str = "") -> list[Segment]:
     """Apply the rules in place to the kept segments; returns the same list."""
     body = [s for s in segments if s.role == BODY]
     texts = {id(s): text_of(s.html) for s in body}
     byline_key = _key(byline)
+    address = _address(url)
     for segment in body:
         text = texts[id(segment)]
         if len(text) >= SHORT:
+            # A copy notice is long; other prompts' words ("paywall", "subscribe")
+            # are a long paragraph's subject as often as its offer.
+            if len(text) < 2 * SHORT and _furniture_rule(text) == "copyright-footer":
+                _drop(segment, "copyright-footer")
             continue
-        if PROMPT.search(text):
+        if address and _address(text) == address:
+            _drop(segment, "page-address")
+        elif PROMPT.search(text):
             _drop(segment, "prompt")
         elif rule := _furniture_rule(text):
             _drop(segment, rule)
@@ -170,6 +177,11 @@ def _furniture_rule(text: str) -> str:
 
 def _key(text: str) -> str:
     return SPACE.sub(" ", re.sub(r"[^\w\s]", " ", text.casefold())).strip()
+
+
+def _address(url: str) -> str:
+    """A page's address as printed for its print version: no scheme, "www." or final slash."""
+    return re.sub(r"^\s*(?:https?://)?(?:www\.)?", "", url.casefold()).strip().rstrip("/")
 
 
 def _is_byline(text: str, byline_key: str) -> bool:

@@ -367,7 +367,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*(?:[|·•/]|,(?=\s*(?-i:[A-Z])))\s*.*)?$",
         ),
-        40,
+        60,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
             " reproduced citation powered theme design designed licensed order reprint reprints"
