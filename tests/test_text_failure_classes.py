@@ -1715,6 +1715,97 @@ def test_the_about_the_author_heading_ends_the_article():
     assert _rule_of(result, note) == "author-bio"
 
 
+@pytest.mark.parametrize(
+    ("heading", "note"),
+    [
+        (
+            "Über Maren Holt",
+            "Als Redakteurin für das Tal schreibt Maren Holt seit zehn Jahren über die Städte, "
+            "die Flüsse und die Märkte der Gegend.",
+        ),
+        (
+            "Sobre Maren Holt",
+            "Jornalista e mãe de dois filhos, Maren Holt escreve há dez anos sobre as cidades, "
+            "os rios e as feiras do vale.",
+        ),
+        (
+            "About Maren Holt",
+            "As the paper's river correspondent for ten years, Maren Holt has walked every "
+            "bank of the valley and written about its towns.",
+        ),
+    ],
+)
+def test_the_writers_note_in_other_languages_and_naming_her_later(heading, note):
+    """The heading over the writer's note in German or Portuguese, and a note that
+    names the writer a few words in: the heading and the note are not the article."""
+    result = extract_text(_page("Festival opens on the quay", *PROSE, heading, note))
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, heading) == "author-bio"
+    assert _rule_of(result, note) == "author-bio"
+
+
+def test_about_a_place_over_a_paragraph_that_names_it_late_stays():
+    """"About Town Hall" over a paragraph that comes to the hall only at its end is
+    a heading of the article, not a writer's note."""
+    hall = (
+        "Built in 1887 from stone quarried up the valley and paid for by a tax on wool, "
+        "the hall is still the seat of the Town Hall committee."
+    )
+    result = extract_text(_page("Festival opens on the quay", *PROSE, "About Town Hall", hall))
+    assert hall in _kept(result)
+
+
+RELEASE = [
+    "Harbourline and Coastways agreed on Monday to sell tickets for each other's crossings, "
+    "so that a traveller can book the whole journey from the valley to the islands at once.",
+    "The two companies said the first joint timetable would be published in the spring and "
+    "that fares would not rise before the end of next year.",
+    "Coastways runs four ferries from the old quay and carried more than a million "
+    "passengers last year, most of them in the summer months.",
+]
+
+
+def test_the_note_on_the_company_under_its_press_release_goes():
+    """Under a press release, the paragraphs on the company that issued it (the
+    company its headline names) are the release's boilerplate, not its news; a
+    paragraph on another company at the same place stays."""
+    title = "Harbourline announces a ticketing partnership with Coastways"
+    notes = [
+        "Harbourline is a leading provider of booking software for ferry operators in "
+        "northern Europe, with offices in four countries.",
+        "Harbourline is headquartered in Bergen and employs around 300 people worldwide.",
+    ]
+    result = extract_text(_page(title, *RELEASE, *notes))
+    assert _kept(result) == RELEASE
+    assert [_rule_of(result, n) for n in notes] == ["company-note", "company-note"]
+    other = (
+        "Northwind is a small company that has run the winter crossing to the islands "
+        "since 1952 and was not part of the agreement."
+    )
+    assert other in _kept(extract_text(_page(title, *RELEASE, other)))
+
+
+def test_a_contact_line_and_a_trail_of_links_are_not_the_headline():
+    """A pasted page: the site's contact lines, then the trail of links that ends
+    with the headline, the headline and its date. The headline is the title, not
+    the e-mail line above it nor the trail."""
+    title = "Harbourline announces a ticketing partnership with Coastways"
+    page = "\n".join(
+        [
+            "Contact us",
+            "Phone +47 55 00 00 00",
+            "E-mail info@harbourline.example",
+            f"Home News Business News {title}",
+            title,
+            "October 12, 2017",
+            *RELEASE,
+        ]
+    )
+    result = extract_text(NAV + page + "\n" + FOOTER)
+    assert result.title == title
+    assert _kept(result) == RELEASE
+
+
 def test_a_verse_that_begins_with_by_the_is_not_a_byline():
     """"By the light of the old lanterns," is a line of verse quoted in the post, not
     the writer's byline: the paragraph above it stays the article, and there is no byline.

@@ -1482,6 +1482,9 @@ DANGLING = frozenset("a an and or but the of to in on for with by from as at".sp
 # A short line that starts at the site's home page is its breadcrumb.
 BREADCRUMB = re.compile(r"^\s*home\b\s*[^\w\s]*\s*\w", re.IGNORECASE)
 BREADCRUMB_WORDS = 5
+# "E-mail info@site.example", "Phone +41 41 544 78 00": the site's contact lines.
+CONTACT_LINE = re.compile(r"\S@\S+\.\w|^\s*(?:e-?mail|phone|tel|telephone|fax)\b", re.IGNORECASE)
+CONTACT_LINE_WORDS = 8
 
 
 def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -> bool:
@@ -1495,6 +1498,8 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if split_credit(p.text)[1] or PHOTO_CREDIT.search(p.text):  # a photo's caption
         return True
+    if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
+        return True
     short = p.words <= PAGE_CONTROL_WORDS
     if short and (PAGE_CONTROL.match(p.text) or is_share_line(p.text)):
         return True
@@ -1503,6 +1508,12 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     if p.words <= CONTROL_START_WORDS and CONTROL_START.match(p.text):
         return True
     return shouted and p.words <= SHOUTED_LABEL_WORDS and p.text.isupper()
+
+
+def _trail_to(p: Para, below: Para) -> bool:
+    """A line that ends with the line below it, after words of its own: the trail of
+    links to the page ("Home News Business News <headline>") over its headline."""
+    return len(p.text) > len(below.text) and p.text.rstrip().endswith(below.text.strip())
 
 
 # A teaser cut short: "… With a background in... More".
@@ -1710,6 +1721,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             ]
             # a sentence over the headline is a promo, not a kicker
             headlines = [k for k in headlines if _heading_like(paras[k])] or headlines
+            # "Home News Business News <headline>" over the headline: a trail of links to it
+            headlines = [k for k in headlines if not _trail_to(paras[k], paras[k + 1])]
             if headlines:
                 title = (headlines[0], "title-above-byline")
     if title is None:
@@ -1912,7 +1925,7 @@ def extract_text(
         result.published = _labelled_date_above(paras, start)
 
     _classify_run(paras, start, end)
-    _drop_author_bio(paras, result.byline)
+    _drop_author_bio(paras, result.byline, result.title)
     for p in paras:
         if p.decided:
             continue
@@ -1936,7 +1949,12 @@ BIO_REACH = 4
 # The heading over the writer's note: "About the Author", or "About Jane Doe" (a first
 # and last name) over a note that begins with her name.
 ABOUT_THE_AUTHOR = re.compile(r"^\s*about the (author|writer)s?\s*:?\s*$", re.IGNORECASE)
-ABOUT_NAME = re.compile(r"^\s*About (?P<name>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){1,2})\s*$")
+ABOUT_NAME = re.compile(
+    r"^\s*(?:About|Über|Sobre|Acerca de|À propos de|A propos de|Over|Om) "
+    r"(?P<name>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+){1,2})\s*$"
+)
+# The note names its writer in its first words ("Als Sales Manager bildet Moritz Bachmann …").
+NOTE_NAMES_WITHIN = 12
 
 
 def _heads_writers_note(p: Para, below: list[Para]) -> bool:
@@ -1944,10 +1962,28 @@ def _heads_writers_note(p: Para, below: list[Para]) -> bool:
     if ABOUT_THE_AUTHOR.match(p.text):
         return True
     m = ABOUT_NAME.match(p.text)
-    return bool(m and below and below[0].text.startswith(m.group("name").split()[0] + " "))
+    if not m or not below:
+        return False
+    opening = " ".join(below[0].text.split()[:NOTE_NAMES_WITHIN])
+    return below[0].text.startswith(m.group("name").split()[0] + " ") or m.group("name") in opening
 
 
-def _drop_author_bio(paras: list[Para], byline: str) -> None:
+# "Ascom is a global solutions provider focused on …": the note on the company that
+# issued a press release, under the release, on the company its headline names.
+COMPANY_NOTE = re.compile(
+    r"^(?P<name>(?!The\b)[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})(?: \([^)]{1,40}\))?,? "
+    r"(?:is|are) (?:a|an|one of the)\b[^.]{0,80}?\b(?:provider|company|companies|manufacturer|"
+    r"maker|developer|supplier|group|firm|leader|specialist|organi[sz]ation|network|operator|"
+    r"platform|brand|retailer|publisher|agency|bank|insurer)s?\b"
+)
+
+
+def _company_note(text: str, title: str) -> bool:
+    m = COMPANY_NOTE.match(text)
+    return bool(m and re.search(rf"\b{re.escape(m.group('name'))}\b", title))
+
+
+def _drop_author_bio(paras: list[Para], byline: str, title: str = "") -> None:
     """The writer's note among the article's last paragraphs, and what follows it.
     A note on the byline's writer is the note wherever it stands in the article's
     second half, and a heading over it that names the writer ("About Jane Doe") goes too."""
@@ -1957,6 +1993,10 @@ def _drop_author_bio(paras: list[Para], byline: str) -> None:
         if k >= len(kept) // 2 and _heads_writers_note(p, kept[k + 1 : k + 2]):
             for q in kept[k:]:
                 q.set(CHROME, "author-bio")
+            return
+        if k >= len(kept) - BIO_REACH and _company_note(p.text, title):
+            for q in kept[k:]:
+                q.set(CHROME, "company-note")
             return
         if not AUTHOR_BIO.match(p.text):
             continue
