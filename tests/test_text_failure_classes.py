@@ -1806,6 +1806,44 @@ def test_a_contact_line_and_a_trail_of_links_are_not_the_headline():
     assert _kept(result) == RELEASE
 
 
+def test_the_slides_of_a_gallery_under_the_article_are_not_the_article():
+    """A copy of the page lists a gallery's slides under the article, after the
+    gallery's "Loading Slideshow" placeholder: each slide a heading and a paragraph
+    of another story. The article ends above the placeholder."""
+    slides = []
+    for k, town in enumerate(["Ashby", "Brook End", "Carrow", "Dunmere", "Eastwick"]):
+        slides += [
+            f"The {town} Harvest Fair Comes Back",
+            f"After a gap of {k + 3} years the fair in {town} returned this autumn, with "
+            "stalls along the high street, a brass band on the green and a tug of war "
+            "between the two pubs that the older residents still talk about.",
+        ]
+    page = _page("Festival opens on the quay", *PROSE, "Also on the Gazette:", "Loading Slideshow", *slides)
+    result = extract_text(page)
+    assert _kept(result) == list(PROSE)
+    assert _rule_of(result, "Loading Slideshow") == "gallery-loader"
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        "« The lantern parade returns | Main | Buses to run later on Sundays »",
+        "City Guide » Events » Festivals",
+        "twitter // youtube // rss // contact",
+        "Navigation: Jump to content areas:",
+    ],
+)
+def test_links_to_other_posts_trails_and_labels_are_not_the_headline(control):
+    """A pasted post: a line of links to the posts on either side, a trail of links,
+    a menu on one line or a label ending in a colon stands over the post. None of
+    them is its title."""
+    title = "Festival opens on the quay"
+    page = "\n".join([control, "October 12, 2026", *PROSE])
+    assert extract_text(page).title != control
+    page = "\n".join([control, title, "October 12, 2026", *PROSE])
+    assert extract_text(page).title == title
+
+
 def test_a_verse_that_begins_with_by_the_is_not_a_byline():
     """"By the light of the old lanterns," is a line of verse quoted in the post, not
     the writer's byline: the paragraph above it stays the article, and there is no byline.

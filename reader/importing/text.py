@@ -1393,7 +1393,12 @@ def _best_run(paras: list[Para]) -> tuple[int, int]:
         p = paras[i]
         if p.rule in SECTION_BREAK_RULES and _comments_link_above(paras, i, end, piece_gain):
             piece_gain += _gain(p)
-        elif p.rule in SECTION_BREAK_RULES or p.rule == "comment-header" and _opens_thread(paras, i):
+        elif (
+            p.rule in SECTION_BREAK_RULES
+            or p.rule == "gallery-loader"
+            or p.rule == "comment-header"
+            and _opens_thread(paras, i)
+        ):
             pieces.append((piece_start, i, piece_gain))
             piece_start, piece_gain = i + 1, 0.0
             if before_thread is None and p.stamp:
@@ -1482,6 +1487,10 @@ DANGLING = frozenset("a an and or but the of to in on for with by from as at".sp
 # A short line that starts at the site's home page is its breadcrumb.
 BREADCRUMB = re.compile(r"^\s*home\b\s*[^\w\s]*\s*\w", re.IGNORECASE)
 BREADCRUMB_WORDS = 5
+# "« Previous post", "Next post »": links to the posts on either side; "City Guide » Food »
+# Restaurants", "twitter // youtube // rss": a trail or a menu on one line; a label
+# ending in a colon ("Navigation: Jump to content areas:").
+NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$")
 # "E-mail info@site.example", "Phone +41 41 544 78 00": the site's contact lines.
 CONTACT_LINE = re.compile(r"\S@\S+\.\w|^\s*(?:e-?mail|phone|tel|telephone|fax)\b", re.IGNORECASE)
 CONTACT_LINE_WORDS = 8
@@ -1493,6 +1502,8 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     if p.words < 2 or p.row or _norm(p.text) in site_names:
         return True
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
+        return True
+    if NAVIGATION_MARKS.search(p.text):
         return True
     if p.words <= BREADCRUMB_WORDS and BREADCRUMB.match(p.text):  # "Home Investigations"
         return True

@@ -145,6 +145,15 @@ LINE_RULES: tuple[LineRule, ...] = (
             " activate"
         ),
     ),
+    # "Loading Slideshow": the place of a gallery whose slides a copy of the page
+    # lists under the article, each a picture's caption or a story of its own.
+    LineRule(
+        "gallery-loader",
+        _rx(r"^\s*loading (the )?(slideshow|gallery|photo gallery|photos|pictures|images)\W*$"),
+        4,
+        _words("loading"),
+        anchored=True,
+    ),
     LineRule(
         "comments-section",
         _rx(
