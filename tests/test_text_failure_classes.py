@@ -1831,6 +1831,8 @@ def test_the_slides_of_a_gallery_under_the_article_are_not_the_article():
         "City Guide » Events » Festivals",
         "twitter // youtube // rss // contact",
         "Navigation: Jump to content areas:",
+        "Search this site",
+        "Take our poll",
     ],
 )
 def test_links_to_other_posts_trails_and_labels_are_not_the_headline(control):

@@ -1455,7 +1455,8 @@ PAGE_CONTROL = re.compile(
     r"(?: (?:this|the|our|us|on|to|link|article|story|page|now|for \w+))*"
     r"|(?:read|load|see|view|show) (?:more|all|less)\b.*"
     r"|today'?s paper|e-?paper|e-?edition|\w+ edition|edition|place an ad|advertisement"
-    r"|sponsored(?: content)?|main menu|menu|search"
+    r"|sponsored(?: content)?|main menu|menu|search(?: (?:this|the|our) (?:site|blog|website|archives?)| [\w ]{1,30}blog)?"
+    r"|take (?:our|the) poll|frequently asked questions|remember (?:me|personal info)\??"
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
