@@ -1995,10 +1995,11 @@ def _company_note(text: str, title: str) -> bool:
     return bool(m and re.search(rf"\b{re.escape(m.group('name'))}\b", title))
 
 
-def _drop_author_bio(paras: list[Para], byline: str, title: str = "") -> None:
+def _drop_author_bio(paras: list[Para], byline: str, title: str) -> None:
     """The writer's note among the article's last paragraphs, and what follows it.
     A note on the byline's writer is the note wherever it stands in the article's
-    second half, and a heading over it that names the writer ("About Jane Doe") goes too."""
+    second half, and a heading over it that names the writer ("About Jane Doe") goes too.
+    A press release's note on the company its headline (`title`) names ends it the same way."""
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
     writers = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
     for k, p in enumerate(kept):
