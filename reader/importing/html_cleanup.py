@@ -291,9 +291,10 @@ def _drop_trailing_links(segments: list[Segment], texts: dict[int, str]) -> None
     """Blocks at the very end that are nothing but links, a list of teasers, and
     headings left with nothing under them."""
     kept = [s for s in segments if s.role == BODY]
-    sizes = [len(texts.get(id(s), "")) for s in kept]
+    kept_texts = [texts.get(id(s), "") for s in kept]
+    sizes = [len(t) for t in kept_texts]
     split = len(kept)
-    while split > 1 and _teaser_item(kept[split - 1], texts.get(id(kept[split - 1]), "")):
+    while split > 1 and _teaser_item(kept[split - 1], kept_texts[split - 1]):
         split -= 1
     # The list ends an article longer than itself: a page made of such a list
     # (a list of deals, of sources) is the article.

@@ -1746,7 +1746,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 j -= 1
                 skipped += 1
                 continue
-            if 3 <= p.words <= 30 and _heading_like(p) and not p.text.rstrip().endswith(":"):
+            # (a line ending in a colon is never a title: skipped above)
+            if 3 <= p.words <= 30 and _heading_like(p):
                 title = (j, "headline-above-text")
             break
     if title is not None and title[0] + 1 < len(paras):
@@ -2001,26 +2002,31 @@ def _drop_author_bio(paras: list[Para], byline: str, title: str) -> None:
     second half, and a heading over it that names the writer ("About Jane Doe") goes too.
     A press release's note on the company its headline (`title`) names ends it the same way."""
     kept = [p for p in paras if p.role in (BODY, CAPTION)]
+    found = _note_under_article(kept, byline, title)
+    if found is not None:
+        first, rule = found
+        for q in kept[first:]:
+            q.set(CHROME, rule)
+
+
+def _note_under_article(kept: list[Para], byline: str, title: str) -> tuple[int, str] | None:
+    """Where the writer's or the company's note begins among the kept paragraphs, and its rule."""
     writers = [n.strip() for n in re.split(r",\s*|\s+and\s+|\s*&\s*", byline) if " " in n.strip()]
     for k, p in enumerate(kept):
         if k >= len(kept) // 2 and _heads_writers_note(p, kept[k + 1 : k + 2]):
-            for q in kept[k:]:
-                q.set(CHROME, "author-bio")
-            return
+            return k, "author-bio"
         if k >= len(kept) - BIO_REACH and _company_note(p.text, title):
-            for q in kept[k:]:
-                q.set(CHROME, "company-note")
-            return
+            return k, "company-note"
         if not AUTHOR_BIO.match(p.text):
             continue
         on_writer = k >= len(kept) // 2 and any(p.text.startswith(n) for n in writers)
         if k >= len(kept) - BIO_REACH or on_writer:
-            if on_writer and k and kept[k - 1].words <= 6:
-                if any(n in kept[k - 1].text for n in writers):
-                    k -= 1
-            for q in kept[k:]:
-                q.set(CHROME, "author-bio")
-            return
+            # the writer's name on a line of its own over the note goes with it
+            named_above = on_writer and k and kept[k - 1].words <= 6
+            if named_above and any(n in kept[k - 1].text for n in writers):
+                return k - 1, "author-bio"
+            return k, "author-bio"
+    return None
 
 
 def _classify_run(paras: list[Para], start: int, end: int) -> None:
