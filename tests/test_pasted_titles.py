@@ -269,3 +269,36 @@ def test_the_writers_name_printed_twice_is_not_the_title():
         *BODY,
     )
     assert extract_text(text).title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a writer's or photographer's credit line
+        "by Mary Okafor on May 3, 2026 9:07 AM EDT in Harbour Watch",
+        "By Mary Okafor on May 3rd, 2026 Harbours, Ferries, Local Government, Town Council",
+        "Text by Mary Okafor",
+        "Jane Field / AP",
+        # a link to another story (or a player's button) run onto its headline
+        "Next story in Harbour Council votes to keep the lifeboat station open all winter",
+        "Previous Story Council votes to keep the lifeboat station open all winter",
+        "Jump to video Harbour board shuts the old ferry pier",
+    ],
+)
+def test_a_credit_line_or_a_link_away_is_never_the_title(line):
+    text = paste("Skip to main content", "News", HEADLINE, "Share", line, *BODY)
+    assert extract_text(text).title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    ("page_title", "url", "title"),
+    [
+        (f"{HEADLINE} | Coastal Courier - News, Ferries and Harbour Life", "", HEADLINE),
+        ("Piers - Coastal Courier", "https://www.coastalcourier.example/piers", "Piers"),
+        # a short headline keeps what follows its dash when that is not the site's name
+        ("Piers - Ferries", "https://www.coastalcourier.example/piers", "Piers - Ferries"),
+    ],
+)
+def test_the_site_name_after_the_page_title_is_not_part_of_the_title(page_title, url, title):
+    text = paste(page_title, "Home", "About", "Contact", *BODY)
+    assert extract_text(text, source_url=url).title == title

@@ -1492,9 +1492,23 @@ BREADCRUMB_WORDS = 5
 # Restaurants", "twitter // youtube // rss": a trail or a menu on one line; a label
 # ending in a colon ("Navigation: Jump to content areas:").
 NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$")
+# A writer's or photographer's credit line: "by Jane Doe on Aug 9, 2012 in Sports",
+# "Text by Jane Doe", "Jane Doe / AP". ("By the numbers: …" is a headline: a
+# capital must follow, and not a little word's.)
+SIGNED_LINE = re.compile(
+    r"^(?:(?:by|(?:text|words|story|written|photos?|reporting) by)\s+(?!(?:the|a|an|my|our|this|that|all)\b)[A-Z]"
+    r"|[A-Z][\w.'’ -]{2,40}\s/\s?(?:AP|AFP|EPA|Reuters|Getty Images|Bloomberg|PA)$)",
+    re.IGNORECASE,
+)
+# "Next story in Space <its headline>", "Previous post: <its headline>", "Jump to video
+# <its headline>": a link away from the article, however long the text run on to it.
+LINK_AWAY = re.compile(
+    r"(?i)^(?:(?:next|previous|prev|older|newer) (?:story|article|post|entry)|(?:skip|jump) to)\b"
+)
 # "E-mail info@site.example", "Phone +41 41 544 78 00": the site's contact lines.
 CONTACT_LINE = re.compile(r"\S@\S+\.\w|^\s*(?:e-?mail|phone|tel|telephone|fax)\b", re.IGNORECASE)
 CONTACT_LINE_WORDS = 8
+SIGNED_LINE_WORDS = 20
 
 
 def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -> bool:
@@ -1509,6 +1523,8 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     if p.words <= BREADCRUMB_WORDS and BREADCRUMB.match(p.text):  # "Home Investigations"
         return True
     if split_credit(p.text)[1] or PHOTO_CREDIT.search(p.text):  # a photo's caption
+        return True
+    if p.words <= SIGNED_LINE_WORDS and SIGNED_LINE.match(p.text) or LINK_AWAY.match(p.text):
         return True
     if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
         return True
@@ -1833,6 +1849,27 @@ def _byline_in_run(paras: list[Para], start: int, stop: int, result: Extracted) 
             return
 
 
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True) -> str:
+    """The headline in a page's title: without the site's name after it, however many
+    parts that name has ("<headline> | Site - Tagline"), and after a short headline
+    too when the site's name is its address ("Ball - Neatorama" on neatorama.com).
+    Unless ``any_suffix``, only a suffix after a bar or naming the address goes."""
+    head = title
+    if any_suffix or " | " in title:
+        head = _strip_site_suffix(title)
+        if head != title and " | " in head:
+            head = _strip_site_suffix(head)
+    host = _squashed((urlsplit(source_url).hostname or "").removeprefix("www."))
+    m = re.match(r"^(?P<t>\S.*?)\s+[|\-–—]\s+(?P<site>[^|\-–—]{2,40})$", head)
+    if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
+        head = m.group("t")
+    return head
+
+
 def _strip_site_suffix(title: str) -> str:
     m = re.match(r"^(?P<t>.{12,}?)\s+[|\-–—:]\s+[^|\-–—]{2,40}$", title) or re.match(
         r"^(?P<t>.{12,}?)\s+\|\s+[^|]{2,80}$", title  # "… | Site: News, Reviews and Rumors"
@@ -1895,11 +1932,11 @@ def extract_text(
         result.title = paras[i].text
         if rule == "title-in-page-title":
             result.title = _trim_to_page_title(result.title, paras[0].text)
-        elif i == 0 and " | " in result.title:
-            result.title = _strip_site_suffix(result.title)  # "<title> | Site name"
+        elif i == 0:  # "<title> | Site", "<title> - Site" on site.example
+            result.title = _page_title_headline(result.title, source_url, any_suffix=False)
         header_end = max(header_end, i)
     elif _page_title(paras, site_names):
-        result.title = _strip_site_suffix(paras[0].text)
+        result.title = _page_title_headline(paras[0].text, source_url)
         paras[0].set("title", "title-from-first-line")
         header_end = max(header_end, 0)
     elif longest := _longest_headline(paras, header["anchors"], start, site_names):
