@@ -279,13 +279,21 @@ def test_the_writers_name_printed_twice_is_not_the_title():
         "By Mary Okafor on May 3rd, 2026 Harbours, Ferries, Local Government, Town Council",
         "Text by Mary Okafor",
         "Jane Field / AP",
+        "Tom Baker, Senior Reporter, The Coastal Courier",
+        "Guest Blogger: Mary Okafor",
+        # the time, a date in figures, a gallery's counter, a trail of sections
+        "8:57pm, EDT",
+        "11.09.12",
+        "1 of 5",
+        "Courier Home / Local / News / Harbour board shuts the old ferry pier",
+        "Latest News → Harbour Watch",
         # a link to another story (or a player's button) run onto its headline
         "Next story in Harbour Council votes to keep the lifeboat station open all winter",
         "Previous Story Council votes to keep the lifeboat station open all winter",
         "Jump to video Harbour board shuts the old ferry pier",
     ],
 )
-def test_a_credit_line_or_a_link_away_is_never_the_title(line):
+def test_a_credit_line_a_stamp_or_a_link_away_is_never_the_title(line):
     text = paste("Skip to main content", "News", HEADLINE, "Share", line, *BODY)
     assert extract_text(text).title == HEADLINE
 
@@ -302,3 +310,16 @@ def test_a_credit_line_or_a_link_away_is_never_the_title(line):
 def test_the_site_name_after_the_page_title_is_not_part_of_the_title(page_title, url, title):
     text = paste(page_title, "Home", "About", "Contact", *BODY)
     assert extract_text(text, source_url=url).title == title
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "By the Numbers: What the Old Ferry Pier Cost the Town",
+        "Next Year's Ferry Timetable Is Out, and the Pier Is Not in It",
+        "Harbour Board / Town Council Row Over the Pier Goes to Court",
+    ],
+)
+def test_headlines_shaped_like_credits_or_links_are_still_titles(headline):
+    text = paste("Skip to main content", "News", "Share", headline, *BODY)
+    assert extract_text(text).title == headline

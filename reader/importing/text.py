@@ -193,6 +193,8 @@ def _byline_names(p: Para) -> str:
     first, *rest = names.split()
     if first in NOT_A_NAME and not (rest and rest[0][0].isupper()):
         return ""  # "By the pricking of my thumbs,", not "by the Example Team"
+    if first in NOT_A_NAME and ":" in names and len(names.split(":", 1)[1].split()) >= 3:
+        return ""  # "By the Numbers: What the Pier Cost", a headline
     return names
 
 
@@ -1491,14 +1493,27 @@ BREADCRUMB_WORDS = 5
 # "« Previous post", "Next post »": links to the posts on either side; "City Guide » Food »
 # Restaurants", "twitter // youtube // rss": a trail or a menu on one line; a label
 # ending in a colon ("Navigation: Jump to content areas:").
-NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$")
+NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$|→|\s/\s.*\s/\s.*\s/\s")
 # A writer's or photographer's credit line: "by Jane Doe on Aug 9, 2012 in Sports",
 # "Text by Jane Doe", "Jane Doe / AP". ("By the numbers: …" is a headline: a
 # capital must follow, and not a little word's.)
 SIGNED_LINE = re.compile(
     r"^(?:(?:by|(?:text|words|story|written|photos?|reporting) by)\s+(?!(?:the|a|an|my|our|this|that|all)\b)[A-Z]"
+    r"|guest (?:blogger|post|author|writer|column)\s*:"
     r"|[A-Z][\w.'’ -]{2,40}\s/\s?(?:AP|AFP|EPA|Reuters|Getty Images|Bloomberg|PA)$)",
     re.IGNORECASE,
+)
+# "Tom Doe, Reporter, The Example Journal": a writer's name and post, as the byline prints them.
+NAME_AND_POST = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}, (?:(?:Senior|Staff|Chief|Contributing|Special|Guest|"
+    r"Associate|Deputy|Managing|Political|Foreign|Business|Sports|Science|Health|Tech) )*"
+    r"(?:Reporter|Correspondent|Contributor|Writer|Editor|Columnist|Blogger|Producer|Journalist)\b"
+)
+# A clock time or a date in figures alone ("8:57pm, EDT", "11.09.12"), a gallery's counter
+# ("1 of 5"): the page's furniture around a headline, never one.
+STAMP_ONLY = re.compile(
+    r"(?i)^(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?,?\s*(?:[a-z]{2,4})?"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+ of \d+)$"
 )
 # "Next story in Space <its headline>", "Previous post: <its headline>", "Jump to video
 # <its headline>": a link away from the article, however long the text run on to it.
@@ -1525,6 +1540,8 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     if split_credit(p.text)[1] or PHOTO_CREDIT.search(p.text):  # a photo's caption
         return True
     if p.words <= SIGNED_LINE_WORDS and SIGNED_LINE.match(p.text) or LINK_AWAY.match(p.text):
+        return True
+    if NAME_AND_POST.match(p.text) or STAMP_ONLY.match(p.text.strip()):
         return True
     if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
         return True
