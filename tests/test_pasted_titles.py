@@ -281,6 +281,12 @@ def test_the_writers_name_printed_twice_is_not_the_title():
         "Jane Field / AP",
         "Tom Baker, Senior Reporter, The Coastal Courier",
         "Guest Blogger: Mary Okafor",
+        # a post's stamp: when, by whom, filed where
+        "Posted on: 05-3-2026 With: 1 Comment Posted by: Mary Okafor",
+        "05.03.26 Written by Mary Okafor",
+        "1 Comment » | Published in Harbours, Ferries, Town Council",
+        "May 3rd '26 by Mary Okafor @ 10:58am",
+        "Filed in: Harbours",
         # the time, a date in figures, a gallery's counter, a trail of sections
         "8:57pm, EDT",
         "11.09.12",
@@ -318,6 +324,7 @@ def test_the_site_name_after_the_page_title_is_not_part_of_the_title(page_title,
         "By the Numbers: What the Old Ferry Pier Cost the Town",
         "Next Year's Ferry Timetable Is Out, and the Pier Is Not in It",
         "Harbour Board / Town Council Row Over the Pier Goes to Court",
+        "Study Published in Nature Says the Old Ferry Pier Was Doomed",
     ],
 )
 def test_headlines_shaped_like_credits_or_links_are_still_titles(headline):

@@ -1500,6 +1500,10 @@ NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$|→|\s/\s.*\s/
 SIGNED_LINE = re.compile(
     r"^(?:(?:by|(?:text|words|story|written|photos?|reporting) by)\s+(?!(?:the|a|an|my|our|this|that|all)\b)[A-Z]"
     r"|guest (?:blogger|post|author|writer|column)\s*:"
+    # "Posted on: 08-7-2012 … Posted by: Jo", "11.05.12 Written by Jo", "… | Published in Design"
+    r"|(?:.*(?:\||\d\S*)\s+)?(?:posted|published|written|filed)\s+(?:by|on|in|under)\b"
+    # "Nov 6th '12 by Tom Doe @ 10:58am", "sounds — jodoe @ 11:56": a post's stamp
+    r"|.*\s@\s?\d{1,2}:\d{2}"
     r"|[A-Z][\w.'’ -]{2,40}\s/\s?(?:AP|AFP|EPA|Reuters|Getty Images|Bloomberg|PA)$)",
     re.IGNORECASE,
 )
