@@ -287,6 +287,10 @@ def test_the_writers_name_printed_twice_is_not_the_title():
         "1 Comment » | Published in Harbours, Ferries, Town Council",
         "May 3rd '26 by Mary Okafor @ 10:58am",
         "Filed in: Harbours",
+        "Mary Okafor Become a fan",
+        "12,094 Views",
+        "Send to a Friend",
+        "Your Ad Here",
         # the time, a date in figures, a gallery's counter, a trail of sections
         "8:57pm, EDT",
         "11.09.12",

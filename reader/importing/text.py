@@ -1459,6 +1459,7 @@ PAGE_CONTROL = re.compile(
     r"|today'?s paper|e-?paper|e-?edition|\w+ edition|edition|place an ad|advertisement"
     r"|sponsored(?: content)?|main menu|menu|search(?: (?:this|the|our) (?:site|blog|website|archives?)| [\w ]{1,30}blog)?"
     r"|take (?:our|the) poll|frequently asked questions|remember (?:me|personal info)\??"
+    r"|send (?:this |it )?to a friend|your ad here|get (?:new )?posts by e-?mail"
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
@@ -1483,6 +1484,8 @@ PHOTO_CREDIT = re.compile(
 )
 # A player's button that a select-all copy runs onto the headline above it.
 MEDIA_CONTROL_TAIL = re.compile(r"\s+(?:Back to video|Watch video|Play video)$")
+# A button run onto the writer's name ("Jane Doe Become a fan"): a byline box, not a headline.
+FAN_BUTTON = re.compile(r"\bBecome a fan$")
 # A line that stops on one of these is cut short, not a headline ("Try refreshing your browser, or").
 DANGLING = frozenset("a an and or but the of to in on for with by from as at".split())
 
@@ -1514,10 +1517,10 @@ NAME_AND_POST = re.compile(
     r"(?:Reporter|Correspondent|Contributor|Writer|Editor|Columnist|Blogger|Producer|Journalist)\b"
 )
 # A clock time or a date in figures alone ("8:57pm, EDT", "11.09.12"), a gallery's counter
-# ("1 of 5"): the page's furniture around a headline, never one.
+# ("1 of 5"), a count of views: the page's furniture around a headline, never one.
 STAMP_ONLY = re.compile(
     r"(?i)^(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?,?\s*(?:[a-z]{2,4})?"
-    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+ of \d+)$"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+ of \d+|[\d,.]+k? (?:views|comments|shares|likes|reads))$"
 )
 # "Next story in Space <its headline>", "Previous post: <its headline>", "Jump to video
 # <its headline>": a link away from the article, however long the text run on to it.
@@ -1545,7 +1548,7 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if p.words <= SIGNED_LINE_WORDS and SIGNED_LINE.match(p.text) or LINK_AWAY.match(p.text):
         return True
-    if NAME_AND_POST.match(p.text) or STAMP_ONLY.match(p.text.strip()):
+    if NAME_AND_POST.match(p.text) or STAMP_ONLY.match(p.text.strip()) or FAN_BUTTON.search(p.text):
         return True
     if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
         return True
