@@ -334,3 +334,49 @@ def test_the_site_name_after_the_page_title_is_not_part_of_the_title(page_title,
 def test_headlines_shaped_like_credits_or_links_are_still_titles(headline):
     text = paste("Skip to main content", "News", "Share", headline, *BODY)
     assert extract_text(text).title == headline
+
+
+def test_the_headline_over_its_standfirst_is_the_title_when_the_page_lists_it_too():
+    """The page's carousel of trending stories lists the headline above the article, so
+    the headline over the text reads as a repeated line; the longer line under it is the
+    standfirst. The share bar's "Share this Story : <site>", printed twice, is no title."""
+    headline = "Harbour board shuts the old ferry pier for two years"
+    standfirst = (
+        "Coastal town loses its ferry pier for two years after engineers find rotten "
+        "piles under the northern end"
+    )
+    share = ["Share this Story : Coastal Courier", "Copy Link", "Email", "X", "Reddit", "LinkedIn"]
+    text = paste(
+        "Skip to Content",
+        "Sections",
+        "Search",
+        *share,
+        "Local News",
+        "Harbours",
+        "Ferries",
+        "Council",
+        "Puzzles",
+        "Contests",
+        "Advertisement 1",
+        "Previous",
+        "Lifeboat crews train for a winter of storms",
+        "Trending",
+        "Local",
+        headline,
+        "Trending",
+        "Local",
+        "Council votes to keep the lifeboat station open all winter",
+        "Next",
+        *share,
+        "Breadcrumb Trail Links",
+        "Local",
+        headline,
+        standfirst,
+        "Author of the article:",
+        "Mary Okafor",
+        "Published May 03, 2026 • 3 minute read",
+        "Join the conversation",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert (result.title, result.subtitle) == (headline, standfirst)

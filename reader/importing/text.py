@@ -1460,6 +1460,7 @@ PAGE_CONTROL = re.compile(
     r"|sponsored(?: content)?|main menu|menu|search(?: (?:this|the|our) (?:site|blog|website|archives?)| [\w ]{1,30}blog)?"
     r"|take (?:our|the) poll|frequently asked questions|remember (?:me|personal info)\??"
     r"|send (?:this |it )?to a friend|your ad here|get (?:new )?posts by e-?mail"
+    r"|continue reading(?: the main story| below)?"
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
@@ -1523,9 +1524,11 @@ STAMP_ONLY = re.compile(
     r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+ of \d+|[\d,.]+k? (?:views|comments|shares|likes|reads))$"
 )
 # "Next story in Space <its headline>", "Previous post: <its headline>", "Jump to video
-# <its headline>": a link away from the article, however long the text run on to it.
+# <its headline>", "Share this Story : <site>": a link away from the article, however
+# long the text run on to it.
 LINK_AWAY = re.compile(
-    r"(?i)^(?:(?:next|previous|prev|older|newer) (?:story|article|post|entry)|(?:skip|jump) to)\b"
+    r"(?i)^(?:(?:next|previous|prev|older|newer) (?:story|article|post|entry)|(?:skip|jump) to"
+    r"|share this (?:story|article|post|page))\b"
 )
 # "E-mail info@site.example", "Phone +41 41 544 78 00": the site's contact lines.
 CONTACT_LINE = re.compile(r"\S@\S+\.\w|^\s*(?:e-?mail|phone|tel|telephone|fax)\b", re.IGNORECASE)
@@ -1628,7 +1631,9 @@ def _repeated_headline(paras: list[Para], candidates: list[int], start: int):
     copies = [
         i
         for i in range(len(norms))
-        if paras[i].rule == "duplicate-paragraph" and not paras[paras[i].first].decided
+        if paras[i].rule == "duplicate-paragraph"
+        and not paras[paras[i].first].decided
+        and not LINK_AWAY.match(paras[i].text)  # "Share this Story : <site>", twice
     ]
     repeats = [
         i
@@ -1795,6 +1800,18 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
         if stem != paras[title[0]].text and paras[title[0] + 1].text.startswith(stem):
             title = (title[0] + 1, title[1])
+    if title is not None and title[0] > lo:
+        # The headline over its standfirst: the short-line rules took the headline (a
+        # line the page prints twice, or one among its menus), and the standfirst stood alone.
+        t, above = title[0], paras[title[0] - 1]
+        if (
+            above.rule in ("navigation", "duplicate-paragraph")
+            and HEADLINE_OVER_STANDFIRST_WORDS <= above.words < paras[t].words
+            and paras[t].words >= STANDFIRST_UNDER_HEADLINE_WORDS
+            and _heading_like(above)
+            and not _never_title(above, site_names)
+        ):
+            title = (t - 1, "headline-over-standfirst")
     info["anchors"] = anchors
     info["title"] = title
     if title is not None:
@@ -1811,6 +1828,9 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
 
 
 BYLINE_REACH = 8
+# A headline over its standfirst: a few words over a longer line.
+HEADLINE_OVER_STANDFIRST_WORDS = 5
+STANDFIRST_UNDER_HEADLINE_WORDS = 10
 # A standfirst can stand between the run's start and the byline; a longer paragraph there
 # is the text itself.
 STANDFIRST_WORDS = 40
