@@ -574,6 +574,20 @@ def test_name_opening_a_timestamp_line_is_the_byline(line):
     assert line not in _kept(result)
 
 
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("Von Jane Reporter publiziert am 30. Juli 2018", dt.datetime(2018, 7, 30, tzinfo=dt.UTC)),
+        ("Von Jane Reporter veröffentlicht am 3. März 2020", dt.datetime(2020, 3, 3, tzinfo=dt.UTC)),
+        ("Por Jane Reporter publicado el 12 March 2024", dt.datetime(2024, 3, 12, tzinfo=dt.UTC)),
+    ],
+)
+def test_a_byline_ends_where_it_says_published_in_its_own_language(line, when):
+    page = "Negotiators agree to resume talks next week\n\n" + line + "\n\n" + BODY_TEXT
+    result = extract_text(page)
+    assert (result.byline, result.published) == ("Jane Reporter", when)
+
+
 def test_byline_below_two_standfirst_lines_is_read():
     page = (
         "Negotiators agree to resume talks next week\n\n"

@@ -175,6 +175,15 @@ def _is_date_line(p: Para) -> dt.datetime | None:
     return found[0] if rest <= 5 else None
 
 
+# Where a byline's names end: a bar, a dash, or "published" in the languages the
+# byline prefixes cover ("Von Jo Doe publiziert am 30. Juli 2018", "Por Jo Doe publicado …").
+BYLINE_STAMP = re.compile(
+    r"\s+(?:\||[-–—]\s|,?\s*(?:published|updated|posted|publiziert|veröffentlicht|aktualisiert"
+    r"|publicado|actualizado|publié|mis à jour|pubblicato|aggiornato|gepubliceerd)\b)",
+    re.IGNORECASE,
+)
+
+
 def _byline_names(p: Para) -> str:
     """The names in a byline paragraph, or "" when it is not one."""
     if p.words > 14 or p.terminal and not p.text.endswith("."):
@@ -182,7 +191,7 @@ def _byline_names(p: Para) -> str:
     m = BYLINE_PREFIX.match(p.text)
     if not m:
         return ""
-    names = re.split(r"\s+(?:\||[-–—]\s|,?\s*(?:published|updated|posted)\b)", m.group("names"))[0]
+    names = re.split(BYLINE_STAMP, m.group("names"))[0]
     names = names.strip(" ,|-–—")
     found = find_date(names)
     if found:

@@ -30,6 +30,18 @@ MONTHS = {
     "october": 10,
     "november": 11,
     "december": 12,
+    # German names that differ from the English ones ("30. Juli 2018")
+    "januar": 1,
+    "februar": 2,
+    "märz": 3,
+    "mär": 3,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "okt": 10,
+    "oktober": 10,
+    "dez": 12,
+    "dezember": 12,
 }
 
 # Offsets in hours; the ambiguous "IST" is read as India, the commoner use in news.
@@ -73,7 +85,10 @@ ZONES = {
     "pt": -8,
 }
 
-MONTH_WORD = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+MONTH_WORD = (
+    r"(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|mär|apr(?:il)?|may|mai|june?|juni|july?|juli"
+    r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|dez(?:ember)?)"
+)
 _MONTH = rf"(?P<month>{MONTH_WORD})\.?"
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
 _ZONE = r"(?P<zone>[A-Z]{1,4}T|Z|UTC|GMT|ET|PT|CT|MT)?\s*(?P<offset>(?:UTC|GMT)?\s*[+-]\d{1,2}(?::?\d{2})?)?"
