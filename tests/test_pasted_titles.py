@@ -380,3 +380,25 @@ def test_the_headline_over_its_standfirst_is_the_title_when_the_page_lists_it_to
     )
     result = extract_text(text)
     assert (result.title, result.subtitle) == (headline, standfirst)
+
+
+def test_a_headline_the_sources_other_pages_list_is_still_the_title_over_the_byline():
+    """The source's other pages list this story in their sidebars, so its headline recurs
+    in the source; with no other headline on the page, it is the title over the byline.
+    A recurring teaser elsewhere above the text is not."""
+    teaser = "Council votes to keep the lifeboat station open all winter"
+    recurring = {HEADLINE, teaser, "Home", "Local News", "Harbours"}
+    text = paste(
+        "Home",
+        "Local News",
+        teaser,
+        "Harbours",
+        HEADLINE,
+        "by Mary Okafor on Thursday, May 3, 2026 at 4:30am",
+        *BODY,
+    )
+    result = extract_text(text, recurring=lambda line: line.strip() in recurring)
+    assert (result.title, result.byline) == (HEADLINE, "Mary Okafor")
+
+    text = paste("Home", teaser, "Local News", "Harbours", *BODY)
+    assert extract_text(text, recurring=lambda line: line.strip() in recurring).title != teaser

@@ -196,7 +196,8 @@ def _byline_names(p: Para) -> str:
     found = find_date(names)
     if found:
         names = names[: max(0, len(names) - found[1])].strip(" ,|-–—")
-        names = re.sub(r"\s+(?:on|at)$", "", names)  # "by Jane Doe on July 3, 2012"
+        # "by Jane Doe on July 3, 2012", "by Jane Doe on Thursday, December 15, 2011"
+        names = re.sub(r"(?i)\s+(?:on|at)(?:\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)?,?$", "", names)
     if not names or not names[0].isupper() and not names[0].isalpha():
         return ""
     first, *rest = names.split()
@@ -1669,9 +1670,21 @@ def _longest_headline(paras: list[Para], anchors: list[int], start: int, site_na
         and _heading_like(paras[i])
         and not _never_title(paras[i], site_names)
     ]
-    if not found:
-        return None
-    return max(found, key=lambda i: (paras[i].words, i)), "longest-headline-above-text"
+    if found:
+        return max(found, key=lambda i: (paras[i].words, i)), "longest-headline-above-text"
+    # The source's other pages list this headline in their sidebars, so it recurs in the
+    # source; with no other headline, it is the one right over the byline or the text.
+    listed = [
+        i
+        for i in range(max(0, first - HEADLINE_REACH), first)
+        if paras[i].rule == "recurring-in-source"
+        and (i + 1 in anchors or i + 1 == first)
+        and _heading_like(paras[i])
+        and not _never_title(paras[i], site_names)
+    ]
+    if listed:
+        return max(listed), "headline-listed-elsewhere"
+    return None
 
 
 NAME_AGAIN_REACH = 10
