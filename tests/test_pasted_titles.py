@@ -402,3 +402,16 @@ def test_a_headline_the_sources_other_pages_list_is_still_the_title_over_the_byl
 
     text = paste("Home", teaser, "Local News", "Harbours", *BODY)
     assert extract_text(text, recurring=lambda line: line.strip() in recurring).title != teaser
+
+
+@pytest.mark.parametrize("headline", ["Making Ferry Timetables More Reliable", "Running From The Storm"])
+def test_a_headline_beside_a_date_is_not_a_writers_name(headline):
+    text = paste("Home", "About", "Archives", headline, "May 3, 2026", *BODY)
+    result = extract_text(text)
+    assert (result.title, result.byline) == (headline, "")
+
+
+def test_an_agency_beside_a_date_is_still_the_byline():
+    text = paste("Home", HEADLINE, "The Associated Press", "May 3, 2026", *BODY)
+    result = extract_text(text)
+    assert (result.title, result.byline) == (HEADLINE, "The Associated Press")

@@ -247,8 +247,23 @@ def _name_with_stamp(p: Para) -> str:
     return ""
 
 
+# Words a headline in capitals has and a person's name has not ("Making Email More
+# Scalable", "Running From The Sun" beside a date are headlines, not bylines).
+HEADLINE_WORDS = frozenset(
+    "the a an of for to in on at with from your my our is are how why what when this that "
+    "you we it not no more most".split()
+)
+
+
 def _looks_like_name(p: Para) -> bool:
-    return 2 <= p.words <= 6 and not p.terminal and NAME_LINE.match(p.text) is not None
+    return (
+        2 <= p.words <= 6
+        and not p.terminal
+        and NAME_LINE.match(p.text) is not None
+        # (a leading "The" is a paper's or an agency's: "The Associated Press")
+        and not any(w.casefold() in HEADLINE_WORDS for w in p.text.split()[1:])
+        and p.text.split()[0].casefold() not in HEADLINE_WORDS - {"the"}
+    )
 
 
 def _headline_like(p: Para) -> bool:
