@@ -404,7 +404,9 @@ def test_a_headline_the_sources_other_pages_list_is_still_the_title_over_the_byl
     assert extract_text(text, recurring=lambda line: line.strip() in recurring).title != teaser
 
 
-@pytest.mark.parametrize("headline", ["Making Ferry Timetables More Reliable", "Running From The Storm"])
+@pytest.mark.parametrize(
+    "headline", ["Making Ferry Timetables More Reliable", "Running From The Storm"]
+)
 def test_a_headline_beside_a_date_is_not_a_writers_name(headline):
     text = paste("Home", "About", "Archives", headline, "May 3, 2026", *BODY)
     result = extract_text(text)

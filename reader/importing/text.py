@@ -197,7 +197,9 @@ def _byline_names(p: Para) -> str:
     if found:
         names = names[: max(0, len(names) - found[1])].strip(" ,|-–—")
         # "by Jane Doe on July 3, 2012", "by Jane Doe on Thursday, December 15, 2011"
-        names = re.sub(r"(?i)\s+(?:on|at)(?:\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)?,?$", "", names)
+        names = re.sub(
+            r"(?i)\s+(?:on|at)(?:\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)?,?$", "", names
+        )
     if not names or not names[0].isupper() and not names[0].isalpha():
         return ""
     first, *rest = names.split()
