@@ -417,3 +417,18 @@ def test_an_agency_beside_a_date_is_still_the_byline():
     text = paste("Home", HEADLINE, "The Associated Press", "May 3, 2026", *BODY)
     result = extract_text(text)
     assert (result.title, result.byline) == (HEADLINE, "The Associated Press")
+
+
+def test_a_blog_posts_headline_under_its_date_is_the_title():
+    headline = "Nine reasons the harbour board closed the old ferry pier"
+    text = paste(
+        "Harbour Blog",
+        "« From storm warnings to lifeboat drills: highlights from the harbour festival | "
+        "Main | UPDATE: Council votes to keep the lifeboat station open all winter after "
+        "a long and heated debate in the town hall »",
+        "20 July 2026",
+        headline,
+        "Via the harbour master's own notes:",
+        *BODY,
+    )
+    assert extract_text(text).title == headline

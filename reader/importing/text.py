@@ -1834,6 +1834,24 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             if 3 <= p.words <= 30 and _heading_like(p):
                 title = (j, "headline-above-text")
             break
+    if title is None:
+        # A blog's post: its date, then its headline over the text ("20 July 2012",
+        # "9 reasons to be excited by the new app", …).
+        for a, _ in sorted(info["dates"]):
+            c = a + 1
+            if not start - 2 <= a <= start + 2 or c + 1 >= len(paras):
+                continue
+            p = paras[c]
+            if (
+                not p.decided
+                and c not in anchors
+                and 3 <= p.words <= 25
+                and _heading_like(p)
+                and not SENTENCE_BREAK.search(p.text)  # "Does your …? Are you …?": a teaser
+                and not _never_title(p, site_names)
+            ):
+                title = (c, "headline-under-date")
+                break
     if title is not None and title[0] + 1 < len(paras):
         # "Five days, two outages for ..." over the headline it cuts short
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
@@ -1867,6 +1885,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
 
 
 BYLINE_REACH = 8
+SENTENCE_BREAK = re.compile(r"[.?!]\s+[A-Z]")
 # A headline over its standfirst: a few words over a longer line.
 HEADLINE_OVER_STANDFIRST_WORDS = 5
 STANDFIRST_UNDER_HEADLINE_WORDS = 10
