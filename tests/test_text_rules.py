@@ -588,6 +588,17 @@ def test_a_byline_ends_where_it_says_published_in_its_own_language(line, when):
     assert (result.byline, result.published) == ("Jane Reporter", when)
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["Analysis by Jane Reporter, CNN Editor-at-large", "By Jane Reporter, Senior Staff Writer"],
+)
+def test_a_byline_names_the_writer_without_the_post(line):
+    page = "Negotiators agree to resume talks next week\n\n" + line + "\n\n" + BODY_TEXT
+    result = extract_text(page)
+    assert result.byline == "Jane Reporter"
+    assert line not in _kept(result)
+
+
 def test_byline_below_two_standfirst_lines_is_read():
     page = (
         "Negotiators agree to resume talks next week\n\n"

@@ -184,6 +184,13 @@ BYLINE_STAMP = re.compile(
 )
 
 
+# The writer's post after the name: "…, CNN Editor-at-large", "…, Staff Writer".
+WRITERS_POST = re.compile(
+    r"(?i),\s+[^,]{0,40}\b(?:editor|reporter|correspondent|writer|columnist|contributor|producer"
+    r"|analyst)(?:-at-large)?\b[^,]*$"
+)
+
+
 def _byline_names(p: Para) -> str:
     """The names in a byline paragraph, or "" when it is not one."""
     if p.words > 14 or p.terminal and not p.text.endswith("."):
@@ -200,6 +207,7 @@ def _byline_names(p: Para) -> str:
         names = re.sub(
             r"(?i)\s+(?:on|at)(?:\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)?,?$", "", names
         )
+    names = WRITERS_POST.sub("", names)  # "Jane Doe, CNN Editor-at-large"
     if not names or not names[0].isupper() and not names[0].isalpha():
         return ""
     first, *rest = names.split()

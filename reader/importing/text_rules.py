@@ -603,7 +603,7 @@ ARTICLE_CREDIT = re.compile(
 )
 
 BYLINE_PREFIX = re.compile(
-    r"^\s*(by|written by|words by|story by|report by|reporting by|author|authors|von|por|par|di|door|af|av)\s*[:\-–]?\s+(?P<names>\S.*)$",
+    r"^\s*(by|written by|words by|story by|report by|reporting by|(?:analysis|opinion|commentary|review) by|author|authors|von|por|par|di|door|af|av)\s*[:\-–]?\s+(?P<names>\S.*)$",
     re.IGNORECASE,
 )
 
