@@ -71,6 +71,9 @@ def test_three_coders_code_blind_submit_and_a_curator_makes_gold(
         page.goto(url.rsplit("/articles/", 1)[0] + "/study/")
         expect(page.locator("#queue-to-code")).to_contain_text(seed_article.title)
         page.locator("#queue-to-code").get_by_role("link", name=seed_article.title).click()
+        # The reader's script is a module, run once the page has loaded: a selection made
+        # before then opens no toolbar (a click, unlike goto, does not wait for the load).
+        page.wait_for_load_state("load")
         expect(page.locator("#blind-notice")).to_contain_text("only your own annotations")
         # Coders before this one have submitted; their work stays out of sight.
         expect(page.locator("#annotation-total")).to_have_text("(0)")
