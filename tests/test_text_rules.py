@@ -734,3 +734,62 @@ def test_a_long_site_name_after_a_bar_is_not_part_of_the_title():
 )
 def test_a_credit_after_a_caption_starts_a_word(text, expected):
     assert split_credit(text) == expected
+
+
+def _paywalled_page(notice: str) -> str:
+    opening = (
+        "The harbour board voted on Tuesday evening to close the old ferry pier for at least "
+        "two years, after engineers found that its timber piles had rotted."
+    )
+    box = [
+        notice,
+        "Enjoy the latest local, national and international news.",
+        "Unlimited online access to The Coastal Courier and 15 news sites with one account.",
+        "The Coastal Courier ePaper, an electronic replica of the print edition to view on "
+        "any device, share and comment on.",
+        "Daily puzzles and comics, including the crossword.",
+        "Support local journalism.",
+        "SUBSCRIBE TO UNLOCK MORE ARTICLES",
+        "Create an account or sign in to continue with your reading experience.",
+        "Access articles from across Canada with one account.",
+        "Share your thoughts and join the conversation in the comments.",
+        "Enjoy additional articles per month.",
+        "Get email updates from your favourite authors.",
+    ]
+    more = [
+        "Ferry services will move to the container quay from next month, which the board "
+        "said would add about ten minutes to each crossing while a new pier is designed.",
+        "Local traders, who depend on the summer visitors the ferry brings, said they had "
+        "not been consulted and asked the board to publish the engineers' report in full.",
+        "The board's chair said the report would be published once the insurers had read "
+        "it, and that the safety of passengers had to come before the season's takings.",
+        "Engineers will return in the autumn to survey the southern end of the pier, which "
+        "was rebuilt in the nineteen-eighties and is thought to be in better condition.",
+    ]
+    lines = [
+        "Harbour board shuts the old ferry pier",
+        "By Jane Reporter",
+        "Published May 03, 2026",
+        "Article content",
+        opening,
+        "Advertisement 2",
+        "Story continues below",
+        *box,
+        *box[1:],
+        "Article content",
+        *more,
+    ]
+    return "\n\n".join(lines) + "\n\n" + BODY_TEXT
+
+
+def test_the_opening_paragraph_above_a_paywall_box_is_kept():
+    result = extract_text(_paywalled_page("THIS CONTENT IS RESERVED FOR SUBSCRIBERS ONLY"))
+    kept = _kept(result)
+    assert kept[0].startswith("The harbour board voted on Tuesday evening")
+    assert "Unlimited online access" not in " ".join(kept)
+    assert _role_of(result, kept[0])[1] == "opening-above-paywall"
+
+
+def test_a_paragraph_above_a_box_that_is_not_a_paywall_is_not_kept():
+    result = extract_text(_paywalled_page("SUBSCRIBE TO OUR WEEKLY NEWSLETTER"))
+    assert not any(k.startswith("The harbour board voted on Tuesday") for k in _kept(result))

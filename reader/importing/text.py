@@ -2086,6 +2086,7 @@ def extract_text(
 
     _classify_run(paras, start, end)
     _drop_author_bio(paras, result.byline, result.title)
+    _keep_opening_above_paywall(paras, start)
     for p in paras:
         if p.decided:
             continue
@@ -2095,6 +2096,31 @@ def extract_text(
         for p in paras
     ]
     return result
+
+
+# A paywall's notice ("This content is reserved for subscribers"), and how far above the
+# article's run it may stand: the page shows the article's opening paragraph above it.
+PAYWALL_NOTICE = re.compile(
+    r"(?i)\b(?:(?:content|article|story) is (?:only )?(?:for|available to|reserved for) "
+    r"(?:subscribers|members)|(?:subscribe|sign in|log in) to (?:continue|keep) reading)\b"
+)
+PAYWALL_REACH = 80
+OPENING_MIN_WORDS = 20
+
+
+def _keep_opening_above_paywall(paras: list[Para], start: int) -> None:
+    """The article's first paragraph, printed above the paywall's box (and an advert's
+    "story continues below"), with the rest of the article under the box."""
+    for k in range(start - 1, max(-1, start - PAYWALL_REACH), -1):
+        if paras[k].rule != "subscription-prompt" or not PAYWALL_NOTICE.search(paras[k].text):
+            continue
+        j = k - 1
+        while j >= 0 and paras[j].rule == "advertisement" and k - j <= 4:
+            j -= 1
+        p = paras[j] if j >= 0 else None
+        if p is not None and not p.decided and p.prose and p.words >= OPENING_MIN_WORDS:
+            p.set(BODY, "opening-above-paywall")
+        return
 
 
 # "Jane Doe is a freelance writer based in Toronto.": the writer's note under the
