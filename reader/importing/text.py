@@ -266,14 +266,11 @@ HEADLINE_WORDS = frozenset(
 
 
 def _looks_like_name(p: Para) -> bool:
-    return (
-        2 <= p.words <= 6
-        and not p.terminal
-        and NAME_LINE.match(p.text) is not None
-        # (a leading "The" is a paper's or an agency's: "The Associated Press")
-        and not any(w.casefold() in HEADLINE_WORDS for w in p.text.split()[1:])
-        and p.text.split()[0].casefold() not in HEADLINE_WORDS - {"the"}
-    )
+    if not 2 <= p.words <= 6 or p.terminal or NAME_LINE.match(p.text) is None:
+        return False
+    first, *rest = p.text.casefold().split()
+    # (a leading "The" is a paper's or an agency's: "The Associated Press")
+    return (first == "the" or first not in HEADLINE_WORDS) and not HEADLINE_WORDS.intersection(rest)
 
 
 def _headline_like(p: Para) -> bool:
@@ -1537,7 +1534,7 @@ NAVIGATION_MARKS = re.compile(r"^\s*«|»\s*$|».*»|//.*//|:\s*$|→|\s/\s.*\s/
 # "Text by Jane Doe", "Jane Doe / AP". ("By the numbers: …" is a headline: a
 # capital must follow, and not a little word's.)
 SIGNED_LINE = re.compile(
-    r"^(?:(?:by|(?:text|words|story|written|photos?|reporting) by)\s+(?!(?:the|a|an|my|our|this|that|all)\b)[A-Z]"
+    rf"^(?:(?:by|(?:text|words|story|written|photos?|reporting) by)\s+(?!(?:{'|'.join(sorted(NOT_A_NAME))})\b)[A-Z]"
     r"|guest (?:blogger|post|author|writer|column)\s*:"
     # "Posted on: 08-7-2012 … Posted by: Jo", "11.05.12 Written by Jo", "… | Published in Design"
     r"|(?:.*(?:\||\d\S*)\s+)?(?:posted|published|written|filed)\s+(?:by|on|in|under)\b"
@@ -1586,7 +1583,9 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if p.words <= SIGNED_LINE_WORDS and SIGNED_LINE.match(p.text) or LINK_AWAY.match(p.text):
         return True
-    if NAME_AND_POST.match(p.text) or STAMP_ONLY.match(p.text.strip()) or FAN_BUTTON.search(p.text):
+    if NAME_AND_POST.match(p.text) or FAN_BUTTON.search(p.text):
+        return True
+    if STAMP_ONLY.match(p.text.strip()):
         return True
     if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
         return True
@@ -1843,23 +1842,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 title = (j, "headline-above-text")
             break
     if title is None:
-        # A blog's post: its date, then its headline over the text ("20 July 2012",
-        # "9 reasons to be excited by the new app", …).
-        for a, _ in sorted(info["dates"]):
-            c = a + 1
-            if not start - 2 <= a <= start + 2 or c + 1 >= len(paras):
-                continue
-            p = paras[c]
-            if (
-                not p.decided
-                and c not in anchors
-                and 3 <= p.words <= 25
-                and _heading_like(p)
-                and not SENTENCE_BREAK.search(p.text)  # "Does your …? Are you …?": a teaser
-                and not _never_title(p, site_names)
-            ):
-                title = (c, "headline-under-date")
-                break
+        title = _headline_under_date(paras, info["dates"], anchors, start, site_names)
     if title is not None and title[0] + 1 < len(paras):
         # "Five days, two outages for ..." over the headline it cuts short
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
@@ -1890,6 +1873,26 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             if p.words >= 8 and not dateline and (later and later[0] <= nxt + 2 or nxt < start):
                 info["subtitle"] = (nxt, "standfirst-below-title")
     return info
+
+
+def _headline_under_date(paras: list[Para], dates, anchors, start: int, site_names):
+    """A blog's post: its date, then its headline over the text ("20 July 2012", "9 reasons
+    to be excited by the new app", …), at the top of the text."""
+    for a, _ in sorted(dates):
+        c = a + 1
+        if not start - 2 <= a <= start + 2 or c + 1 >= len(paras):
+            continue
+        p = paras[c]
+        if (
+            not p.decided
+            and c not in anchors
+            and 3 <= p.words <= 25
+            and _heading_like(p)
+            and not SENTENCE_BREAK.search(p.text)  # "Does your …? Are you …?": a teaser
+            and not _never_title(p, site_names)
+        ):
+            return c, "headline-under-date"
+    return None
 
 
 BYLINE_REACH = 8
