@@ -432,3 +432,29 @@ def test_a_blog_posts_headline_under_its_date_is_the_title():
         *BODY,
     )
     assert extract_text(text).title == headline
+
+
+def test_the_headline_over_the_writers_name_and_profile_link_is_the_title():
+    """The page puts the date and the story's tags far above the headline, which stands
+    with the share buttons' and the writer's box over the text: the tags are no title."""
+    text = paste(
+        "Coastal Courier",
+        "Top Stories",
+        "harbour ferries pier council rot engineers",
+        "May 3, 2026 10:55 AM",
+        "Share",
+        "Facebook",
+        "Twitter",
+        "StumbleUpon",
+        "Email this post",
+        "Tweet",
+        "GET OUR TOP STORIES",
+        HEADLINE,
+        "Mary J. Okafor",
+        "View Profile",
+        "Email",
+        "RSS",
+        *BODY,
+    )
+    result = extract_text(text)
+    assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")

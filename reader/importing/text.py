@@ -1843,6 +1843,25 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             break
     if title is None:
         title = _headline_under_date(paras, info["dates"], anchors, start, site_names)
+    if title is not None and title[1] == "title-above-byline" and title[0] < start - 8:
+        # The headline right over the writer's name and the writer's links, just above the
+        # text, with the date and the tags far above them ("Katie Doe" / "View Profile")
+        first = _first_paragraph(paras, start)
+        for h in range(max(lo, first - 8), first - 2):
+            p, name = paras[h], paras[h + 1]
+            if (
+                p.words >= 4
+                and p.rule in ("", "navigation")
+                and name.rule in ("", "navigation")
+                and _looks_like_name(name)
+                and not name.text.isupper()
+                and AUTHOR_LINKS.match(paras[h + 2].text)
+                and _heading_like(p)
+                and not _never_title(p, site_names)
+            ):
+                title = (h, "headline-over-name")
+                info["bylines"].append((h + 1, name.text))
+                break
     if title is not None and title[0] + 1 < len(paras):
         # "Five days, two outages for ..." over the headline it cuts short
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
@@ -1896,6 +1915,8 @@ def _headline_under_date(paras: list[Para], dates, anchors, start: int, site_nam
 
 
 BYLINE_REACH = 8
+# The links a byline box puts under the writer's name.
+AUTHOR_LINKS = re.compile(r"(?i)^(?:view (?:full )?profile|follow|more (?:by|from)|all (?:posts|stories) by)\b")
 SENTENCE_BREAK = re.compile(r"[.?!]\s+[A-Z]")
 # A headline over its standfirst: a few words over a longer line.
 HEADLINE_OVER_STANDFIRST_WORDS = 5
