@@ -315,6 +315,9 @@ def test_a_credit_line_a_stamp_or_a_link_away_is_never_the_title(line):
         ("Piers - Coastal Courier", "https://www.coastalcourier.example/piers", "Piers"),
         # a short headline keeps what follows its dash when that is not the site's name
         ("Piers - Ferries", "https://www.coastalcourier.example/piers", "Piers - Ferries"),
+        # the site's name before the headline
+        ("Coastal Courier: Piers closed", "https://coastalcourier.example/piers", "Piers closed"),
+        ("Ferry Notes: Piers closed", "https://coastalcourier.example/piers", "Ferry Notes: Piers closed"),
     ],
 )
 def test_the_site_name_after_the_page_title_is_not_part_of_the_title(page_title, url, title):
@@ -458,3 +461,13 @@ def test_the_headline_over_the_writers_name_and_profile_link_is_the_title():
     )
     result = extract_text(text)
     assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")
+
+
+def test_the_sites_name_or_its_tagline_is_never_the_title():
+    """A paste begins with the blog's name, spelt as its address spells it, and its
+    tagline; the post here has no headline line, so it has no title rather than those."""
+    menu = ["Categories", "Harbours", "Ferries", "Tides", "Piers", "Lifeboats", "Weather"]
+    for top in ("Coastal Courier", "— a blog about ferries, piers, tides and the people on them"):
+        text = paste(top, *menu, "Council", "Boats", "Fishing", "Recipes", "Photos", *BODY)
+        result = extract_text(text, source_url="https://coastalcourier.example/2026/05/piers")
+        assert result.title == ""

@@ -1565,6 +1565,7 @@ LINK_AWAY = re.compile(
 # "E-mail info@site.example", "Phone +41 41 544 78 00": the site's contact lines.
 CONTACT_LINE = re.compile(r"\S@\S+\.\w|^\s*(?:e-?mail|phone|tel|telephone|fax)\b", re.IGNORECASE)
 CONTACT_LINE_WORDS = 8
+SITE_NAME_LETTERS = 6
 SIGNED_LINE_WORDS = 20
 
 
@@ -1572,6 +1573,11 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
     """A page control, the site's name or a one-word line is never an article's title;
     nor, unless ``shouted`` is false, a short line in capitals (a kicker, "GOT A TIP?")."""
     if p.words < 2 or p.row or _norm(p.text) in site_names:
+        return True
+    if p.text.lstrip()[:1] in ("—", "–"):
+        return True  # "— a combination of simple living, …": the site's tagline, run on
+    letters = _squashed(p.text)  # "Joy the Baker" on joythebaker.com: the site's name
+    if len(letters) >= SITE_NAME_LETTERS and any(letters in _squashed(n) for n in site_names):
         return True
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
         return True
@@ -1990,7 +1996,8 @@ def _squashed(text: str) -> str:
 def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True) -> str:
     """The headline in a page's title: without the site's name after it, however many
     parts that name has ("<headline> | Site - Tagline"), and after a short headline
-    too when the site's name is its address ("Ball - Neatorama" on neatorama.com).
+    too when the site's name is its address ("Ball - Neatorama" on neatorama.com), and
+    the site's name before it ("10Q Detective: <headline>" on 10qdetective.blogspot.com).
     Unless ``any_suffix``, only a suffix after a bar or naming the address goes."""
     head = title
     if any_suffix or " | " in title:
@@ -1999,6 +2006,10 @@ def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True
             head = _strip_site_suffix(head)
     host = _squashed((urlsplit(source_url).hostname or "").removeprefix("www."))
     m = re.match(r"^(?P<t>\S.*?)\s+[|\-–—]\s+(?P<site>[^|\-–—]{2,40})$", head)
+    if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
+        head = m.group("t")
+    # "10Q Detective: <headline>" on 10qdetective.blogspot.com: the site's name before it
+    m = re.match(r"^(?P<site>[^:|–—]{2,40}?)\s*(?::|\s[|\-–—])\s+(?P<t>\S.*)$", head)
     if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
         head = m.group("t")
     return head
