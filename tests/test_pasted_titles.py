@@ -291,6 +291,12 @@ def test_the_writers_name_printed_twice_is_not_the_title():
         "12,094 Views",
         "Send to a Friend",
         "Your Ad Here",
+        # the page's labels for the post's metadata, a player's control
+        "Source: Coastal Courier TV",
+        "Labels: Harbour News",
+        "Bookmarks: del.icio.us, reddit",
+        "Closed captioning of: Harbour board shuts the old ferry pier",
+        "Open in new window",
         # the time, a date in figures, a gallery's counter, a trail of sections
         "8:57pm, EDT",
         "11.09.12",

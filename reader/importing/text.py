@@ -1493,6 +1493,7 @@ PAGE_CONTROL = re.compile(
     r"|take (?:our|the) poll|frequently asked questions|remember (?:me|personal info)\??"
     r"|send (?:this |it )?to a friend|your ad here|get (?:new )?posts by e-?mail"
     r"|continue reading(?: the main story| below)?"
+    r"|open in (?:a )?new (?:window|tab)"
     r")[.:!]?$"
 )
 PAGE_CONTROL_WORDS = 6
@@ -1543,6 +1544,12 @@ SIGNED_LINE = re.compile(
     r"|[A-Z][\w.'’ -]{2,40}\s/\s?(?:AP|AFP|EPA|Reuters|Getty Images|Bloomberg|PA)$)",
     re.IGNORECASE,
 )
+# The page's labels for the post's metadata, with their values: "Source: Bravotv.com",
+# "Labels: Blog News", "Tags: …", "Bookmarks: del.icio.us, reddit", "Closed captioning of: …".
+METADATA_LABEL = re.compile(
+    r"(?i)^(?:source|labels?|tags?|tagged|categories|category|bookmarks|topics|keywords"
+    r"|closed captioning of|transcript of)\s*:"
+)
 # "Tom Doe, Reporter, The Example Journal": a writer's name and post, as the byline prints them.
 NAME_AND_POST = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}, (?:(?:Senior|Staff|Chief|Contributing|Special|Guest|"
@@ -1591,7 +1598,7 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if NAME_AND_POST.match(p.text) or FAN_BUTTON.search(p.text):
         return True
-    if STAMP_ONLY.match(p.text.strip()):
+    if STAMP_ONLY.match(p.text.strip()) or METADATA_LABEL.match(p.text):
         return True
     if p.words <= CONTACT_LINE_WORDS and CONTACT_LINE.search(p.text):
         return True
