@@ -467,6 +467,9 @@ def test_the_headline_over_the_writers_name_and_profile_link_is_the_title():
     )
     result = extract_text(text)
     assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")
+    # the source's other pages list the headline in their sidebars: still the title
+    result = extract_text(text, recurring=lambda line: line.strip() == HEADLINE)
+    assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")
 
 
 def test_the_sites_name_or_its_tagline_is_never_the_title():

@@ -1864,7 +1864,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             p, name = paras[h], paras[h + 1]
             if (
                 p.words >= 4
-                and p.rule in ("", "navigation")
+                and p.rule in ("", "navigation", "recurring-in-source")
                 and name.rule in ("", "navigation")
                 and _looks_like_name(name)
                 and not name.text.isupper()
