@@ -467,8 +467,9 @@ def test_the_headline_over_the_writers_name_and_profile_link_is_the_title():
     )
     result = extract_text(text)
     assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")
-    # the source's other pages list the headline in their sidebars: still the title
-    result = extract_text(text, recurring=lambda line: line.strip() == HEADLINE)
+    # the source's other pages list the headline and the writer: still title and byline
+    listed = {HEADLINE, "Mary J. Okafor"}
+    result = extract_text(text, recurring=lambda line: line.strip() in listed)
     assert (result.title, result.byline) == (HEADLINE, "Mary J. Okafor")
 
 

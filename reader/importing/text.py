@@ -1865,7 +1865,7 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             if (
                 p.words >= 4
                 and p.rule in ("", "navigation", "recurring-in-source")
-                and name.rule in ("", "navigation")
+                and name.rule in ("", "navigation", "recurring-in-source")
                 and _looks_like_name(name)
                 and not name.text.isupper()
                 and AUTHOR_LINKS.match(paras[h + 2].text)
