@@ -321,6 +321,10 @@ def test_a_credit_line_a_stamp_or_a_link_away_is_never_the_title(line):
         ("Piers - Coastal Courier", "https://www.coastalcourier.example/piers", "Piers"),
         # a short headline keeps what follows its dash when that is not the site's name
         ("Piers - Ferries", "https://www.coastalcourier.example/piers", "Piers - Ferries"),
+        # a blog's name and trail before "»" or "›", or the site's name after it
+        ("Coastal Courier » Piers closed for two years", "", "Piers closed for two years"),
+        ("Harbour Notes › Piers closed for two years", "", "Piers closed for two years"),
+        ("Piers closed for two years » Coastal Courier", "https://coastalcourier.example/p", "Piers closed for two years"),
         # the site's name before the headline
         ("Coastal Courier: Piers closed", "https://coastalcourier.example/piers", "Piers closed"),
         ("Ferry Notes: Piers closed", "https://coastalcourier.example/piers", "Ferry Notes: Piers closed"),

@@ -2015,6 +2015,13 @@ def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True
     m = re.match(r"^(?P<t>\S.*?)\s+[|\-–—]\s+(?P<site>[^|\-–—]{2,40})$", head)
     if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
         head = m.group("t")
+    # "The Curious Brain » Broken Arrows", "Free Range Librarian › One of those birthdays":
+    # a blog's name and its trail before the post's title
+    # (or the post's title and the site's name after it: "Making of the Loveseat » CONTEMPORIST")
+    m = re.match(r"^(?P<site>\S.{1,60}?)\s+[»›]\s+(?P<t>[^»›]{8,})$", head)
+    if m:
+        after = _squashed(m.group("t"))
+        head = m.group("site") if host and len(after) >= 4 and after in host else m.group("t")
     # "10Q Detective: <headline>" on 10qdetective.blogspot.com: the site's name before it
     m = re.match(r"^(?P<site>[^:|–—]{2,40}?)\s*(?::|\s[|\-–—])\s+(?P<t>\S.*)$", head)
     if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
