@@ -321,6 +321,9 @@ def test_a_credit_line_a_stamp_or_a_link_away_is_never_the_title(line):
         ("Piers - Coastal Courier", "https://www.coastalcourier.example/piers", "Piers"),
         # a short headline keeps what follows its dash when that is not the site's name
         ("Piers - Ferries", "https://www.coastalcourier.example/piers", "Piers - Ferries"),
+        # the trail of links from the home page before the headline
+        ("Home / Blog / Piers closed for two years", "", "Piers closed for two years"),
+        ("Home Office closes the old ferry pier", "", "Home Office closes the old ferry pier"),
         # a blog's name and trail before "»" or "›", or the site's name after it
         ("Coastal Courier » Piers closed for two years", "", "Piers closed for two years"),
         ("Harbour Notes › Piers closed for two years", "", "Piers closed for two years"),

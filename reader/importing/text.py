@@ -1516,6 +1516,8 @@ CONTROL_START_WORDS = 4
 PHOTO_CREDIT = re.compile(
     r"\S.*(?:\b(?:[Pp]hoto|[Ii]mage|[Pp]icture)s? by [A-Z]|\((?:AP|AFP|EPA|PA|Reuters)? ?Photo ?/|©|\s[-–|]\s*Copyright\b)"
 )
+# The trail of links from the home page printed before the headline: "Home / Blog / <headline>".
+TRAIL_BEFORE_TITLE = re.compile(r"(?i)^home\s*(?:[/›>»]\s*[^/›>»]{1,30}?\s*)*[/›>»]\s*(?=\S)")
 # A player's button that a select-all copy runs onto the headline above it.
 MEDIA_CONTROL_TAIL = re.compile(r"\s+(?:Back to video|Watch video|Play video)$")
 # A button run onto the writer's name ("Jane Doe Become a fan"): a byline box, not a headline.
@@ -2105,6 +2107,7 @@ def extract_text(
         if i < start:
             header_end = max(header_end, i)
     result.title = MEDIA_CONTROL_TAIL.sub("", result.title or "") or result.title
+    result.title = TRAIL_BEFORE_TITLE.sub("", result.title) or result.title
     if header["subtitle"] is not None:
         i, rule = header["subtitle"]
         paras[i].set("subtitle", rule)
