@@ -408,6 +408,23 @@ def test_the_headline_is_the_heading_that_is_part_of_the_document_title(document
     assert extract_html(html).title == "Lifeboat called out twice in one day"
 
 
+@pytest.mark.parametrize(
+    "document_title",
+    ["» Lifeboat called out twice in one day :coastherald", "» Lifeboat called out twice in one day"],
+)
+def test_a_trails_mark_before_the_document_title_and_a_glued_site_name_are_not_the_title(
+    document_title,
+):
+    """No heading of the page agrees with the document title (the post's heading is
+    shorter), so the title is the document title: without the mark and the ":site"."""
+    html = (
+        f"<html><head><title>{document_title}</title></head><body>"
+        '<div id="header"><h1><a href="/">Coast Herald</a></h1></div>'
+        f'<div class="post"><p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 2}</p></div></body></html>'
+    )
+    assert extract_html(html).title == "Lifeboat called out twice in one day"
+
+
 def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
     """"Related stories" and its links set into the article's second half: the box
     goes, the paragraphs below it stay; a list of teasers (a link, a summary, a

@@ -18,6 +18,9 @@ TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
 # Where a document title joins the headline to the site's or the section's name,
 # the colon of "Blog name: Headline" included.
 TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+|:\s+")
+# "» Headline" (a trail's mark before it), "Headline :site" (the site's name glued to a colon)
+LEADING_MARK = re.compile(r"^\s*[»«|·•›]+\s*")
+GLUED_SITE = re.compile(r"\s+:[^\W\d][\w.]{1,30}$")
 HEADING_TAGS = ("h1", "h2", "h3")
 ARTICLE_TYPES = {
     "article",
@@ -297,7 +300,10 @@ def _similarity(a: str, b: str) -> float:
 
 
 def strip_site_suffix(title: str, site_name: str = "") -> str:
-    """Drop trailing " | Site", " - Section" parts of a document title."""
+    """Drop trailing " | Site", " - Section" parts of a document title, and a leading
+    mark or a glued ":site" ("» How to Make a Bad Bet :zenhabits")."""
+    title = LEADING_MARK.sub("", title)
+    title = GLUED_SITE.sub("", title)
     site_words = set(_words(site_name))
     for _ in range(3):
         parts = TITLE_SEPARATORS.split(title)
