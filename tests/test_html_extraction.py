@@ -425,6 +425,20 @@ def test_a_trails_mark_before_the_document_title_and_a_glued_site_name_are_not_t
     assert extract_html(html).title == "Lifeboat called out twice in one day"
 
 
+def test_the_blogs_masthead_is_not_the_title_when_the_post_heading_is_short():
+    """"Coast Herald Blog – Lifeboat called out": the post's three-word heading reads like a
+    site's suffix, so the document title comes out as the blog's name, which the masthead
+    heading also prints. A heading that spells the site's address is not the headline."""
+    html = (
+        "<html><head><title>Coast Herald Blog – Lifeboat called out</title></head><body>"
+        '<div id="header"><h1><a href="/">Coast Herald Blog</a></h1></div>'
+        '<div class="post"><h3>Lifeboat called out</h3>'
+        f"<p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 2}</p></div></body></html>"
+    )
+    url = "https://coastheraldblog.example/2026/05/lifeboat"
+    assert extract_html(html, url=url).title == "Lifeboat called out"
+
+
 def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
     """"Related stories" and its links set into the article's second half: the box
     goes, the paragraphs below it stay; a list of teasers (a link, a summary, a

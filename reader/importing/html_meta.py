@@ -69,7 +69,7 @@ class PageMeta:
         costly: the author search copies the tree, the date search scans it)."""
         from trafilatura import metadata as trafilatura_metadata
 
-        self.title = choose_title(tree, self.title_candidates, self.site_name)
+        self.title = choose_title(tree, self.title_candidates, self.site_name, url=self.url)
         if not self.title:
             found = trafilatura_metadata.extract_title(tree) or ""
             self.title = strip_site_suffix(collapse(found), self.site_name)
@@ -322,29 +322,48 @@ def strip_site_suffix(title: str, site_name: str = "") -> str:
     return title
 
 
-def choose_title(tree: etree._Element, candidates: list[str], site_name: str) -> str:
+def choose_title(
+    tree: etree._Element, candidates: list[str], site_name: str, *, url: str = ""
+) -> str:
     """The visible headline when it agrees with the page's declared titles,
     otherwise the declared title without its site suffix."""
     declared = [strip_site_suffix(c, site_name) for c in candidates]
     declared = [d for d in declared if d]
+    site = _site_letters(site_name, url)
     headlines = [collapse(h.text_content()) for h in tree.iter("h1")]
     headlines = [h for h in headlines if 3 <= len(h) <= 300]
     best, best_score = "", 0.0
     for headline in headlines:
+        if _spells_site(headline, site):
+            continue  # a blog's masthead: its name, which the document title names too
         score = max((_similarity(headline, d) for d in declared), default=0.0)
         if score > best_score:
             best, best_score = headline, score
     if best and best_score >= 0.6:
         return best
-    part = _heading_among_title_parts(tree, candidates)
+    part = _heading_among_title_parts(tree, candidates, site)
     if part:
         return part
     return declared[0] if declared else (headlines[0] if headlines else "")
 
 
-def _heading_among_title_parts(tree: etree._Element, candidates: list[str]) -> str:
+def _site_letters(site_name: str, url: str) -> tuple[str, ...]:
+    """The site's name and its address's host as bare letters and digits."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    return tuple(re.sub(r"[^a-z0-9]", "", n.casefold()) for n in (site_name, host) if n)
+
+
+def _spells_site(heading: str, site: tuple[str, ...]) -> bool:
+    letters = "".join(_words(heading))
+    return len(letters) >= 4 and any(letters in name for name in site)
+
+
+def _heading_among_title_parts(
+    tree: etree._Element, candidates: list[str], site: tuple[str, ...] = ()
+) -> str:
     """The heading of the page that is one part of a declared title: the headline
-    of "Site » Headline", "Blog name: Headline", "Headline « Site"."""
+    of "Site » Headline", "Blog name: Headline", "Headline « Site". A heading that
+    spells the site's name or its address (the masthead) is not the headline."""
     parts: set[str] = set()
     for candidate in candidates:
         pieces = [" ".join(_words(piece)) for piece in TITLE_PARTS.split(candidate)]
@@ -359,6 +378,8 @@ def _heading_among_title_parts(tree: etree._Element, candidates: list[str]) -> s
     for heading in tree.iter(*HEADING_TAGS):
         text = collapse(heading.text_content())
         words = _words(text)
+        if _spells_site(text, site):
+            continue
         if len(words) > best_words and " ".join(words) in parts:
             best, best_words = text, len(words)
     return best
