@@ -439,6 +439,36 @@ def test_the_blogs_masthead_is_not_the_title_when_the_post_heading_is_short():
     assert extract_html(html, url=url).title == "Lifeboat called out"
 
 
+@pytest.mark.parametrize(
+    ("document_title", "masthead", "post_heading", "title"),
+    [
+        # the post's title is in no heading; the masthead prints the writer's name
+        (
+            "Today the lifeboat was called out twice | Mary Okafor",
+            "MARY OKAFOR",
+            "",
+            "Today the lifeboat was called out twice",
+        ),
+        # the part left is the site's own name: the suffix is the post's title
+        ("Coast Herald Blog – Papa Says", "Coast Herald Blog", "<h3>Papa Says</h3>", "Papa Says"),
+    ],
+)
+def test_the_name_a_document_title_ends_with_is_not_the_headline(
+    document_title, masthead, post_heading, title
+):
+    """A blog prints its writer's name as its masthead heading, and the document title
+    ends with it: the heading is the site, not the headline, unless the title's other
+    part is the site's name itself."""
+    html = (
+        f"<html><head><title>{document_title}</title></head><body>"
+        f'<div id="header"><h2><a href="/">{masthead}</a></h2></div>'
+        f'<div class="post">{post_heading}'
+        f"<p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 2}</p></div></body></html>"
+    )
+    url = "https://coastheraldblog.example/2026/05/post"
+    assert extract_html(html, url=url).title == title
+
+
 def test_a_box_of_related_links_inside_the_article_cuts_only_the_box():
     """"Related stories" and its links set into the article's second half: the box
     goes, the paragraphs below it stay; a list of teasers (a link, a summary, a

@@ -327,9 +327,17 @@ def choose_title(
 ) -> str:
     """The visible headline when it agrees with the page's declared titles,
     otherwise the declared title without its site suffix."""
-    declared = [strip_site_suffix(c, site_name) for c in candidates]
-    declared = [d for d in declared if d]
+    stripped = [(c, strip_site_suffix(c, site_name)) for c in candidates]
+    declared = [d for _, d in stripped if d]
+    # the site's name and address, and the suffixes taken off the declared titles
+    # ("Peter Shankman" of "Today, I Only Care That You Vote. | Peter Shankman"), unless
+    # what is left is the site's name ("Joy the Baker – Papa Says" on joythebaker.com)
     site = _site_letters(site_name, url)
+    site += tuple(
+        "".join(_words(c[len(d) :]))
+        for c, d in stripped
+        if d and c.startswith(d) and d != c and not _spells_site(d, site)
+    )
     headlines = [collapse(h.text_content()) for h in tree.iter("h1")]
     headlines = [h for h in headlines if 3 <= len(h) <= 300]
     best, best_score = "", 0.0
