@@ -394,6 +394,7 @@ def test_a_page_of_link_phrases_run_together_is_still_refused():
         "Coast Herald » Lifeboat called out twice in one day",
         "Lifeboat called out twice in one day « Coast Herald",
         "Coast Herald: Lifeboat called out twice in one day",
+        "Coast Herald › Lifeboat called out twice in one day",
     ],
 )
 def test_the_headline_is_the_heading_that_is_part_of_the_document_title(document_title):

@@ -14,10 +14,10 @@ from lxml import etree
 
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+")
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»|›)\s+")
 # Where a document title joins the headline to the site's or the section's name,
 # the colon of "Blog name: Headline" included.
-TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»)\s+|:\s+")
+TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»|›)\s+|:\s+")
 # "» Headline" (a trail's mark before it), "Headline :site" (the site's name glued to a colon)
 LEADING_MARK = re.compile(r"^\s*[»«|·•›]+\s*")
 GLUED_SITE = re.compile(r"\s+:[^\W\d][\w.]{1,30}$")
