@@ -1858,25 +1858,14 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
             break
     if title is None:
         title = _headline_under_date(paras, info["dates"], anchors, start, site_names)
-    if title is not None and title[1] == "title-above-byline" and title[0] < start - 8:
-        # The headline right over the writer's name and the writer's links, just above the
-        # text, with the date and the tags far above them ("Katie Doe" / "View Profile")
-        first = _first_paragraph(paras, start)
-        for h in range(max(lo, first - 8), first - 2):
-            p, name = paras[h], paras[h + 1]
-            if (
-                p.words >= 4
-                and p.rule in ("", "navigation", "recurring-in-source")
-                and name.rule in ("", "navigation", "recurring-in-source")
-                and _looks_like_name(name)
-                and not name.text.isupper()
-                and AUTHOR_LINKS.match(paras[h + 2].text)
-                and _heading_like(p)
-                and not _never_title(p, site_names)
-            ):
-                title = (h, "headline-over-name")
-                info["bylines"].append((h + 1, name.text))
-                break
+    far = title is not None and title[0] < start - WRITER_BOX_REACH
+    if far and title[1] == "title-above-byline":
+        # The date and the tags far above the text: the headline may stand right over the
+        # writer's name and links, just above the text ("Katie Doe" / "View Profile").
+        h = _headline_over_name(paras, lo, start, site_names)
+        if h is not None:
+            title = (h, "headline-over-name")
+            info["bylines"].append((h + 1, paras[h + 1].text))
     if title is not None and title[0] + 1 < len(paras):
         # "Five days, two outages for ..." over the headline it cuts short
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
@@ -1929,9 +1918,33 @@ def _headline_under_date(paras: list[Para], dates, anchors, start: int, site_nam
     return None
 
 
+def _headline_over_name(paras: list[Para], lo: int, start: int, site_names) -> int | None:
+    """A heading-like line over a writer's name over the writer's links ("View Profile"),
+    within WRITER_BOX_REACH lines above the text; lines the source's other pages list too
+    (a headline, a writer's name) count."""
+    first = _first_paragraph(paras, start)
+    for h in range(max(lo, first - WRITER_BOX_REACH), first - 2):
+        p, name = paras[h], paras[h + 1]
+        if (
+            p.words >= 4
+            and p.rule in ("", "navigation", "recurring-in-source")
+            and name.rule in ("", "navigation", "recurring-in-source")
+            and _looks_like_name(name)
+            and not name.text.isupper()
+            and AUTHOR_LINKS.match(paras[h + 2].text)
+            and _heading_like(p)
+            and not _never_title(p, site_names)
+        ):
+            return h
+    return None
+
+
 BYLINE_REACH = 8
-# The links a byline box puts under the writer's name.
-AUTHOR_LINKS = re.compile(r"(?i)^(?:view (?:full )?profile|follow|more (?:by|from)|all (?:posts|stories) by)\b")
+# The writer's box under a headline: the links under the name, and how far above the text.
+AUTHOR_LINKS = re.compile(
+    r"(?i)^(?:view (?:full )?profile|follow|more (?:by|from)|all (?:posts|stories) by)\b"
+)
+WRITER_BOX_REACH = 8
 SENTENCE_BREAK = re.compile(r"[.?!]\s+[A-Z]")
 # A headline over its standfirst: a few words over a longer line.
 HEADLINE_OVER_STANDFIRST_WORDS = 5
@@ -2014,19 +2027,23 @@ def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True
         if head != title and " | " in head:
             head = _strip_site_suffix(head)
     host = _squashed((urlsplit(source_url).hostname or "").removeprefix("www."))
+
+    def names_host(part: str) -> bool:
+        letters = _squashed(part)
+        return bool(host) and len(letters) >= 4 and letters in host
+
     m = re.match(r"^(?P<t>\S.*?)\s+[|\-–—]\s+(?P<site>[^|\-–—]{2,40})$", head)
-    if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
+    if m and names_host(m.group("site")):
         head = m.group("t")
     # "The Curious Brain » Broken Arrows", "Free Range Librarian › One of those birthdays":
     # a blog's name and its trail before the post's title
     # (or the post's title and the site's name after it: "Making of the Loveseat » CONTEMPORIST")
     m = re.match(r"^(?P<site>\S.{1,60}?)\s+[»›]\s+(?P<t>[^»›]{8,})$", head)
     if m:
-        after = _squashed(m.group("t"))
-        head = m.group("site") if host and len(after) >= 4 and after in host else m.group("t")
+        head = m.group("site") if names_host(m.group("t")) else m.group("t")
     # "10Q Detective: <headline>" on 10qdetective.blogspot.com: the site's name before it
     m = re.match(r"^(?P<site>[^:|–—]{2,40}?)\s*(?::|\s[|\-–—])\s+(?P<t>\S.*)$", head)
-    if m and host and len(_squashed(m.group("site"))) >= 4 and _squashed(m.group("site")) in host:
+    if m and names_host(m.group("site")):
         head = m.group("t")
     return head
 
