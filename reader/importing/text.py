@@ -1680,9 +1680,7 @@ def _repeated_headline(paras: list[Para], candidates: list[int], start: int):
     copies = [
         i
         for i in range(len(norms))
-        if paras[i].rule == "duplicate-paragraph"
-        and not paras[paras[i].first].decided
-        and not LINK_AWAY.match(paras[i].text)  # "Share this Story : <site>", twice
+        if paras[i].rule == "duplicate-paragraph" and not paras[paras[i].first].decided
     ]
     repeats = [
         i
@@ -1871,18 +1869,6 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
         stem = TRUNCATED.sub("", paras[title[0]].text).rstrip()
         if stem != paras[title[0]].text and paras[title[0] + 1].text.startswith(stem):
             title = (title[0] + 1, title[1])
-    if title is not None and title[0] > lo:
-        # The headline over its standfirst: the short-line rules took the headline (a
-        # line the page prints twice, or one among its menus), and the standfirst stood alone.
-        t, above = title[0], paras[title[0] - 1]
-        if (
-            above.rule in ("navigation", "duplicate-paragraph")
-            and HEADLINE_OVER_STANDFIRST_WORDS <= above.words < paras[t].words
-            and paras[t].words >= STANDFIRST_UNDER_HEADLINE_WORDS
-            and _heading_like(above)
-            and not _never_title(above, site_names)
-        ):
-            title = (t - 1, "headline-over-standfirst")
     info["anchors"] = anchors
     info["title"] = title
     if title is not None:
@@ -1946,9 +1932,6 @@ AUTHOR_LINKS = re.compile(
 )
 WRITER_BOX_REACH = 8
 SENTENCE_BREAK = re.compile(r"[.?!]\s+[A-Z]")
-# A headline over its standfirst: a few words over a longer line.
-HEADLINE_OVER_STANDFIRST_WORDS = 5
-STANDFIRST_UNDER_HEADLINE_WORDS = 10
 # A standfirst can stand between the run's start and the byline; a longer paragraph there
 # is the text itself.
 STANDFIRST_WORDS = 40
