@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from reader.importing.text_rules import names_site, squashed
+
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|«|»|›)\s+")
@@ -334,15 +336,15 @@ def choose_title(
     # what is left is the site's name ("Joy the Baker – Papa Says" on joythebaker.com)
     site = _site_letters(site_name, url)
     site += tuple(
-        "".join(_words(c[len(d) :]))
+        squashed(c[len(d) :])
         for c, d in stripped
-        if d and c.startswith(d) and d != c and not _spells_site(d, site)
+        if d and c.startswith(d) and d != c and not names_site(d, site)
     )
     headlines = [collapse(h.text_content()) for h in tree.iter("h1")]
     headlines = [h for h in headlines if 3 <= len(h) <= 300]
     best, best_score = "", 0.0
     for headline in headlines:
-        if _spells_site(headline, site):
+        if names_site(headline, site):
             continue  # a blog's masthead: its name, which the document title names too
         score = max((_similarity(headline, d) for d in declared), default=0.0)
         if score > best_score:
@@ -356,14 +358,9 @@ def choose_title(
 
 
 def _site_letters(site_name: str, url: str) -> tuple[str, ...]:
-    """The site's name and its address's host as bare letters and digits."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
-    return tuple(re.sub(r"[^a-z0-9]", "", n.casefold()) for n in (site_name, host) if n)
-
-
-def _spells_site(heading: str, site: tuple[str, ...]) -> bool:
-    letters = "".join(_words(heading))
-    return len(letters) >= 4 and any(letters in name for name in site)
+    """The site's name and its address's host, squashed."""
+    host = urlsplit(url).hostname or "" if url else ""
+    return tuple(squashed(n) for n in (site_name, host) if n)
 
 
 def _heading_among_title_parts(
@@ -386,7 +383,7 @@ def _heading_among_title_parts(
     for heading in tree.iter(*HEADING_TAGS):
         text = collapse(heading.text_content())
         words = _words(text)
-        if _spells_site(text, site):
+        if names_site(text, site):
             continue
         if len(words) > best_words and " ".join(words) in parts:
             best, best_words = text, len(words)

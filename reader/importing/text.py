@@ -23,10 +23,13 @@ from reader.importing.text_rules import (
     ARTICLE_CREDIT,
     BYLINE_PREFIX,
     CREDIT_LINE,
+    PAYWALL_NOTICE,
     TEXT_SIZE_CONTROL,
     is_share_line,
     line_rule,
+    names_site,
     split_credit,
+    squashed,
 )
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
@@ -1585,9 +1588,8 @@ def _never_title(p: Para, site_names: frozenset[str], *, shouted: bool = True) -
         return True
     if p.text.lstrip()[:1] in ("—", "–"):
         return True  # "— a combination of simple living, …": the site's tagline, run on
-    letters = _squashed(p.text)  # "Joy the Baker" on joythebaker.com: the site's name
-    if len(letters) >= SITE_NAME_LETTERS and any(letters in _squashed(n) for n in site_names):
-        return True
+    if names_site(p.text, map(squashed, site_names), min_letters=SITE_NAME_LETTERS):
+        return True  # "Joy the Baker" on joythebaker.com: the site's name
     if p.text.count("•") >= 2:  # "Home • News • Features": a menu on one line
         return True
     if NAVIGATION_MARKS.search(p.text):
@@ -1913,8 +1915,8 @@ def _headline_over_name(paras: list[Para], lo: int, start: int, site_names) -> i
         p, name = paras[h], paras[h + 1]
         if (
             p.words >= 4
-            and p.rule in ("", "navigation", "recurring-in-source")
-            and name.rule in ("", "navigation", "recurring-in-source")
+            and p.rule in WRITER_BOX_RULES
+            and name.rule in WRITER_BOX_RULES
             and _looks_like_name(name)
             and not name.text.isupper()
             and AUTHOR_LINKS.match(paras[h + 2].text)
@@ -1931,6 +1933,9 @@ AUTHOR_LINKS = re.compile(
     r"(?i)^(?:view (?:full )?profile|follow|more (?:by|from)|all (?:posts|stories) by)\b"
 )
 WRITER_BOX_REACH = 8
+# What the headline and the name over the writer's links may have been taken for: the menus
+# round them, or lines the source's other pages print too.
+WRITER_BOX_RULES = ("", "navigation", "recurring-in-source")
 SENTENCE_BREAK = re.compile(r"[.?!]\s+[A-Z]")
 # A standfirst can stand between the run's start and the byline; a longer paragraph there
 # is the text itself.
@@ -1994,10 +1999,6 @@ def _byline_in_run(paras: list[Para], start: int, stop: int, result: Extracted) 
             return
 
 
-def _squashed(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
-
-
 def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True) -> str:
     """The headline in a page's title: without the site's name after it, however many
     parts that name has ("<headline> | Site - Tagline"), and after a short headline
@@ -2009,11 +2010,10 @@ def _page_title_headline(title: str, source_url: str, *, any_suffix: bool = True
         head = _strip_site_suffix(title)
         if head != title and " | " in head:
             head = _strip_site_suffix(head)
-    host = _squashed((urlsplit(source_url).hostname or "").removeprefix("www."))
+    hosts = [squashed(host)] if (host := urlsplit(source_url).hostname or "") else []
 
     def names_host(part: str) -> bool:
-        letters = _squashed(part)
-        return bool(host) and len(letters) >= 4 and letters in host
+        return names_site(part, hosts)
 
     m = re.match(r"^(?P<t>\S.*?)\s+[|\-–—]\s+(?P<site>[^|\-–—]{2,40})$", head)
     if m and names_host(m.group("site")):
@@ -2150,12 +2150,9 @@ def extract_text(
     return result
 
 
-# A paywall's notice ("This content is reserved for subscribers"), and how far above the
-# article's run it may stand: the page shows the article's opening paragraph above it.
-PAYWALL_NOTICE = re.compile(
-    r"(?i)\b(?:(?:content|article|story) is (?:only )?(?:for|available to|reserved for) "
-    r"(?:subscribers|members)|(?:subscribe|sign in|log in) to (?:continue|keep) reading)\b"
-)
+# How far above the article's run a paywall's notice may stand, with the article's
+# opening paragraph printed above it.
+PAYWALL = re.compile(PAYWALL_NOTICE, re.IGNORECASE)
 PAYWALL_REACH = 80
 OPENING_MIN_WORDS = 20
 
@@ -2164,7 +2161,7 @@ def _keep_opening_above_paywall(paras: list[Para], start: int) -> None:
     """The article's first paragraph, printed above the paywall's box (and an advert's
     "story continues below"), with the rest of the article under the box."""
     for k in range(start - 1, max(-1, start - PAYWALL_REACH), -1):
-        if paras[k].rule != "subscription-prompt" or not PAYWALL_NOTICE.search(paras[k].text):
+        if paras[k].rule != "subscription-prompt" or not PAYWALL.search(paras[k].text):
             continue
         j = k - 1
         while j >= 0 and paras[j].rule == "advertisement" and k - j <= 4:

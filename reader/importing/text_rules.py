@@ -55,6 +55,25 @@ TEXT_SIZE_CONTROL = (
 )
 
 
+# A paywall's notice over the rest of the article ("This content is reserved for
+# subscribers"): a subscription prompt, and what text.py keeps the opening above.
+PAYWALL_NOTICE = (
+    r"\bthis (article|story|content) is (only )?(for|available to|reserved for) (subscribers|members)\b"
+)
+
+
+def squashed(text: str) -> str:
+    """Only the letters and digits, in lower case: "Joy the Baker" -> "joythebaker"."""
+    return re.sub(r"[\W_]", "", text.casefold())
+
+
+def names_site(text: str, sites, *, min_letters: int = 4) -> bool:
+    """Whether text spells one of the sites' names or hosts (given squashed): "Joy the
+    Baker" on joythebaker.com, "The Firearm Blog" for thefirearmblog.com."""
+    letters = squashed(text)
+    return len(letters) >= min_letters and any(letters in site for site in sites)
+
+
 def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
@@ -132,7 +151,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(subscribe|subscriber|subscription)s?\b.{0,60}$",
             r"\b(to read|read|continue reading) the (full|rest of the|whole) (story|article)\b",
             r"\b(already|become) a (subscriber|member)\b",
-            r"\bthis (article|story|content) is (only )?(for|available to|reserved for) (subscribers|members)\b",
+            PAYWALL_NOTICE,
             r"\b(start|begin) (your|a) free trial\b",
             r"\bsubscribe (now|today|for|to (continue|read|unlock|get|our))\b",
             r"\bunlimited (digital )?access\b",
