@@ -793,3 +793,147 @@ def test_the_opening_paragraph_above_a_paywall_box_is_kept():
 def test_a_paragraph_above_a_box_that_is_not_a_paywall_is_not_kept():
     result = extract_text(_paywalled_page("SUBSCRIBE TO OUR WEEKLY NEWSLETTER"))
     assert not any(k.startswith("The harbour board voted on Tuesday") for k in _kept(result))
+
+
+def _short_post_page() -> str:
+    comments = []
+    for n, (name, said) in enumerate(
+        [
+            ("Harriet Quill", "Congratulations to the whole family!"),
+            ("Tomasz", "What wonderful news, welcome to the world."),
+            ("Priya L.", "Lovely. Enjoy every sleepless night of it."),
+            ("Oskar", "Congrats! The pond will be busier now."),
+        ],
+        start=1,
+    ):
+        comments += [str(n), f"{name} Says:", f"March {n + 3}rd, 2013 at 8:1{n} pm", said]
+    sidebar = (
+        "I am a retired schoolteacher who writes about ponds, frogs and the slow business of "
+        "watching water. Nothing here is sponsored, and every photograph on this blog is my "
+        "own unless a caption says otherwise, so please ask before you borrow one of them."
+    )
+    lines = [
+        "Pond Notes » Blog Archive » Our New Arrival",
+        "Pond Notes",
+        "Home",
+        "About",
+        "Our New Arrival",
+        "Family Pond Notes March 3rd. 2013, 7:02pm",
+        "Ida Rose Fenwick. Born 3/3/13. Future pond watcher.",
+        "Trackback-URL",
+        "48 Responses to “Our New Arrival”",
+        *comments,
+        "Leave a Reply",
+        "About this blog",
+        sidebar,
+        "Archives",
+    ]
+    return "\n\n".join(lines)
+
+
+def test_a_short_post_under_its_headline_and_over_its_comments_is_the_article():
+    # The sidebar's paragraph outweighs a one-line post: the post is still the article.
+    result = extract_text(
+        _short_post_page(), source_url="https://pondnotes.example/2013/03/our-new-arrival/"
+    )
+    kept = _kept(result)
+    assert result.title == "Our New Arrival"
+    assert "Ida Rose Fenwick. Born 3/3/13. Future pond watcher." in kept
+    assert not any("retired schoolteacher" in k or "Congratulations" in k for k in kept)
+
+
+SHORT_POST_TEXT = (
+    "Sticky, sweet and a little smoky: roast the squash with maple syrup and chilli flakes, "
+    "then let the oven do the rest while you set the table."
+)
+
+
+def _short_text_page(far_text: str) -> str:
+    lines = [
+        "Maple Roast Squash - Weeknight Kitchen",
+        "Weeknight Kitchen",
+        "Recipes",
+        "Subscribe to the Feed",
+        "Previous Post",
+        "Next Post",
+        "November 2, 2012",
+        "Maple Roast Squash",
+        "Posted by Hannah Reyes",
+        SHORT_POST_TEXT,
+        "Click here for the recipe.",
+        "1 Comment",
+        "Tags: squash, maple, roasting",
+        "Search Weeknight Kitchen",
+        "Get our cookbook",
+        "Most Read Posts",
+        "the pickle plate - 23,886 views",
+        "Last reply was 20 hours ago",
+        far_text,
+        "Subscribe to Weeknight Kitchen",
+    ]
+    return "\n\n".join(lines)
+
+
+def test_a_short_text_under_its_headline_outweighs_a_readers_comment_elsewhere():
+    comment = (
+        "after taking all of that time to roast the squash before adding it to the tray, i would "
+        "definitely leave it in for an additional ten minutes or so, because mine came out a bit "
+        "too firm in the middle and the edges were not caramelised at all, which was a shame."
+    )
+    result = extract_text(
+        _short_text_page(comment), source_url="https://kitchen.example/2012/11/maple-roast-squash/"
+    )
+    kept = _kept(result)
+    assert SHORT_POST_TEXT in kept
+    assert comment not in kept
+
+
+def test_a_short_text_under_its_headline_gives_way_to_a_long_article_elsewhere():
+    # Another article's worth of text below is the page's article; the short lines
+    # under a headline above it are a teaser.
+    article = [
+        f"Paragraph {n} of the long report says what the council decided about the bridge, "
+        "who spoke for it and against it, and what happens next week."
+        for n in range(8)
+    ]
+    result = extract_text(
+        _short_text_page("\n\n".join(article)),
+        source_url="https://kitchen.example/2012/11/maple-roast-squash/",
+    )
+    kept = _kept(result)
+    assert all(paragraph in kept for paragraph in article)
+    assert SHORT_POST_TEXT not in kept
+
+
+def test_a_standfirst_over_the_byline_of_a_short_paywalled_text_stays_the_standfirst():
+    standfirst = (
+        "There are more ferries, timetables and fares to choose from than ever before. Here is "
+        "how to work out which crossing suits you."
+    )
+    lines = [
+        "So Many Ways to Cross: Ferries, Fares and Timetables - The Harbour Journal",
+        "Travel",
+        "Ferries Review",
+        "So Many Ways to Cross: Ferries, Fares and Timetables",
+        standfirst,
+        "By Tomas Harbourmaster",
+        "Nov. 19, 2019 8:03 am ET",
+        "Biography of the writer",
+        "Share to facebook",
+        "Share to twitter",
+        "Share to linkedin",
+        "Crossing used to be so simple. We bought a ticket at the quay, sat down on the upper "
+        "deck and watched the island come closer.",
+        "Now we pay over and over for seats, cabins and priority boarding, and the timetable "
+        "changes with the season and the weather and the mood of the operator.",
+        "All...",
+        "To Read the Full Story",
+        "Subscribe Sign In",
+    ]
+    result = extract_text(
+        "\n\n".join(lines), source_url="https://harbour.example/articles/so-many-ways-to-cross-1157"
+    )
+    kept = _kept(result)
+    assert result.subtitle == standfirst
+    assert "Biography of the writer" not in kept
+    assert kept[0].startswith("Crossing used to be so simple.")

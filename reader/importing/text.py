@@ -1301,6 +1301,8 @@ def _headlines_over_bylines(paras: list[Para], stop: int) -> list[int]:
 
 # Under its headline, a short article is still the article.
 MIN_ANCHORED_GAIN = 30.0
+SHORT_ANCHORED_GAIN = 20.0
+BLURB_GAIN = 120.0
 
 
 def _same_opening(a: Para, b: Para) -> bool:
@@ -1333,7 +1335,7 @@ SLUG_COPIES = 2
 
 
 def _span_below_headline(
-    paras: list[Para], start: int, source_url: str = ""
+    paras: list[Para], start: int, source_url: str = "", least: float = MIN_ANCHORED_GAIN
 ) -> tuple[int, int] | None:
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
@@ -1350,9 +1352,31 @@ def _span_below_headline(
         found = max(
             (_stretch_from(paras, s, start) for s in starts), key=lambda f: f[0], default=None
         )
-        if found is not None and found[0] >= MIN_ANCHORED_GAIN:
+        if found is not None and found[0] >= least:
             return found[1]
     return None
+
+
+def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, int] | None:
+    """A short post (a picture and a line or two) under its headline and over its
+    comments, when the best stretch stands below the comments (a sidebar's blurb):
+    the post is the article, however short."""
+    comments = _comments_heading_above(paras, start)
+    if comments is None or comments >= start or not paras:
+        return None
+    headline = _norm(_page_title_headline(paras[0].text, source_url))
+    if len(headline.split()) < 3:  # a menu word, not a page's title
+        return None
+    heads = [h for h in range(1, comments) if _norm(paras[h].text) == headline]
+    if not heads:
+        return None
+    lo = heads[-1] + 1
+    if any(not p.decided and p.words >= SHORT_POST_WORDS for p in paras[lo:comments]):
+        return lo, comments
+    return None
+
+
+SHORT_POST_WORDS = 4
 
 
 def _stretch_from(paras: list[Para], s: int, stop: int) -> tuple[float, tuple[int, int]]:
@@ -1376,13 +1400,22 @@ def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int, int]:
     third figure is where the header search starts: the best stretch's start when a
     byline stands between the two, so that it is read."""
     start, end = _best_run(paras)
+    if (post := _short_post(paras, start, source_url)) is not None:
+        return (*post, post[0])
     anchored = _span_below_headline(paras, start, source_url)
+    short = anchored is None and sum(_gain(p) for p in paras[start:end]) <= BLURB_GAIN
+    if short:
+        # A short text under its headline is the article when what outweighs it
+        # is a blurb or a comment, not another article's worth of text.
+        anchored = _span_below_headline(paras, start, source_url, SHORT_ANCHORED_GAIN)
     if anchored is None:
         return start, end, start
     between = paras[anchored[1] : start]
     header = len(between) <= HEADER_LINES and any(
         _header_line(p) or AUTHOR_LABEL.fullmatch(p.text) for p in between
     )
+    if header and short:
+        return start, end, start  # a standfirst over a short text behind a paywall
     if header:
         # the headline's stretch is the standfirst over the byline and date: kept, and
         # the header search reads the byline and date from the best stretch up
