@@ -244,6 +244,51 @@ FURNITURE = [
         "Will the envoys agree on a ceasefire? That is the question we put to three "
         "former negotiators this wee… Read More...",
     ),
+    # a sign-up form's terms, a comment section's rules, a forum's invitation, an offer
+    (
+        "newsletter-prompt",
+        "By signing up, you confirm that you are over the age of 18 and agree to receive "
+        "occasional offers from the Harbour Journal and its partners. You may unsubscribe at "
+        "any moment from the link at the foot of every message we send you.",
+    ),
+    (
+        "newsletter-prompt",
+        "I would like to be emailed about offers, events and updates from the Harbour Journal.",
+    ),
+    (
+        "newsletter-prompt",
+        "Our readers' club members are treated to special offers, promotions and adverts "
+        "from us and our partners.",
+    ),
+    (
+        "comment-prompt",
+        "As you comment, please be respectful of other commenters and other viewpoints. We "
+        "remove comments that are abusive, off topic or that repeat themselves.",
+    ),
+    (
+        "comment-prompt",
+        "The Journal publishes a wide range of letters to the editor. We would like to hear "
+        "what you think about this or any of our articles.",
+    ),
+    (
+        "comment-prompt",
+        "Join our Sailing Forums to keep talking boats, tides and weather with other readers!",
+    ),
+    (
+        "subscription-prompt",
+        "Get Harbour Monthly delivered to your door every month. 12 issues for £20.",
+    ),
+    (
+        "subscription-prompt",
+        "Get access to the fastest growing tide tables service for as little as £9 for the "
+        "first year.",
+    ),
+    ("follow-prompt", "Add the Harbour Journal as a Preferred Source on Google to see more."),
+    (
+        "follow-prompt",
+        "Email Jane Tidewell at jtidewell@harbour.example or follow her @janetide. Follow us "
+        "on Twitter and on Facebook.",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -300,6 +345,11 @@ NEAR_MISSES = [
     "Design by committee, the critics said, was what sank the plan for the new bridge.",
     "The minister said the valley's grid would be powered by wind and sun by the end of "
     "the decade.",
+    # what the longer prompts say, in an article's sentences
+    "By signing the treaty, the ministers agreed to share the river's water for ten years.",
+    "As you comment on the plans, the council said, keep in mind that the budget is fixed.",
+    "I would like to see the ferry run on Sundays too, one commuter told the meeting.",
+    "Join our correspondent as she walks the length of the old canal in a single day.",
 ]
 
 

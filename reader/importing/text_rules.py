@@ -435,6 +435,49 @@ LINE_RULES: tuple[LineRule, ...] = (
         _words("write email e mail contact reach"),
         anchored=True,
     ),
+    # Longer prompts, each said in a way an article's sentence is not: a sign-up form's
+    # terms ("By signing up, you confirm that you are over the age of 16 and agree …",
+    # "I would like to be emailed about offers …"),
+    # a comment section's or a letters page's rules, a forum's invitation, an offer.
+    LineRule(
+        "newsletter-prompt",
+        _rx(
+            r"^\s*by (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept|confirm)",
+            r"\bi would like to (be emailed|receive (e-?mails|offers|updates))\b",
+            r"\bspecial offers,? promotions\b",
+        ),
+        70,
+        _words("signing subscribing clicking submitting like offers"),
+    ),
+    LineRule(
+        "comment-prompt",
+        _rx(
+            r"^\s*as you comment, please\b",
+            r"\bplease be respectful of other commenters\b",
+            r"\bletters to the editor\b.{0,120}\bhear what you think\b",
+            r"^\s*join our [\w ]{1,30} forums?\b",
+        ),
+        80,
+        _words("as please letters join"),
+    ),
+    LineRule(
+        "subscription-prompt",
+        _rx(
+            r"\b\d+ issues (for|only)\b",
+            r"\bfor as little as\b.{0,40}\bfor (the )?first (year|month)\b",
+        ),
+        60,
+        _words("issues little"),
+    ),
+    LineRule(
+        "follow-prompt",
+        _rx(
+            r"\bpreferred source on google\b",
+            r"^\s*(email|e-mail|write to|contact) [\w .'’-]{2,60} at \S+@\S+\.\w+ or follow (him|her|them) @\w+",
+        ),
+        40,
+        _words("preferred email e mail write contact"),
+    ),
     LineRule(
         "follow-prompt",
         _rx(
