@@ -285,6 +285,20 @@ FURNITURE = [
     ),
     ("follow-prompt", "Add the Harbour Journal as a Preferred Source on Google to see more."),
     (
+        "donation-appeal",
+        "We report on the harbour every day at no cost to you, but it is far from free to do, "
+        "and we cannot keep it up on our own.",
+    ),
+    (
+        "page-markup",
+        '&amp;lt;span data-editor-mark="caret" style="display: none;" class="caret-start"'
+        "&amp;gt;&amp;lt;/span&amp;gt;",
+    ),
+    ("page-markup", '<div class="share-tools" data-share="harbour">'),
+    ("related-links", "Most read in Sailing"),
+    ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
+    ("follow-prompt", "Like this story? Share it with a friend!"),
+    (
         "follow-prompt",
         "Email Jane Tidewell at jtidewell@harbour.example or follow her @janetide. Follow us "
         "on Twitter and on Facebook.",
@@ -350,6 +364,9 @@ NEAR_MISSES = [
     "As you comment on the plans, the council said, keep in mind that the budget is fixed.",
     "I would like to see the ferry run on Sundays too, one commuter told the meeting.",
     "Join our correspondent as she walks the length of the old canal in a single day.",
+    "<b>Update:</b> the ferry now runs on Sundays as well as on weekdays, the operator said.",
+    "Most read in the archive was the 1953 flood report, the librarian told the meeting.",
+    "Also on the agenda is the harbour wall, which the storm damaged in the spring.",
 ]
 
 

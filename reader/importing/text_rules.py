@@ -139,10 +139,13 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bclick here to support\b",
             r"^\s*support( [\w.]+){1,3} (so (that )?(we|they|it)|and make a difference|to keep|today|now)\b",
             r"\bpaywalls?\b",
+            # "We do this work every day at no cost to you, but it is far from free to produce"
+            r"\bat no cost to you\b.{0,40}\b(far from free|not free|costs? (us|money))",
         ),
         80,
         _words(
             "support supports donation donations contribution contributions gift gifts fund funds funding fundings back backs donate contribute become funded supported paywall paywalls"
+            " cost"
         ),
     ),
     LineRule(
@@ -298,6 +301,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(read more|read next|read also|also read|see also|more on this|more about|keep reading|continue reading|full story|related)\s*[:.»›>\-]*\s*$",
             r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
             r"^\s*(click|tap) here\b",
+            r"^\s*also on [\w-]+\.[a-z]{2,}\b",  # "Also on rt.com <another story's headline>"
             # a video's label set into the article, over the player: "WATCH | Crowds
             # react to the news:" ("Watch | Portrait of a craftsman" heads a video post)
             r"^\s*(watch|listen)\s*\|.*:\s*$",
@@ -326,7 +330,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.…!]*\s*$",
             r"^\s*(related|similar|recommended|suggested|other)\s+[a-z]{3,}s\s*[:.…!]*\s*$",
-            r"^\s*(most (popular|read|viewed|shared|commented|recent)|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
+            r"^\s*(most (popular|read|viewed|shared|commented|recent)( in [\w&' -]{2,30})?|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
         ),
         10,
         _words(
@@ -478,12 +482,23 @@ LINE_RULES: tuple[LineRule, ...] = (
         40,
         _words("preferred email e mail write contact"),
     ),
+    # A page's own HTML source printed as text: a tag with its attributes
+    # ('<span data-mce-type="bookmark" style="display: inline-block; …">'), escaped
+    # once, twice or not at all.
+    LineRule(
+        "page-markup",
+        _rx(r"^\s*(?:&(?:amp;)*lt;|<)/?[a-z][a-z0-9]*\b[^>]*?\b(?:data-[\w-]+|style|class)\s*=\s*[\"']"),
+        80,
+        _words("lt"),
+        marks="<",
+    ),
     LineRule(
         "follow-prompt",
         _rx(
             r"^\s*(follow|like|find|join) (us|@?\w+( \w+)?)\b.{0,40}\bon (twitter|facebook|instagram|linkedin|x|tiktok|youtube|threads|bluesky|telegram|whatsapp)\b",
             r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
             r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,60}\b(share|comment|subscrib)",
+            r"^\W*like this (story|article|post)\?\s*share\b",
             r"\byou should (like|follow) .{0,40}\bon (twitter|facebook|instagram)\b",
         ),
         30,
