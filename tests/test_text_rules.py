@@ -1004,3 +1004,39 @@ def test_a_standfirst_over_the_byline_of_a_short_paywalled_text_stays_the_standf
     assert result.subtitle == standfirst
     assert "Biography of the writer" not in kept
     assert kept[0].startswith("Crossing used to be so simple.")
+
+
+SUMMARY_CARDS = [
+    ("Ferry operator fined over late sailings", "The regulator said the delays broke the licence."),
+    ("Lighthouse keeper's diary goes on show", "The museum bought the diary at auction last spring."),
+    ("Harbour wall repairs begin in March", "Work will close the north quay for about six weeks."),
+]
+
+
+def _page_ending_in_cards(cards) -> str:
+    lines = [line for card in cards for line in card]
+    return (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + BODY_TEXT.strip()
+        + "\n\n"
+        + "\n\n".join(lines)
+        + "\n\nAbout us | Advertise | Terms of service"
+    )
+
+
+def test_headlines_each_over_a_one_sentence_summary_end_the_article():
+    kept = _kept(extract_text(_page_ending_in_cards(SUMMARY_CARDS)))
+    assert kept[-1].startswith("The next round is expected")
+    assert not any(line in kept for card in SUMMARY_CARDS for line in card)
+
+
+def test_two_headed_paragraphs_or_questions_over_answers_stay_in_the_article():
+    kept = _kept(extract_text(_page_ending_in_cards(SUMMARY_CARDS[:2])))
+    assert SUMMARY_CARDS[1][1] in kept
+    questions = [
+        ("Will the ferry run on Sundays?", "The operator said it would decide by the summer."),
+        ("Who pays for the harbour wall?", "The council and the port authority share the bill."),
+        ("When does the work begin?", "The first crews are due on the quay in March."),
+    ]
+    kept = _kept(extract_text(_page_ending_in_cards(questions)))
+    assert questions[2][1] in kept

@@ -865,6 +865,44 @@ def _cut_teaser_cards(paras: list[Para], start: int, end: int) -> tuple[int, int
     return start, end
 
 
+def _cut_summary_cards(paras: list[Para], start: int, end: int) -> int:
+    """Three or more other stories at the end of the run, each a headline over a
+    one-sentence summary, are a list of teasers: the article ends above them."""
+    k, cards = end, 0
+    while k - 2 >= start:
+        head, summary = paras[k - 2], paras[k - 1]
+        if not (_card_headline(head) and _card_summary(summary)):
+            break
+        k, cards = k - 2, cards + 1
+    if cards < SUMMARY_CARDS:
+        return end
+    if sum(max(0.0, _gain(p)) for p in paras[start:k]) < MIN_ARTICLE_GAIN:
+        return end
+    for p in paras[k:end]:
+        p.set(CHROME, "teaser-list")
+    return k
+
+
+def _card_headline(p: Para) -> bool:
+    if p.decided and p.rule != "related-box":
+        return False
+    return 3 <= p.words <= 14 and not p.terminal and not p.text.rstrip().endswith((":", ",", ";"))
+
+
+def _card_summary(p: Para) -> bool:
+    text = p.text.strip()
+    return (
+        not p.decided
+        and 8 <= p.words <= CARD_SUMMARY_WORDS
+        and text.endswith((".", "!", "?", "…"))
+        and len(re.findall(r"[.!?…](?:\s|$)", text)) == 1
+    )
+
+
+SUMMARY_CARDS = 3
+CARD_SUMMARY_WORDS = 30
+
+
 # Commenters' stamps ("Alex on May 2, 2020 at 4:15 pm", "by Sam on Aug 9, 2012
 # 10:21 AM EDT reply"): a name and a clock time, in one shape that recurs down the page.
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
@@ -2105,6 +2143,7 @@ def extract_text(
     _mark_boxes_in_text(paras)
     start, end, header_from = _main_run(paras, source_url)
     start, end = _cut_teaser_cards(paras, start, end)
+    end = _cut_summary_cards(paras, start, end)
     if end == 0:
         start, end = 0, len(paras)
     end = _extend_through_numbered_list(paras, end)
