@@ -299,6 +299,13 @@ FURNITURE = [
     ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
     ("follow-prompt", "Like this story? Share it with a friend!"),
     (
+        "newsletter-prompt",
+        "Let our news meet your inbox. The stories that matter, delivered weekday mornings.",
+    ),
+    ("newsletter-prompt", "This site is protected by reCAPTCHA and the Privacy Policy applies."),
+    ("newsletter-prompt", "Get email updates from your favourite writers"),
+    ("timestamp", "Last updated 6 hours ago"),
+    (
         "follow-prompt",
         "Email Jane Tidewell at jtidewell@harbour.example or follow her @janetide. Follow us "
         "on Twitter and on Facebook.",

@@ -640,7 +640,7 @@ def _mark_sandwiched(paras: list[Para]) -> None:
 
 
 RELATIVE_TIME = re.compile(
-    r"^\s*(\d+|an?|one)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?|years?)\s+ago\s*$"
+    r"^\s*(last updated\s+)?(\d+|an?|one)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?|months?|years?)\s+ago\s*$"
     r"|^\s*(just now|yesterday|today)(,?\s+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?\s*$",
     re.IGNORECASE,
 )

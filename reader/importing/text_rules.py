@@ -441,7 +441,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     # Longer prompts, each said in a way an article's sentence is not: a sign-up form's
     # terms ("By signing up, you confirm that you are over the age of 16 and agree …",
-    # "I would like to be emailed about offers …"),
+    # "I would like to be emailed about offers …", "Let our news meet your inbox"),
     # a comment section's or a letters page's rules, a forum's invitation, an offer.
     LineRule(
         "newsletter-prompt",
@@ -449,9 +449,12 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*by (signing up|subscribing|clicking|submitting)\b.{0,80}\b(agree|consent|accept|confirm)",
             r"\bi would like to (be emailed|receive (e-?mails|offers|updates))\b",
             r"\bspecial offers,? promotions\b",
+            r"\bmeet your inbox\b|\bdelivered (every )?(weekday|daily|weekly) mornings?\b",
+            r"^\s*get e-?mail updates\b",
+            r"\bprotected by recaptcha\b",  # under a sign-up form
         ),
         70,
-        _words("signing subscribing clicking submitting like offers"),
+        _words("signing subscribing clicking submitting like offers inbox delivered get recaptcha"),
     ),
     LineRule(
         "comment-prompt",
