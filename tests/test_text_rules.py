@@ -306,6 +306,15 @@ FURNITURE = [
     ("newsletter-prompt", "Get email updates from your favourite writers"),
     ("timestamp", "Last updated 6 hours ago"),
     (
+        "subscription-prompt",
+        "Each week our host walks one stretch of the coast path with a guest. Click to subscribe!",
+    ),
+    ("read-more", "Watch Now The lifeboat crew rehearse a night rescue off the point."),
+    (
+        "page-markup",
+        '[button link="https://harbour.example/submit/" type="big"] Send us your photos[/button]',
+    ),
+    (
         "follow-prompt",
         "Email Jane Tidewell at jtidewell@harbour.example or follow her @janetide. Follow us "
         "on Twitter and on Facebook.",
@@ -374,6 +383,7 @@ NEAR_MISSES = [
     "<b>Update:</b> the ferry now runs on Sundays as well as on weekdays, the operator said.",
     "Most read in the archive was the 1953 flood report, the librarian told the meeting.",
     "Also on the agenda is the harbour wall, which the storm damaged in the spring.",
+    "Watch now as the tide turns, the harbour master said, because the channel shifts fast.",
 ]
 
 

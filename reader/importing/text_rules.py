@@ -302,6 +302,7 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*(read|see|watch) (more|also|next|the full|full)\b.{0,100}$",
             r"^\s*(click|tap) here\b",
             r"^\s*also on [\w-]+\.[a-z]{2,}\b",  # "Also on rt.com <another story's headline>"
+            r"^\s*(?-i:Watch Now|WATCH NOW)\s+\w",  # the button over a video's blurb
             # a video's label set into the article, over the player: "WATCH | Crowds
             # react to the news:" ("Watch | Portrait of a craftsman" heads a video post)
             r"^\s*(watch|listen)\s*\|.*:\s*$",
@@ -472,9 +473,10 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"\b\d+ issues (for|only)\b",
             r"\bfor as little as\b.{0,40}\bfor (the )?first (year|month)\b",
+            r"\bclick (here )?to subscribe\s*[!.]?\s*$",  # under a video show's blurb
         ),
         60,
-        _words("issues little"),
+        _words("issues little subscribe"),
     ),
     LineRule(
         "follow-prompt",
@@ -490,10 +492,14 @@ LINE_RULES: tuple[LineRule, ...] = (
     # once, twice or not at all.
     LineRule(
         "page-markup",
-        _rx(r"^\s*(?:&(?:amp;)*lt;|<)/?[a-z][a-z0-9]*\b[^>]*?\b(?:data-[\w-]+|style|class)\s*=\s*[\"']"),
+        _rx(
+            r"^\s*(?:&(?:amp;)*lt;|<)/?[a-z][a-z0-9]*\b[^>]*?\b(?:data-[\w-]+|style|class)\s*=\s*[\"']",
+            # a blog engine's shortcode left in the text: "[button link=… type=”big”] Send us …"
+            r"^\s*\[/?(?:button|caption|embed|gallery|video|audio|tweet)\b[^\]]*\]",
+        ),
         80,
         _words("lt"),
-        marks="<",
+        marks="<[",
     ),
     LineRule(
         "follow-prompt",
