@@ -296,6 +296,7 @@ FURNITURE = [
     ),
     ("page-markup", '<div class="share-tools" data-share="harbour">'),
     ("related-links", "Most read in Sailing"),
+    ("related-links", "Recommended from Editorial"),
     ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
     ("follow-prompt", "Like this story? Share it with a friend!"),
     (
@@ -1057,3 +1058,30 @@ def test_two_headed_paragraphs_or_questions_over_answers_stay_in_the_article():
     ]
     kept = _kept(extract_text(_page_ending_in_cards(questions)))
     assert questions[2][1] in kept
+
+
+def _article_closed_by(heading: str, items: list[str]) -> str:
+    return (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + BODY_TEXT.strip()
+        + "\n\n"
+        + "\n\n".join([heading, *items])
+        + "\n\nSign up for our newsletter\n\nShare This Story"
+    )
+
+
+def test_a_box_of_headlines_closing_the_article_is_the_boxs():
+    items = [
+        "Ferry operator fined over late sailings on the island route",
+        "Why we hear so little about the harbour master's plan",
+    ]
+    result = extract_text(_article_closed_by("Recommended from Editorial", items))
+    kept = _kept(result)
+    assert kept[-1].startswith("The next round is expected")
+    assert all(_role_of(result, item) == (CHROME, "related-box") for item in items)
+
+
+def test_one_headline_under_previous_post_is_not_a_box():
+    item = "Digital fair brings the harbour's history to your school"
+    result = extract_text(_article_closed_by("Previous Post", [item]))
+    assert _role_of(result, item)[1] != "related-box"

@@ -1179,11 +1179,25 @@ def _mark_boxes_in_text(paras: list[Para]) -> None:
             continue
         resumes = _text_resumes(paras, i)
         if resumes is None:
+            resumes = _box_closes_text(paras, i)
+        if resumes is None:
             continue
         p.boxed = True
         for item in paras[i + 1 : resumes]:
             item.set(CHROME, "related-box")
             item.boxed = True
+
+
+def _box_closes_text(paras: list[Para], heading: int) -> int | None:
+    """Where a related heading's headlines end, when the page's furniture follows them
+    (the box closes the article): its headlines are the box's, not the article's end."""
+    for k in range(heading + 1, min(len(paras), heading + 2 + BOX_ITEMS)):
+        q = paras[k]
+        if q.decided:
+            return k if k > heading + 2 and q.role == CHROME else None  # two or more
+        if q.terminal or not 4 <= q.words <= 20:
+            return None
+    return None
 
 
 def _text_resumes(paras: list[Para], heading: int) -> int | None:

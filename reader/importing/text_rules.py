@@ -331,7 +331,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.…!]*\s*$",
             r"^\s*(related|similar|recommended|suggested|other)\s+[a-z]{3,}s\s*[:.…!]*\s*$",
-            r"^\s*(most (popular|read|viewed|shared|commented|recent)( in [\w&' -]{2,30})?|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
+            r"^\s*(most (popular|read|viewed|shared|commented|recent)( in [\w&' -]{2,30})?|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|recommended from\b.{0,30}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
         ),
         10,
         _words(
