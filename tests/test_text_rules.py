@@ -297,6 +297,7 @@ FURNITURE = [
     ("page-markup", '<div class="share-tools" data-share="harbour">'),
     ("related-links", "Most read in Sailing"),
     ("related-links", "Recommended from Editorial"),
+    ("login-prompt", "Access stories from across the coast with one account"),
     ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
     ("follow-prompt", "Like this story? Share it with a friend!"),
     (
@@ -1085,3 +1086,30 @@ def test_one_headline_under_previous_post_is_not_a_box():
     item = "Digital fair brings the harbour's history to your school"
     result = extract_text(_article_closed_by("Previous Post", [item]))
     assert _role_of(result, item)[1] != "related-box"
+
+
+def test_a_promotion_box_between_skip_and_after_marks_does_not_end_the_article():
+    paragraphs = BODY_TEXT.strip().split("\n\n")
+    last = (
+        "Experts said the new timetable might have made the crossing slower, but the mayor "
+        "said it was too early to say what had gone wrong on the night of the storm."
+    )
+    box = [
+        "skip past newsletter promotion",
+        "Sign up to Harbour Weekly",
+        "Free weekly newsletter",
+        "The tides, the ferries and the people who work the quays, every Friday",
+        "Enter your email address",
+        "Sign up",
+        "Privacy Notice: Newsletters may contain information about charities and online ads.",
+        "after newsletter promotion",
+    ]
+    page = (
+        "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+        + "\n\n".join([*paragraphs, *box, last])
+        + "\n\nExplore more on these topics\n\nHarbours\n\nFerries"
+    )
+    result = extract_text(page)
+    kept = _kept(result)
+    assert kept[-1] == last
+    assert not any(line in kept for line in box)

@@ -1188,6 +1188,28 @@ def _mark_boxes_in_text(paras: list[Para]) -> None:
             item.boxed = True
 
 
+# "skip past newsletter promotion" … "after newsletter promotion": a promotion's box set
+# into the article, between two of its paragraphs, marked as such for screen readers.
+PROMOTION_OPENS = re.compile(r"^\s*skip past (?:\w+ )?promotion\s*$", re.IGNORECASE)
+PROMOTION_CLOSES = re.compile(r"^\s*after (?:\w+ )?promotion\s*$", re.IGNORECASE)
+PROMOTION_REACH = 12
+
+
+def _mark_promotion_boxes(paras: list[Para]) -> None:
+    """A promotion's box between its skip link and its end mark costs the article
+    nothing: the article goes on below it."""
+    for i, p in enumerate(paras):
+        if not PROMOTION_OPENS.match(p.text):
+            continue
+        for k in range(i + 1, min(len(paras), i + 1 + PROMOTION_REACH)):
+            if PROMOTION_CLOSES.match(paras[k].text):
+                for q in paras[i : k + 1]:
+                    if not q.decided:
+                        q.set(CHROME, "promotion-box")
+                    q.boxed = True
+                break
+
+
 def _box_closes_text(paras: list[Para], heading: int) -> int | None:
     """Where a related heading's headlines end, when the page's furniture follows them
     (the box closes the article): its headlines are the box's, not the article's end."""
@@ -2155,6 +2177,7 @@ def extract_text(
     _mark_glued_teasers(paras)
     _mark_headline_lists(paras)
     _mark_boxes_in_text(paras)
+    _mark_promotion_boxes(paras)
     start, end, header_from = _main_run(paras, source_url)
     start, end = _cut_teaser_cards(paras, start, end)
     end = _cut_summary_cards(paras, start, end)

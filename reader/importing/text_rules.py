@@ -458,6 +458,12 @@ LINE_RULES: tuple[LineRule, ...] = (
         _words("signing subscribing clicking submitting like offers inbox delivered get recaptcha"),
     ),
     LineRule(
+        "login-prompt",
+        _rx(r"\b(articles|stories) from across [\w ]{2,20} with one account\b"),
+        20,
+        _words("account"),
+    ),
+    LineRule(
         "comment-prompt",
         _rx(
             r"^\s*as you comment, please\b",
