@@ -298,6 +298,26 @@ FURNITURE = [
     ("related-links", "Most read in Sailing"),
     ("related-links", "Recommended from Editorial"),
     ("login-prompt", "Access stories from across the coast with one account"),
+    (
+        "archive-list",
+        "Select Month "
+        + " ".join(f"{m} {y}" for y in (2013, 2012, 2011) for m in ("December", "October", "June")),
+    ),
+    ("form-control", "Find your ferry: - - Select One - - Anglesey Arran Barra Bute Coll Colonsay"),
+    (
+        "author-bio",
+        "About Jane Tidewell Jane Tidewell is the author of The Harbour Book and writes about "
+        "ferries, tides and the people who work the quays.",
+    ),
+    (
+        "entry-meta",
+        "This entry was written by Jane Tidewell, posted on at 9:00 am, filed under Harbours "
+        "and tagged ferries, tides.",
+    ),
+    (
+        "page-markup",
+        "<SCRIPT language='JavaScript1.1' SRC=\"https://ads.harbour.example/adj/970x66\">",
+    ),
     ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
     ("follow-prompt", "Like this story? Share it with a friend!"),
     (
@@ -386,6 +406,9 @@ NEAR_MISSES = [
     "Most read in the archive was the 1953 flood report, the librarian told the meeting.",
     "Also on the agenda is the harbour wall, which the storm damaged in the spring.",
     "Watch now as the tide turns, the harbour master said, because the channel shifts fast.",
+    "The ferry ran in March 2012, May 2012, June 2012 and July 2012 before the storm.",
+    "About Jane Tidewell little is known, except that she kept the harbour log for years.",
+    "This entry was written by hand in the ship's log, the curator said, in blue ink.",
 ]
 
 

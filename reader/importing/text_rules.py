@@ -85,6 +85,7 @@ SOCIAL_WORDS = frozenset(
     via the to comment comments gift follow following unfollow us more options close icon social""".split()
 )
 
+MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 MONTH_TOKENS = frozenset(
     "jan january feb february mar march apr april may jun june jul july aug august sep sept"
     " september oct october nov november dec december".split()
@@ -500,12 +501,44 @@ LINE_RULES: tuple[LineRule, ...] = (
         "page-markup",
         _rx(
             r"^\s*(?:&(?:amp;)*lt;|<)/?[a-z][a-z0-9]*\b[^>]*?\b(?:data-[\w-]+|style|class)\s*=\s*[\"']",
+            # '<SCRIPT language=… SRC="http://ad.doubleclick.net/…">': an advert's script tag
+            r"^\s*(?:&(?:amp;)*lt;|<)(?:script|iframe|noscript|img|embed|object)\b[^>]*?\b[a-z-]+\s*=",
             # a blog engine's shortcode left in the text: "[button link=… type=”big”] Send us …"
             r"^\s*\[/?(?:button|caption|embed|gallery|video|audio|tweet)\b[^\]]*\]",
         ),
-        80,
+        400,
         _words("lt"),
         marks="<[",
+    ),
+    # A blog's archive menu flattened to one line: "Select Month October 2012 September 2012 …".
+    LineRule(
+        "archive-list",
+        _rx(rf"^\s*(?:select month\s*)?(?:(?:{MONTH_NAMES})\s+\d{{4}}(?:\s*\(\d+\))?\s*){{4,}}$"),
+        1000,
+        MONTH_TOKENS,
+    ),
+    # A form's list of choices flattened to one line: "See Your Rate: - - Select One - - Alabama …".
+    LineRule(
+        "form-control",
+        _rx(r"-\s*-\s*select (?:one|an? \w+)\s*-\s*-"),
+        300,
+        _words("select"),
+    ),
+    # "About Bob Walsh Bob Walsh is the author of …": the writer's box, its heading run on.
+    LineRule(
+        "author-bio",
+        _rx(r"^\s*about ([^\W\d][\w'’.\-]+(?: [^\W\d][\w'’.\-]+){1,3}) \1\b"),
+        400,
+        _words("about"),
+        anchored=True,
+    ),
+    # "This entry was written by Emily Valentine, posted on … filed under …": the post's footer.
+    LineRule(
+        "entry-meta",
+        _rx(r"^\s*this (?:entry|post) was (?:written|posted) by\b.{0,200}\b(?:filed under|posted (?:on|in)|tagged)\b"),
+        80,
+        _words("this"),
+        anchored=True,
     ),
     LineRule(
         "follow-prompt",
