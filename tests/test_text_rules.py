@@ -1136,3 +1136,58 @@ def test_a_promotion_box_between_skip_and_after_marks_does_not_end_the_article()
     kept = _kept(result)
     assert kept[-1] == last
     assert not any(line in kept for line in box)
+
+
+def test_pasted_page_takes_its_title_from_the_line_that_says_the_address():
+    # a select-all copy starts with the blog's name and tagline, which reads like a
+    # headline; the headline itself is short and punctuated like a sentence
+    lines = [
+        "The Wanderlog stories, maps and advice for the road",
+        "AboutWho writes this and how to reach her.",
+        "ArchivesEvery post since the first one.",
+        "Twitter",
+        "Facebook",
+        "RSS",
+        "14",
+        "March",
+        "2013",
+        "Well, we made it home. Mostly.",
+        "Tags: Home, Family, Random Thoughts",
+        "Posted in:",
+        "Comments:12",
+        "The flight back was not what I expected it to be, and neither was the week that "
+        "followed it.",
+        "I had told myself the trip home would be the easy part. I packed the night before, "
+        "checked the timetable twice and still managed to leave my passport on the kitchen "
+        "table of the flat.",
+        "So naturally, I spent the first morning home on the telephone to the embassy, and the "
+        "second asleep on the sofa with the cat, wondering why it had all taken so long.",
+    ]
+    result = extract_text(
+        "\n\n".join(lines), source_url="https://wanderlog.example/well-we-made-it-home-mostly/"
+    )
+    assert result.title == "Well, we made it home. Mostly."
+    assert _role_of(result, "Well, we made it home. Mostly.") == ("title", "title-from-address")
+    assert _kept(result)[0].startswith("The flight back was not what I expected")
+
+
+def test_a_subheading_in_the_body_that_says_the_address_stays_body():
+    # the page's title does not say the address's words, a subheading further down
+    # does: it is part of the article, not its headline
+    lines = [
+        "Spring at the quay",
+        "The museum by the harbour opens its doors again on the first weekend of April, after "
+        "a winter of repairs to the roof and the old sail loft.",
+        "Visitors will find the ground floor rearranged around the lifeboat, which has been "
+        "restored by volunteers over three years of weekends.",
+        "Harbour museum open day",
+        "On the Saturday, entry is free and the curators will give tours of the loft every hour "
+        "from ten in the morning until four in the afternoon.",
+        "Families can join a knot-tying class on the quay, weather permitting, and the cafe will "
+        "serve soup made by the lifeboat crew.",
+    ]
+    result = extract_text(
+        "\n\n".join(lines), source_url="https://quay.example/news/harbour-museum-open-day"
+    )
+    assert result.title == "Spring at the quay"
+    assert "Harbour museum open day" in _kept(result)

@@ -1386,22 +1386,42 @@ def _same_opening(a: Para, b: Para) -> bool:
 def _slug_copies(paras: list[Para], source_url: str) -> list[int]:
     """Lines that say the words of the address's last part ("…/festival-opens-on-the-quay/"):
     the headline, in a pasted page that has no page title."""
-    path = urlsplit(source_url).path.rstrip("/")
-    slug = re.sub(r"\.(s?html?|php|aspx?)$", "", path.rsplit("/", 1)[-1]).casefold()
-    wanted = [w for w in re.split(r"[-_+]+", slug) if w.isalpha()]
+    wanted = _slug_words(source_url)
     if len(wanted) < SLUG_MIN_WORDS:
         return []
-    found = []
-    for i, p in enumerate(paras[1:], start=1):  # the first line is the page title, if any
-        if not SLUG_MIN_WORDS <= p.words <= len(wanted) + SLUG_SLACK:
-            continue
-        words = set(_norm(p.text).split())
-        if sum(1 for w in wanted if w in words) >= SLUG_SHARE * len(wanted):
-            found.append(i)
+    found = [
+        i
+        for i, p in enumerate(paras[1:], start=1)  # the first line is the page title, if any
+        if SLUG_MIN_WORDS <= p.words <= len(wanted) + SLUG_SLACK and _says_slug(p.text, wanted)
+    ]
     # a headline, and perhaps its breadcrumb: more lines than that are a product name
     return found if len(found) <= SLUG_COPIES else []
 
 
+def _slug_words(source_url: str) -> list[str]:
+    path = urlsplit(source_url).path.rstrip("/")
+    slug = re.sub(r"\.(s?html?|php|aspx?)$", "", path.rsplit("/", 1)[-1]).casefold()
+    return [w for w in re.split(r"[-_+]+", slug) if w.isalpha()]
+
+
+def _says_slug(text: str, wanted: list[str]) -> bool:
+    words = set(_norm(text).split())
+    return sum(1 for w in wanted if w in words) >= SLUG_SHARE * len(wanted)
+
+
+def _title_from_address(paras: list[Para], title: str, source_url: str) -> int | None:
+    """The line that says the address's words, when the title found does not: in a
+    pasted page a sidebar's or a box's heading can look more like a headline than
+    the headline does. A breadcrumb ("Home / …", "You are here: …") is the second choice."""
+    wanted = _slug_words(source_url)
+    if len(wanted) < SLUG_MIN_WORDS or _says_slug(title, wanted):
+        return None
+    copies = [i for i in _slug_copies(paras, source_url) if not paras[i].decided]
+    plain = [i for i in copies if not BREADCRUMB_MARKS.search(paras[i].text)]
+    return (plain or copies or [None])[0]
+
+
+BREADCRUMB_MARKS = re.compile(r" / | > | » |^\s*you are here\b", re.IGNORECASE)
 SLUG_MIN_WORDS = 3
 SLUG_SLACK = 6
 SLUG_SHARE = 0.8
@@ -2217,6 +2237,13 @@ def extract_text(
             header_end = max(header_end, i)
     result.title = MEDIA_CONTROL_TAIL.sub("", result.title or "") or result.title
     result.title = TRAIL_BEFORE_TITLE.sub("", result.title) or result.title
+    # a line above the body that says the address's words, when the title found does not
+    if (i := _title_from_address(paras, result.title, source_url)) is not None and i <= start:
+        for p in paras:
+            if p.role == "title":
+                p.role, p.rule = "", ""  # no longer the title: read as any other line
+        paras[i].set("title", "title-from-address")
+        result.title = TRAIL_BEFORE_TITLE.sub("", paras[i].text) or paras[i].text
     if header["subtitle"] is not None:
         i, rule = header["subtitle"]
         paras[i].set("subtitle", rule)
