@@ -182,6 +182,8 @@ FURNITURE = [
     ("navigation", "Next post: Envoys resume talks in Geneva"),
     ("navigation", "Select Month October 2012 September 2012 August 2012"),
     ("comment-prompt", "Enter your comment here..."),
+    ("comment-prompt", "comments feed for this post"),
+    ("comment-prompt", "Trackback-URL"),
     ("comment-prompt", "Email (required) (Address never made public)"),
     (
         "comment-prompt",
@@ -409,6 +411,7 @@ NEAR_MISSES = [
     "The ferry ran in March 2012, May 2012, June 2012 and July 2012 before the storm.",
     "About Jane Tidewell little is known, except that she kept the harbour log for years.",
     "This entry was written by hand in the ship's log, the curator said, in blue ink.",
+    "The comments feed for this post was switched off after the spam, the editor wrote.",
 ]
 
 
@@ -1191,3 +1194,38 @@ def test_a_subheading_in_the_body_that_says_the_address_stays_body():
     )
     assert result.title == "Spring at the quay"
     assert "Harbour museum open day" in _kept(result)
+
+
+def test_pasted_short_post_under_the_headline_that_says_the_address_is_the_article():
+    # no page title above a pasted page: the headline is the line that says the
+    # address, and the one-line post under it outweighs nothing on the page
+    lines = [
+        "Garden Notes",
+        "Growing things slowly",
+        "Home",
+        "About",
+        "The First Tomato",
+        "Uncategorized Garden Notes August 3rd. 2013, 7:15pm",
+        "Our first tomato of the year. Grown from seed on the windowsill.",
+        "comments feed for this post",
+        "4 Responses to “The First Tomato”",
+        "Ruth Says:",
+        "August 3rd, 2013 at 8:02 pm",
+        "Congratulations, it looks delicious.",
+        "Tom Says:",
+        "August 3rd, 2013 at 8:40 pm",
+        "Mine are still green!",
+        "Anna Says:",
+        "August 3rd, 2013 at 9:12 pm",
+        "Well done, what variety is it?",
+        "Leave a Reply",
+        "I'm a retired teacher who grows vegetables on a small allotment by the river. I write "
+        "about what works, what fails and what the slugs eat, in the hope that someone else "
+        "can learn from my mistakes rather than repeat them, and I answer every question.",
+        "Recent posts on the allotment and the greenhouse, with notes on seeds and soil.",
+    ]
+    result = extract_text(
+        "\n\n".join(lines), source_url="https://gardennotes.example/2013/08/03/the-first-tomato/"
+    )
+    assert result.title == "The First Tomato"
+    assert _kept(result) == ["Our first tomato of the year. Grown from seed on the windowsill."]

@@ -1459,11 +1459,16 @@ def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, in
     if comments is None or comments >= start or not paras:
         return None
     headline = _norm(_page_title_headline(paras[0].text, source_url))
-    if len(headline.split()) < 3:  # a menu word, not a page's title
-        return None
-    heads = [h for h in range(1, comments) if _norm(paras[h].text) == headline]
+    heads = []
+    if len(headline.split()) >= 3:  # shorter, a menu word, not a page's title
+        heads = [h for h in range(1, comments) if _norm(paras[h].text) == headline]
     if not heads:
-        return None
+        # a pasted page has no page title: the line that says the address is the
+        # headline, over a post too short for the headline's stretch to be found
+        heads = [h for h in _slug_copies(paras, source_url) if h < comments]
+        post = paras[heads[-1] + 1 : comments] if heads else []
+        if not heads or sum(max(0.0, _gain(p)) for p in post) >= MIN_ANCHORED_GAIN:
+            return None
     lo = heads[-1] + 1
     if any(not p.decided and p.words >= SHORT_POST_WORDS for p in paras[lo:comments]):
         return lo, comments

@@ -241,7 +241,8 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bcomments powered by disqus\b",
             r"\bfollow any responses to this (entry|post)\b|\btrackback from your own site\b",
             r"\brss feed for comments on this (post|entry)\b",
-            r"\btrackback (url|uri)\b",
+            r"^\s*comments feed for this (post|entry)\s*$",
+            r"\btrackback[- ](url|uri)\b",
             r"\byou (may|can) use these html tags\b",
             # a blog's comment form: "Enter your comment here...", "Email (required)",
             # "You are commenting using your WordPress.com account."
