@@ -1229,3 +1229,60 @@ def test_pasted_short_post_under_the_headline_that_says_the_address_is_the_artic
     )
     assert result.title == "The First Tomato"
     assert _kept(result) == ["Our first tomato of the year. Grown from seed on the windowsill."]
+
+
+def test_the_run_starts_under_the_headline_when_a_sidebars_teasers_are_read_into_it():
+    # the latest-news list above the headline is glued headline-and-teaser lines,
+    # each long enough to read as a paragraph: the article starts under its headline
+    teasers = [
+        "Lighthouse keeper's diary goes on show The museum bought the diary at auction last "
+        "spring and will show it in the loft from Monday onwards.",
+        "Harbour wall repairs begin in March Work will close the north quay for about six "
+        "weeks, the council said on Tuesday evening.",
+        "Lifeboat crew rescues two kayakers The volunteers were called out twice in one "
+        "afternoon as the wind rose in the bay.",
+    ]
+    body = [
+        "The ferry company has published its winter timetable, and the first sailing of the "
+        "day now leaves half an hour later than it did in the summer.",
+        "The last sailing back from the island is earlier too, which will not please the "
+        "people who work late in town.",
+        "The company says the changes follow a fall in passenger numbers after October.",
+    ]
+    lines = ["Harbour Notes - News", "Home", "News"]
+    for teaser, stamp in zip(teasers, ["20mins ago", "50mins ago", "1hr 20mins ago"], strict=True):
+        lines += [teaser, stamp]
+    lines += ["Ferry timetable changes for the winter", "by Ruth Marsh, Nov 02, 2012 10:00am GMT"]
+    result = extract_text(
+        "\n\n".join(lines + body),
+        source_url="https://harbournotes.example/2012/11/ferry-timetable-changes-for-the-winter/",
+    )
+    assert result.title == "Ferry timetable changes for the winter"
+    assert _kept(result) == body
+
+
+def test_a_standfirst_found_under_a_passed_over_title_goes_with_it():
+    # the header search first takes a menu's headline, with the page's address under
+    # it as its standfirst; the line that says the address is the title, and has none
+    url = "https://www.quaynews.example/news/article/Cat-found-in-Santa-Fe-after-five-years-1484.php"
+    lines = [
+        "Menu",
+        "Sections",
+        "Breaking News",
+        "Man bludgeoned in violent robbery identified",
+        "'I didn't mean to': Man charged in death of best friend",
+        url,
+        "Cat found in Santa Fe after five years away",
+        "Updated 11:21 pm CST, Tuesday, November 19, 2019",
+        "SANTA FE (AP) — A cat who went missing five years ago in Portland has been found "
+        "wandering the streets of Santa Fe, more than a thousand miles from home.",
+        "The animal shelter announced this week that the black cat was recognised from her "
+        "microchip, and her family has been told she is safe.",
+        "An airline has offered to fly the cat home, along with a member of the shelter's "
+        "staff, later this month.",
+        "Most Popular",
+    ]
+    result = extract_text("\n\n".join(lines), source_url=url)
+    assert result.title == "Cat found in Santa Fe after five years away"
+    assert result.subtitle == ""
+    assert url not in _kept(result)

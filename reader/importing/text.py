@@ -1451,6 +1451,24 @@ def _span_below_headline(
     return None
 
 
+def _headline_in_run(paras: list[Para], start: int, end: int, source_url: str) -> int:
+    """Where the run starts when the page's headline stands inside it: under the
+    headline, when what stands above it weighs less than the article below (a
+    sidebar's blurbs read into the run)."""
+    titled = _headline_copies(paras)
+    heads = titled or _slug_copies(paras, source_url)
+    heads = [h for h in heads if not BREADCRUMB_MARKS.search(paras[h].text)]
+    if not heads or not start < heads[0] < end:
+        return start  # a second copy in the run is the headline of a box or a gallery
+    h = heads[0]
+    dated = any(_header_line(p) or p.rule == "timestamp" for p in paras[h + 1 : h + 3])
+    if not titled and not dated:
+        return start  # a subheading that says the address's words, not the page's title
+    above = sum(_gain(p) for p in paras[start:h])
+    below = sum(_gain(p) for p in paras[h + 1 : end])
+    return h + 1 if above < below else start
+
+
 def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, int] | None:
     """A short post (a picture and a line or two) under its headline and over its
     comments, when the best stretch stands below the comments (a sidebar's blurb):
@@ -1499,6 +1517,7 @@ def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int, int]:
     third figure is where the header search starts: the best stretch's start when a
     byline stands between the two, so that it is read."""
     start, end = _best_run(paras)
+    start = _headline_in_run(paras, start, end, source_url)
     if (post := _short_post(paras, start, source_url)) is not None:
         return (*post, post[0])
     anchored = _span_below_headline(paras, start, source_url)
@@ -2249,6 +2268,8 @@ def extract_text(
                 p.role, p.rule = "", ""  # no longer the title: read as any other line
         paras[i].set("title", "title-from-address")
         result.title = TRAIL_BEFORE_TITLE.sub("", paras[i].text) or paras[i].text
+        if header["subtitle"] is not None and header["subtitle"][0] <= i:
+            header["subtitle"] = None  # the line under the other title: no standfirst of this one
     if header["subtitle"] is not None:
         i, rule = header["subtitle"]
         paras[i].set("subtitle", rule)
