@@ -183,6 +183,8 @@ FURNITURE = [
     ("navigation", "Select Month October 2012 September 2012 August 2012"),
     ("comment-prompt", "Enter your comment here..."),
     ("comment-prompt", "comments feed for this post"),
+    ("calendar", "9 10 11 12 13 14 15"),
+    ("calendar", "M T W T F S S"),
     ("comment-prompt", "Trackback-URL"),
     ("comment-prompt", "Email (required) (Address never made public)"),
     (
@@ -412,6 +414,7 @@ NEAR_MISSES = [
     "About Jane Tidewell little is known, except that she kept the harbour log for years.",
     "This entry was written by hand in the ship's log, the curator said, in blue ink.",
     "The comments feed for this post was switched off after the spam, the editor wrote.",
+    "9 10 11 12 13 14 15 16 17",
 ]
 
 
@@ -1286,3 +1289,20 @@ def test_a_standfirst_found_under_a_passed_over_title_goes_with_it():
     assert result.title == "Cat found in Santa Fe after five years away"
     assert result.subtitle == ""
     assert url not in _kept(result)
+
+
+COUNTED_LINES = ["Grill Recipes (53)", "Italian Cuisine (117)", "Harbour walks (8)", "Lamb (33)"]
+
+
+@pytest.mark.parametrize("count", [3, 4])
+def test_a_list_of_names_with_counts_is_a_blogs_box_from_four_lines(count):
+    # a blog's categories with their post counts under the article; three such lines
+    # may be a small table of the article's own
+    article = "Negotiators agree to resume talks next week\n\nBy Jane Reporter\n12 March 2024\n\n"
+    result = extract_text(article + BODY_TEXT + "\n\n".join(COUNTED_LINES[:count]))
+    roles = [_role_of(result, line) for line in COUNTED_LINES[:count]]
+    if count >= 4:
+        assert roles == [(CHROME, "count-list")] * count
+    else:
+        assert all(rule != "count-list" for _, rule in roles)
+    assert len([s for s in result.segments if s.role == BODY]) == 4

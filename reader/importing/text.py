@@ -504,6 +504,29 @@ def _row_label(text: str) -> str:
     return "label " + " ".join(w for w in WORD.findall(head.casefold()) if not w.isdigit())
 
 
+def _mark_count_lists(paras: list[Para]) -> None:
+    """Four or more lines in a row, each a name and a count in brackets ("Grill Recipes
+    (53)", "Banksy on advertising (13)"): a blog's categories, its archive or its most
+    commented posts, not the article."""
+    i = 0
+    while i < len(paras):
+        stop = i
+        while stop < len(paras) and paras[stop].words <= COUNT_ITEM_WORDS and COUNTED.match(
+            paras[stop].text
+        ):
+            stop += 1
+        if stop - i >= COUNT_LIST_MIN:
+            for q in paras[i:stop]:
+                if not q.decided:
+                    q.set(CHROME, "count-list")
+        i = max(stop, i + 1)
+
+
+COUNTED = re.compile(r"^\S.*\s\(\d{1,5}\)\s*$")
+COUNT_ITEM_WORDS = 16
+COUNT_LIST_MIN = 4
+
+
 def _mark_rows(paras: list[Para]) -> None:
     """Three or more lines in a row with one shape that has numbers or a label in
     it are rows of a table or a list the article gives (a calendar, results, a
@@ -2214,6 +2237,7 @@ def extract_text(
     _mark_commenter_stamps(paras)
     _mark_dated_cards(paras)
     _mark_comment_threads(paras)
+    _mark_count_lists(paras)
     _mark_rows(paras)
     _mark_colon_lists(paras)
     _mark_timestamps(paras)

@@ -518,6 +518,18 @@ LINE_RULES: tuple[LineRule, ...] = (
         1000,
         MONTH_TOKENS,
     ),
+    # A blog's calendar, a week a line: "M T W T F S S", "9 10 11 12 13 14 15".
+    LineRule(
+        "calendar",
+        _rx(
+            r"^\s*(?:(?:[1-9]|[12]\d|3[01])\s+){4,6}(?:[1-9]|[12]\d|3[01])\s*$",
+            r"^\s*(?:[mtwfs]\s+){6}[mtwfs]\s*$",
+            r"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)\s+){6}(?:mon|tue|wed|thu|fri|sat|sun)\s*$",
+        ),
+        7,
+        _words(" ".join(str(n) for n in range(1, 32)) + " m t w f s mon tue wed thu fri sat sun"),
+        anchored=True,
+    ),
     # A form's list of choices flattened to one line: "See Your Rate: - - Select One - - Alabama …".
     LineRule(
         "form-control",
