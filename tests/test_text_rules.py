@@ -183,6 +183,8 @@ FURNITURE = [
     ("navigation", "Select Month October 2012 September 2012 August 2012"),
     ("comment-prompt", "Enter your comment here..."),
     ("comment-prompt", "comments feed for this post"),
+    ("related-links", "Most Read on The Harbour Journal"),
+    ("copyright-footer", "Report Corrections"),
     ("calendar", "9 10 11 12 13 14 15"),
     ("calendar", "M T W T F S S"),
     ("comment-prompt", "Trackback-URL"),
@@ -415,6 +417,8 @@ NEAR_MISSES = [
     "This entry was written by hand in the ship's log, the curator said, in blue ink.",
     "The comments feed for this post was switched off after the spam, the editor wrote.",
     "9 10 11 12 13 14 15 16 17",
+    "Most read on Sundays were the ferry timetables, the librarian told the meeting.",
+    "Report corrections to the harbour office by Friday, the notice on the quay said.",
 ]
 
 

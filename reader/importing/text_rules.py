@@ -333,7 +333,7 @@ LINE_RULES: tuple[LineRule, ...] = (
         _rx(
             r"^\s*(related|similar|recommended|popular|trending|latest|top|more|most|other|further|editor'?s|featured|suggested|around the)\b.{0,25}\b(articles?|stories|posts?|news|reads?|reading|links|content|coverage|topics|videos?|picks|headlines|web|now|today|for you)\s*[:.…!]*\s*$",
             r"^\s*(related|similar|recommended|suggested|other)\s+[a-z]{3,}s\s*[:.…!]*\s*$",
-            r"^\s*(most (popular|read|viewed|shared|commented|recent)( in [\w&' -]{2,30})?|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|recommended from\b.{0,30}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
+            r"^\s*(most (popular|read|viewed|shared|commented|recent)( (in|on|at) [\w&'. -]{2,30})?|you (may|might) (also )?(like|enjoy|be interested( in)?)|don'?t miss|what to read next|more from\b.{0,40}|recommended from\b.{0,30}|more in\b.{0,40}|in other news|elsewhere on\b.{0,40}|from around the web|promoted (stories|links|content)|sponsored (stories|links|content)|trending( now)?|top stories|read next|up next|next article|previous article|next story|previous story|next post|previous post)\s*[:.…!]*\s*$",
         ),
         10,
         _words(
@@ -399,13 +399,14 @@ LINE_RULES: tuple[LineRule, ...] = (
             # "This work is licensed under a Creative Commons Attribution-NonCommercial 2.5 License."
             r"\blicensed under (a|the) creative commons\b",
             r"^\s*(order )?reprints?( (&|and) permissions)?\s*$",
+            r"^\s*(report|submit) (an? )?(corrections?|errors?|typos?)\s*$",
             r"^\s*(theme|design|designed|site design) by\s+[^.,;!?]{1,60}$",
             r"^\s*(terms (of|and) (use|service|conditions)|privacy (policy|notice|statement|settings)|cookie (policy|settings)|contact us|about us|site ?map|accessibility|careers|advertise|help( centre| center)?|faq|imprint|impressum)(\s*(?:[|·•/]|,(?=\s*(?-i:[A-Z])))\s*.*)?$",
         ),
         60,
         _words(
             "c copyright rights terms privacy cookie contact about site sitemap accessibility careers advertise help faq imprint impressum copy"
-            " reproduced citation powered theme design designed licensed order reprint reprints"
+            " reproduced citation powered theme design designed licensed order reprint reprints report submit"
         ),
         "©ⓒ",
     ),
