@@ -1182,10 +1182,12 @@ def test_pasted_page_takes_its_title_from_the_line_that_says_the_address():
 
 
 def test_a_subheading_in_the_body_that_says_the_address_stays_body():
-    # the page's title does not say the address's words, a subheading further down
-    # does: it is part of the article, not its headline
+    # the page's title is a slogan and the address's words; its headline is the slogan
+    # alone, and a subheading further down says the address's words: it is part of
+    # the article, not its headline
     lines = [
-        "Spring at the quay",
+        "Quay spring - harbour museum open day 2018",
+        "Quay spring",
         "The museum by the harbour opens its doors again on the first weekend of April, after "
         "a winter of repairs to the roof and the old sail loft.",
         "Visitors will find the ground floor rearranged around the lifeboat, which has been "
@@ -1195,12 +1197,14 @@ def test_a_subheading_in_the_body_that_says_the_address_stays_body():
         "from ten in the morning until four in the afternoon.",
         "Families can join a knot-tying class on the quay, weather permitting, and the cafe will "
         "serve soup made by the lifeboat crew.",
+        "The museum's shop will sell the new guide to the harbour, written by the volunteers "
+        "who restored the lifeboat, and the proceeds will pay for the next repairs.",
     ]
     result = extract_text(
         "\n\n".join(lines), source_url="https://quay.example/news/harbour-museum-open-day"
     )
-    assert result.title == "Spring at the quay"
     assert "Harbour museum open day" in _kept(result)
+    assert _kept(result)[0].startswith("The museum by the harbour opens its doors")
 
 
 def test_pasted_short_post_under_the_headline_that_says_the_address_is_the_article():
@@ -1310,3 +1314,30 @@ def test_a_list_of_names_with_counts_is_a_blogs_box_from_four_lines(count):
     else:
         assert all(rule != "count-list" for _, rule in roles)
     assert len([s for s in result.segments if s.role == BODY]) == 4
+
+
+def test_pasted_post_starts_under_the_line_that_says_the_address():
+    # a pasted page has no page title: a sidebar's lines read into the run above the
+    # headline go, though no byline or date stands under the headline
+    body = [
+        "Need a last-minute present for the harbour festival? I have drawn a paper lantern in "
+        "the shape of the old lighthouse that you can print, cut out and fold at home in an "
+        "afternoon.",
+        "Print it on thick paper, cut along the solid lines and fold along the dotted ones, "
+        "then glue the tabs and put a battery candle inside.",
+        "Have a lovely festival, everyone!",
+    ]
+    lines = [
+        "Harbour Crafts",
+        "Home",
+        "Shop",
+        "Find a list of shops carrying Quayside, my most recent fabric line, right here in town.",
+        "Share your own photos in these groups:",
+        "Print your own lighthouse lantern",
+    ]
+    result = extract_text(
+        "\n\n".join(lines + body),
+        source_url="https://harbourcrafts.example/2012/10/print-your-own-lighthouse-lantern.html",
+    )
+    assert result.title == "Print your own lighthouse lantern"
+    assert _kept(result) == body
