@@ -1341,3 +1341,38 @@ def test_pasted_post_starts_under_the_line_that_says_the_address():
     )
     assert result.title == "Print your own lighthouse lantern"
     assert _kept(result) == body
+
+
+def test_the_headline_said_again_in_a_list_of_threads_at_the_foot_is_still_the_title():
+    # three lines say the address's words: the headline near the top, and the same
+    # headline twice in the list of recent threads at the foot of the page
+    head = "Harbour Regatta Aug 9th Open Thread"
+    lines = [
+        "Navigation: Jump to content areas:",
+        "Main Blog Content",
+        "Secondary Sidebar: Links to Recent Stories, Fan Posts and Fan Shots",
+        "Masthead",
+        "Home",
+        "Regatta",
+        head,
+        "by Jaxon on Aug 9, 2012 10:15 AM EDT",
+        "Tweet",
+        "334 comments",
+        "Email",
+        "Print",
+        "We've got another morning of racing on the bay on tap for 10:30am, with the juniors "
+        "out first and the keelboats after lunch.",
+        "So let's keep it going... This is now an open thread!",
+        "Recent threads",
+        *[f"Notice {n}: the slipway closes at six tonight" for n in range(1, 9)],
+        head,
+        "Harbour Regatta Aug 8th Open Thread",
+        head,
+        "About us",
+        "Contact",
+    ]
+    result = extract_text(
+        "\n\n".join(lines),
+        source_url="https://harbourfans.example/2012/8/9/321/harbour-regatta-aug-9th-open-thread",
+    )
+    assert result.title == head

@@ -1417,6 +1417,9 @@ def _slug_copies(paras: list[Para], source_url: str) -> list[int]:
         for i, p in enumerate(paras[1:], start=1)  # the first line is the page title, if any
         if SLUG_MIN_WORDS <= p.words <= len(wanted) + SLUG_SLACK and _says_slug(p.text, wanted)
     ]
+    if len(found) > SLUG_COPIES:
+        # the headline near the top, said again in a list of posts at the foot
+        found = [i for i in found if i < len(paras) // 3]
     # a headline, and perhaps its breadcrumb: more lines than that are a product name
     return found if len(found) <= SLUG_COPIES else []
 
