@@ -655,3 +655,30 @@ def test_a_page_whose_main_content_trafilatura_misses_is_read_as_its_text(monkey
     assert extracted.extractor == "text-rules on the page's text"
     with pytest.raises(ImportFailed):
         extract_html(document("Home", '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'))
+
+
+def test_a_slideshow_under_the_article_goes_however_long_it_is():
+    """"Loading Slideshow" under an article: the slides below it (a headline and a
+    story each, longer together than the article) and the "Related on <site>:" line
+    over them go; the article above stays."""
+    from reader.importing.html_cleanup import clean_body
+    from reader.importing.types import Segment
+
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(3)]
+    slides = [f"Slide {k}: the harbour in winter. {PARAGRAPH * 3}" for k in range(6)]
+    segments = [Segment(html=p) for p in paragraphs]
+    segments += [Segment(html="Related on The Harbour Journal:"), Segment(html="Loading Slideshow")]
+    segments += [Segment(html=s) for s in slides]
+    cleaned = clean_body(segments)
+    assert [segment_text(s) for s in cleaned if s.kept] == paragraphs
+    assert {s.rule for s in cleaned if not s.kept} == {"gallery"}
+
+
+def test_loading_slideshow_at_the_top_cuts_nothing():
+    from reader.importing.html_cleanup import clean_body
+    from reader.importing.types import Segment
+
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(3)]
+    segments = [Segment(html="Loading Slideshow")] + [Segment(html=p) for p in paragraphs]
+    kept = [segment_text(s) for s in clean_body(segments) if s.kept]
+    assert all(p in kept for p in paragraphs)

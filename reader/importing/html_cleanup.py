@@ -147,6 +147,7 @@ def clean_body(segments: list[Segment], *, byline: str = "", url: str = "") -> l
             segment.role, segment.rule = "byline", "byline-line"
         elif len(text) <= 80 and DATE_LINE.match(text):
             segment.role, segment.rule = "date", "date-line"
+    _cut_gallery(segments, texts)
     _cut_comments(segments, texts)
     _cut_related_tail(segments, texts)
     _drop_trailing_links(segments, texts)
@@ -199,6 +200,27 @@ def _is_byline(text: str, byline_key: str) -> bool:
 # Reply", "4 Responses to …", "No comments yet.", "Post a Comment".
 COMMENTS_OPENERS = frozenset({"comments-section", "comment-prompt"})
 COMMENT_WORD = re.compile(r"\b(?:comment|repl(?:y|ies)|response)", re.IGNORECASE)
+
+
+def _cut_gallery(segments: list[Segment], texts: dict[int, str]) -> None:
+    """"Loading Slideshow" under an article: the slides' captions and stories below it
+    are a gallery's, however much longer than the article they are. The heading of
+    the box just above it ("Related on <site>:") goes with them."""
+    kept = [s for s in segments if s.role == BODY]
+    above = 0
+    for index, segment in enumerate(kept):
+        text = texts.get(id(segment), "")
+        words = len(WORD.findall(text))
+        if above >= GALLERY_ARTICLE_WORDS and line_rule(text, words) == "gallery-loader":
+            first = index - 1 if index and RELATED_ON.match(texts.get(id(kept[index - 1]), "")) else index
+            for later in kept[first:]:
+                _drop(later, "gallery")
+            return
+        above += words
+
+
+GALLERY_ARTICLE_WORDS = 50
+RELATED_ON = re.compile(r"^\s*related (?:on|from|at) [\w .'’&-]{2,40}:?\s*$", re.IGNORECASE)
 
 
 def _cut_comments(segments: list[Segment], texts: dict[int, str]) -> None:
