@@ -1489,7 +1489,7 @@ def _headline_in_run(paras: list[Para], start: int, end: int, source_url: str) -
     h = heads[0]
     dated = any(_header_line(p) or p.rule == "timestamp" for p in paras[h + 1 : h + 3])
     wanted = _slug_words(source_url)
-    if not titled and not dated and (h == 0 or _says_slug(paras[0].text, wanted)):
+    if not titled and not dated and _says_slug(paras[0].text, wanted):
         # a subheading that says the address's words, under a page title that says them
         return start
     above = sum(_gain(p) for p in paras[start:h])
