@@ -326,6 +326,8 @@ FURNITURE = [
     ),
     ("read-more", "Also on harbour.example Ferry fares rise again as the operator blames fuel"),
     ("follow-prompt", "Like this story? Share it with a friend!"),
+    ("follow-prompt", "Do you like this story?"),
+    ("follow-prompt", "Did you enjoy this article?"),
     (
         "newsletter-prompt",
         "Let our news meet your inbox. The stories that matter, delivered weekday mornings.",
@@ -419,6 +421,7 @@ NEAR_MISSES = [
     "9 10 11 12 13 14 15 16 17",
     "Most read on Sundays were the ferry timetables, the librarian told the meeting.",
     "Report corrections to the harbour office by Friday, the notice on the quay said.",
+    "Do you like this story of the harbour? the keeper asked the children on the quay.",
 ]
 
 

@@ -561,10 +561,12 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"\bfollow (him|her|them|me) on (twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky)\b.{0,40}$",
             r"^\W*if you (enjoyed|liked) this (article|post|story)\b.{0,60}\b(share|comment|subscrib)",
             r"^\W*like this (story|article|post)\?\s*share\b",
+            # a reaction button's question: "Do you like this story?", "Did you enjoy this article?"
+            r"^\W*(do you like|did you (like|enjoy)|like|enjoyed) this (story|article|post)\?\s*$",
             r"\byou should (like|follow) .{0,40}\bon (twitter|facebook|instagram)\b",
         ),
         30,
-        _words("follow like find join enjoyed liked should"),
+        _words("follow like find join enjoyed liked should do did"),
     ),
     LineRule(
         "affiliate-disclosure",
