@@ -1512,8 +1512,9 @@ def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, in
         # a pasted page has no page title: the line that says the address is the
         # headline, over a post too short for the headline's stretch to be found
         heads = [h for h in _slug_copies(paras, source_url) if h < comments]
-        post = paras[heads[-1] + 1 : comments] if heads else []
-        if not heads or sum(max(0.0, _gain(p)) for p in post) >= MIN_ANCHORED_GAIN:
+        if not heads:
+            return None
+        if sum(max(0.0, _gain(p)) for p in paras[heads[-1] + 1 : comments]) >= MIN_ANCHORED_GAIN:
             return None
     lo = heads[-1] + 1
     if any(not p.decided and p.words >= SHORT_POST_WORDS for p in paras[lo:comments]):
