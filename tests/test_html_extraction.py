@@ -682,3 +682,64 @@ def test_loading_slideshow_at_the_top_cuts_nothing():
     segments = [Segment(html="Loading Slideshow")] + [Segment(html=p) for p in paragraphs]
     kept = [segment_text(s) for s in clean_body(segments) if s.kept]
     assert all(p in kept for p in paragraphs)
+
+
+def test_a_short_post_is_not_traded_for_the_longer_text_around_it():
+    """trafilatura's own extractor finds the post; its fallback (justext) would take
+    the column of readers' letters beside it instead, being longer. The fallbacks
+    run only when the extractor finds nothing or bare text, so the post is kept
+    and the letters are not."""
+    post = [
+        "The lanterns went up along the old quay at midnight, and the whole town came out "
+        'to watch them drift over the water before the last concert of the <a href="/f">festival</a>.',
+        "Organisers said that more than two thousand lanterns had been handed out on the "
+        "bridge, twice as many as last year.",
+    ]
+    letter = (
+        "Letter {k} from a reader: we walked along the river every morning this summer, and "
+        "the water was higher than anyone in the village could remember, so the ferry stopped "
+        "running for a week and the children were delighted to stay at home."
+    )
+    html = document(
+        "Lanterns on the quay | Riverside Diary",
+        '<div class="col-a"><h1>Lanterns on the quay</h1><div class="entry">'
+        + "".join(f"<p>{p}</p>" for p in post)
+        + '</div></div><div class="col-b">'
+        + "".join(f"<div><p>{letter.format(k=k)}</p></div>" for k in range(8))
+        + "</div>",
+    )
+    kept = [segment_text(s) for s in extract_html(html).segments if s.kept]
+    assert [re.sub(r"<[^>]+>", "", p) for p in post] == kept
+
+
+def test_the_fallback_extractors_run_when_the_extractor_finds_only_bare_text(monkeypatch):
+    """When the fast reading is a bare dump of text (no markup: trafilatura's
+    baseline), the page is read again with the fallbacks on, and their reading is
+    kept when it has the page's markup; when it is bare too, the fast one is kept."""
+    from reader.importing import html as html_module
+
+    class Document:
+        def __init__(self, markup: str) -> None:
+            self.body = etree.fromstring(f"<body>{markup}</body>")
+
+    readings = {True: "<p>Skip to content Home News Sport the whole page as one block</p>"}
+    calls = []
+
+    def bare_extraction(tree, **options):
+        calls.append(options["fast"])
+        return Document(readings[options["fast"]])
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", bare_extraction)
+    tree = load_html(ARTICLE)
+
+    readings[False] = '<head rend="h2">Library vote</head><p>The council <hi rend="#b">met</hi>.</p>'
+    assert html_module._main_content(tree).body[0].tag == "head"
+    assert calls == [True, False]
+
+    readings[False] = "<p>Some longer text that justext chose.</p><p>And more of it.</p>"
+    assert "Skip to content" in html_module._main_content(tree).body[0].text
+
+    readings[True] = '<p>The council met. <ref target="/x">Minutes</ref></p>'
+    calls.clear()
+    html_module._main_content(tree)
+    assert calls == [True]

@@ -37,6 +37,7 @@ TRAFILATURA_OPTIONS = {
     "include_links": True,
     "include_tables": True,
     "include_images": False,
+    "fast": True,
 }
 
 # Below this many words of body text (outside links) a page is not an article.
@@ -61,9 +62,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     meta = read_page_meta(tree, url=url)
     _drop_hidden_copies(tree)
     _drop_inline_cards(tree)
-    # No url for trafilatura: it would resolve every link of the page; only
-    # the kept ones are resolved, below.
-    document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
+    document = _main_content(tree)
     segments = (
         body_segments(document.body, base_url=meta.url or url) if document is not None else []
     )
@@ -95,6 +94,31 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
         source_url=meta.url or url,
         extractor="trafilatura",
     )
+
+
+def _main_content(tree: etree._Element):
+    """trafilatura's reading of the page's main content: its own extractor first
+    (fast mode), its fallback extractors only when that finds nothing or only bare
+    text. The fallbacks (readability, justext) take a longer block over the one
+    found, and on a blog that block holds the sidebars and the comments around
+    the post. They are for a page whose main content the extractor misses:
+    bare paragraphs are what its baseline dump and justext give, never its own
+    extractor with links and formatting kept. The fallbacks' reading is taken
+    only when it is not bare too.
+    (No url for trafilatura: it would resolve every link of the page; only the
+    kept ones are resolved, by body_segments.)"""
+    document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
+    if document is not None and not _bare(document.body):
+        return document
+    full = trafilatura.bare_extraction(tree, **{**TRAFILATURA_OPTIONS, "fast": False})
+    if full is not None and not _bare(full.body):
+        return full
+    return document if document is not None else full
+
+
+def _bare(body: etree._Element | None) -> bool:
+    """A body of paragraphs of plain text only, or none at all."""
+    return body is None or all(el.tag == "p" and not len(el) for el in body)
 
 
 def _from_page_text(html: str, meta: PageMeta, url: str) -> Extracted | None:
