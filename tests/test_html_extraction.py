@@ -633,20 +633,7 @@ def test_a_page_whose_main_content_trafilatura_misses_is_read_as_its_text(monkey
     post is imported with the page's own title, the menu and the archive are not, and
     the cleaning report says which extractor read it. A page that is only a menu is
     still refused."""
-    post = [
-        "The lanterns went up along the old quay at midnight, and the whole town came out "
-        "to watch them drift over the water before the last concert of the festival.",
-        "Organisers said that more than two thousand lanterns had been handed out on the "
-        "bridge, twice as many as last year, and that the river police kept boats away.",
-    ]
-    archive = "".join(f'<li><a href="/{k}">Archive entry {k} of the diary</a></li>' for k in range(12))
-    html = document(
-        "Lanterns on the quay | Riverside Diary",
-        '<div id="header"><a href="/">Riverside Diary</a> <a href="/about">About</a></div>'
-        '<div class="post"><h3>Lanterns on the quay</h3>'
-        + "".join(f"<p>{p}</p>" for p in post)
-        + f'<p>Posted by Maren Holt at 8:18 AM</p></div><ul class="archive">{archive}</ul>',
-    )
+    post, html = _lantern_post_page(archive_entries=12)
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
     extracted = extract_html(html)
     kept = [segment_text(s) for s in extracted.segments if s.kept]
@@ -743,3 +730,48 @@ def test_the_fallback_extractors_run_when_the_extractor_finds_only_bare_text(mon
     calls.clear()
     html_module._main_content(tree)
     assert calls == [True]
+
+
+def _lantern_post_page(archive_entries: int) -> tuple[list[str], str]:
+    post = [
+        "The lanterns went up along the old quay at midnight, and the whole town came out "
+        "to watch them drift over the water before the last concert of the festival.",
+        "Organisers said that more than two thousand lanterns had been handed out on the "
+        "bridge, twice as many as last year, and that the river police kept boats away.",
+    ]
+    archive = "".join(
+        f'<li><a href="/{k}">Archive entry {k} of the diary</a></li>' for k in range(archive_entries)
+    )
+    html = document(
+        "Lanterns on the quay | Riverside Diary",
+        '<div id="header"><a href="/">Riverside Diary</a> <a href="/about">About</a></div>'
+        '<div class="post"><h3>Lanterns on the quay</h3>'
+        + "".join(f"<p>{p}</p>" for p in post)
+        + f'<p>Posted by Maren Holt at 8:18 AM</p></div><ul class="archive">{archive}</ul>',
+    )
+    return post, html
+
+
+def test_a_bare_dump_of_the_page_gives_way_to_its_text_read_by_the_text_rules(monkeypatch):
+    """When trafilatura's reading is a bare dump of the page's text (its baseline, with
+    the menu and the archive in one block) and the text rules keep a post far shorter
+    under the page's title, the post is imported. A bare reading that is not far
+    longer than what the rules keep stays trafilatura's."""
+    from reader.importing.html_cleanup import text_of
+
+    class Dump:
+        def __init__(self, text: str) -> None:
+            self.body = etree.fromstring("<body><p/></body>")
+            self.body[0].text = text
+
+    post, html = _lantern_post_page(archive_entries=30)
+    whole_page = text_of(lxml.html.fromstring(html).find("body").text_content())
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: Dump(whole_page))
+    extracted = extract_html(html)
+    assert [segment_text(s) for s in extracted.segments if s.kept] == post
+    assert extracted.extractor == "text-rules on the page's text"
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: Dump(" ".join(post)))
+    extracted = extract_html(html)
+    assert extracted.extractor == "trafilatura"
+    assert [segment_text(s) for s in extracted.segments if s.kept] == [" ".join(post)]

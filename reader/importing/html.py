@@ -78,6 +78,10 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
         )
+    if (document is None or _bare(document.body)) and (
+        from_text := _from_page_text(html, meta, url, shorter_than=_kept_words(segments, meta))
+    ) is not None:
+        return from_text
     segments = chrome_segments(
         tree,
         segments,
@@ -121,11 +125,15 @@ def _bare(body: etree._Element | None) -> bool:
     return body is None or all(el.tag == "p" and not len(el) for el in body)
 
 
-def _from_page_text(html: str, meta: PageMeta, url: str) -> Extracted | None:
+def _from_page_text(
+    html: str, meta: PageMeta, url: str, *, shorter_than: int | None = None
+) -> Extracted | None:
     """The page's whole visible text read by the plain-text import's rules, for a
     page whose main content trafilatura does not find (a photo post, a short blog
     entry among its sidebars): what pasting the page's text would give, with the
-    page's own metadata where it has any. None when those rules find nothing."""
+    page's own metadata where it has any. None when those rules find nothing, or
+    (with ``shorter_than``) when what they keep is not shorter by far than the
+    words trafilatura's reading kept."""
     text = html_text.extract_text(html, guess_layout=True)
     try:
         extracted = extract_text(text, source_url=meta.url or url)
@@ -138,12 +146,24 @@ def _from_page_text(html: str, meta: PageMeta, url: str) -> Extracted | None:
     kept = [len(WORD.findall(text_of(s.html))) for s in extracted.segments if s.kept]
     if sum(kept) < MIN_ARTICLE_WORDS or max(kept, default=0) < MIN_SENTENCE_WORDS:
         return None
+    if shorter_than is not None and shorter_than < BARE_DUMP_RATIO * sum(kept):
+        return None
     extracted.title = meta.title or extracted.title
     extracted.byline = meta.byline or extracted.byline
     extracted.published = meta.published or extracted.published
     extracted.source_name = meta.site_name or extracted.source_name
     extracted.extractor = "text-rules on the page's text"
     return extracted
+
+
+# A bare reading (trafilatura's dump of the page's text) this many times longer
+# than what the text rules keep of the same page holds its menus and sidebars.
+BARE_DUMP_RATIO = 2.5
+
+
+def _kept_words(segments: list[Segment], meta: PageMeta) -> int:
+    kept = " ".join(segment_text(s) for s in segments if s.kept)
+    return len(WORD.findall(f"{meta.subtitle} {kept}"))
 
 
 # Searched from the attributes up, like html_meta's XPaths: a third less time
