@@ -13,7 +13,8 @@ for the body and `bare_extraction(with_metadata=True)` for the metadata, as in
 ../shared/tools/score_extraction.py. Speed counts the extraction call only,
 with the page already in memory. --ablate prints the figure with each of the
 pipeline's own rules turned off (the blocks it dropped from trafilatura's
-text put back).
+text put back), and with each of its choices of reading turned off (every
+page read again without it).
 """
 
 from __future__ import annotations
@@ -252,6 +253,41 @@ def ablation_rows(pipeline: Run, truth: dict[str, dict], bench: sets.BenchSet) -
     return base, rows
 
 
+def reading_rows(pages: dict[str, str], truth: dict[str, dict], bench: sets.BenchSet) -> dict:
+    """F1 with each of the pipeline's choices of reading turned off: every page
+    read again without it (these choices decide which text is read, so no
+    block can be put back to measure them)."""
+    import trafilatura
+
+    from reader.importing import html as html_module
+    from reader.importing.types import ImportFailed
+
+    _, extractor = pipeline_extractor()
+
+    def figure() -> float:
+        preds = {}
+        for name, page in pages.items():
+            try:
+                found = extractor(page, truth[name].get("url", ""))
+            except ImportFailed:
+                found = Found()
+            preds[name] = sets.scored(bench, found.title, found.subtitle, found.body)
+        return sets.score(truth, preds)["f1"]
+
+    def fallbacks_always(tree):
+        return trafilatura.bare_extraction(tree, **{**html_module.TRAFILATURA_OPTIONS, "fast": False})
+
+    choices = {
+        "reading: fallbacks on bare only": ("_main_content", fallbacks_always),
+        "reading: bare dump -> text rules": ("BARE_DUMP_RATIO", float("inf")),
+    }
+    rows = {}
+    for label, (attribute, value) in choices.items():
+        with sets.patched(html_module, attribute, value):
+            rows[label] = figure()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="*", default=list(sets.HTML_SETS))
@@ -277,6 +313,7 @@ def main(argv: list[str] | None = None) -> None:
         print()
         if args.ablate:
             bases[bench.name], rows = ablation_rows(pipeline, truth, bench)
+            rows.update(reading_rows(pages, truth, bench))
             for rule, figure in rows.items():
                 ablations.setdefault(rule, {})[bench.name] = figure
         dump[bench.name] = {

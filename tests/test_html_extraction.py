@@ -775,3 +775,13 @@ def test_a_bare_dump_of_the_page_gives_way_to_its_text_read_by_the_text_rules(mo
     extracted = extract_html(html)
     assert extracted.extractor == "trafilatura"
     assert [segment_text(s) for s in extracted.segments if s.kept] == [" ".join(post)]
+
+
+def test_control_characters_do_not_stop_the_page_text_from_being_read(monkeypatch):
+    """A page with characters that XML refuses (the C0 controls) after a script, read by
+    the text rules: the characters go, the post is imported, nothing fails."""
+    post, html = _lantern_post_page(archive_entries=12)
+    html = html.replace('<ul class="archive">', '<script>var a;</script>\x0b\x01<ul class="archive">')
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
+    extracted = extract_html(html)
+    assert [segment_text(s) for s in extracted.segments if s.kept] == post

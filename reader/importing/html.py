@@ -134,7 +134,7 @@ def _from_page_text(
     page's own metadata where it has any. None when those rules find nothing, or
     (with ``shorter_than``) when what they keep is not shorter by far than the
     words trafilatura's reading kept."""
-    text = html_text.extract_text(html, guess_layout=True)
+    text = html_text.extract_text(NOT_XML.sub("", html), guess_layout=True)
     try:
         extracted = extract_text(text, source_url=meta.url or url)
     except ImportFailed:
@@ -156,6 +156,8 @@ def _from_page_text(
     return extracted
 
 
+# Characters lxml refuses to set as an element's text (html-text's cleaning does so).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A bare reading (trafilatura's dump of the page's text) this many times longer
 # than what the text rules keep of the same page holds its menus and sidebars.
 BARE_DUMP_RATIO = 2.5
