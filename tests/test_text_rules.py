@@ -321,6 +321,22 @@ FURNITURE = [
         "and tagged ferries, tides.",
     ),
     (
+        "entry-meta",
+        "This entry was posted on Saturday, August 25th, 2012 at 12:23 am and is filed under "
+        "Harbours, Ferries, Tides. You can follow any responses to this entry through the RSS "
+        "2.0 feed. You can leave a response, or trackback from your own site.",
+    ),
+    (
+        "entry-meta",
+        "This entry was posted in Harbours and tagged ferries, tides by Jane Tidewell. "
+        "Bookmark the permalink.",
+    ),
+    (
+        "author-bio",
+        "About the author: Jane Tidewell is a writer and editor in Portree. She writes about "
+        "ferries, tides and the people who work the quays.",
+    ),
+    (
         "page-markup",
         "<SCRIPT language='JavaScript1.1' SRC=\"https://ads.harbour.example/adj/970x66\">",
     ),
@@ -417,6 +433,8 @@ NEAR_MISSES = [
     "The ferry ran in March 2012, May 2012, June 2012 and July 2012 before the storm.",
     "About Jane Tidewell little is known, except that she kept the harbour log for years.",
     "This entry was written by hand in the ship's log, the curator said, in blue ink.",
+    "This entry was posted to the ministry in 1944, the curator said, and never answered.",
+    "About the author of the report, little was said at the hearing on Monday.",
     "The comments feed for this post was switched off after the spam, the editor wrote.",
     "9 10 11 12 13 14 15 16 17",
     "Most read on Sundays were the ferry timetables, the librarian told the meeting.",

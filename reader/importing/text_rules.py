@@ -538,18 +538,23 @@ LINE_RULES: tuple[LineRule, ...] = (
         300,
         _words("select"),
     ),
-    # "About Bob Walsh Bob Walsh is the author of …": the writer's box, its heading run on.
+    # "About Bob Walsh Bob Walsh is the author of …", "About the author: Ed Avis is a
+    # writer …": the writer's box, its heading run on.
     LineRule(
         "author-bio",
-        _rx(r"^\s*about ([^\W\d][\w'’.\-]+(?: [^\W\d][\w'’.\-]+){1,3}) \1\b"),
+        _rx(
+            r"^\s*about ([^\W\d][\w'’.\-]+(?: [^\W\d][\w'’.\-]+){1,3}) \1\b",
+            r"^\s*about the (author|writer)\s*(:|\.\.\.|…)\s*\w",
+        ),
         400,
         _words("about"),
         anchored=True,
     ),
-    # "This entry was written by Emily Valentine, posted on … filed under …": the post's footer.
+    # "This entry was written by Emily Valentine, posted on … filed under …", "This entry
+    # was posted in Mobile and tagged Android. Bookmark the permalink.": the post's footer.
     LineRule(
         "entry-meta",
-        _rx(r"^\s*this (?:entry|post) was (?:written|posted) by\b.{0,200}\b(?:filed under|posted (?:on|in)|tagged)\b"),
+        _rx(r"^\s*this (?:entry|post) was (?:written|posted)\b.{0,200}\b(?:filed under|posted (?:on|in)|tagged)\b"),
         80,
         _words("this"),
         anchored=True,
