@@ -350,6 +350,12 @@ FURNITURE = [
     ),
     ("newsletter-prompt", "This site is protected by reCAPTCHA and the Privacy Policy applies."),
     ("newsletter-prompt", "Get email updates from your favourite writers"),
+    ("newsletter-prompt", "SIGN UP FOR OUR EMAILS"),
+    ("newsletter-prompt", "Sign up for the latest in sailing, food and local deals on the coast."),
+    (
+        "newsletter-prompt",
+        "Sign Up for Harbour Confidential and receive a free copy of our tide report.",
+    ),
     ("timestamp", "Last updated 6 hours ago"),
     (
         "subscription-prompt",
@@ -435,6 +441,7 @@ NEAR_MISSES = [
     "This entry was written by hand in the ship's log, the curator said, in blue ink.",
     "This entry was posted to the ministry in 1944, the curator said, and never answered.",
     "About the author of the report, little was said at the hearing on Monday.",
+    "Sign up for the race closed on Friday, and two hundred crews had entered by then.",
     "The comments feed for this post was switched off after the spam, the editor wrote.",
     "9 10 11 12 13 14 15 16 17",
     "Most read on Sundays were the ferry timetables, the librarian told the meeting.",

@@ -116,6 +116,9 @@ LINE_RULES: tuple[LineRule, ...] = (
             r"^\s*thank(s| you) for (signing up|subscribing)\b",
             r"\bunsubscribe (at any time|at anytime|anytime)\b",
             r"\b(sign up|subscribe) to receive\b|\bsign up for (free )?(e-?mail )?(updates|alerts)\b",
+            # "Sign up for our emails", "Sign up for the latest in food and local deals",
+            # "Sign Up for <letter> and receive a free copy of our report"
+            r"^\s*sign ?up for (our|the latest)\b|^\s*sign ?up for\b.{0,60}\b(and|to) (receive|get)\b",
             r"\bif you'?re new here\b.{0,80}\bsubscribe\b",
             r"\bno spam\b",
             r"^\s*get (?:\S+ ){0,3}?(breaking|latest|daily|weekly|morning|evening|top)\b.{0,40}"
