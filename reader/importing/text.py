@@ -1435,19 +1435,35 @@ def _says_slug(text: str, wanted: list[str]) -> bool:
     return sum(1 for w in wanted if w in words) >= SLUG_SHARE * len(wanted)
 
 
-def _title_from_address(paras: list[Para], title: str, source_url: str) -> int | None:
+def _title_from_address(paras: list[Para], title: str, heads: Headlines) -> int | None:
     """The line that says the address's words, when the title found does not: in a
     pasted page a sidebar's or a box's heading can look more like a headline than
     the headline does. A breadcrumb ("Home / …", "You are here: …") is the second choice."""
-    wanted = _slug_words(source_url)
+    wanted = heads.slug_words
     if len(wanted) < SLUG_MIN_WORDS or _says_slug(title, wanted):
         return None
-    copies = [i for i in _slug_copies(paras, source_url) if not paras[i].decided]
+    copies = [i for i in heads.slug if not paras[i].decided]
     plain = [i for i in copies if not BREADCRUMB_MARKS.search(paras[i].text)]
     return (plain or copies or [None])[0]
 
 
 BREADCRUMB_MARKS = re.compile(r" / | > | » |^\s*you are here\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """Where the page says its headline again, found once per import: the lines
+    that say the page title, and the lines that say the address's words."""
+
+    titled: list[int]
+    slug: list[int]
+    slug_words: list[str]
+
+
+def _headlines(paras: list[Para], source_url: str) -> Headlines:
+    return Headlines(
+        _headline_copies(paras), _slug_copies(paras, source_url), _slug_words(source_url)
+    )
 SLUG_MIN_WORDS = 3
 SLUG_SLACK = 6
 SLUG_SHARE = 0.8
@@ -1455,14 +1471,14 @@ SLUG_COPIES = 2
 
 
 def _span_below_headline(
-    paras: list[Para], start: int, source_url: str = "", least: float = MIN_ANCHORED_GAIN
+    paras: list[Para], start: int, heads: Headlines, least: float = MIN_ANCHORED_GAIN
 ) -> tuple[int, int] | None:
     """The stretch just below the page's headline, when the best stretch of the page
     stands elsewhere (a sidebar post or a reader's comment that outweighs a short
     article) and the headline's stretch has an article's worth of text."""
     copies = (
-        [h for h in _headline_copies(paras) if h < start]
-        or [h for h in _slug_copies(paras, source_url) if h < start]
+        [h for h in heads.titled if h < start]
+        or [h for h in heads.slug if h < start]
         or _headlines_over_bylines(paras, start)
     )
     if not copies or any(h < start <= h + ANCHOR_REACH for h in copies):
@@ -1477,19 +1493,17 @@ def _span_below_headline(
     return None
 
 
-def _headline_in_run(paras: list[Para], start: int, end: int, source_url: str) -> int:
+def _headline_in_run(paras: list[Para], start: int, end: int, heads: Headlines) -> int:
     """Where the run starts when the page's headline stands inside it: under the
     headline, when what stands above it weighs less than the article below (a
     sidebar's blurbs read into the run)."""
-    titled = _headline_copies(paras)
-    heads = titled or _slug_copies(paras, source_url)
-    heads = [h for h in heads if not BREADCRUMB_MARKS.search(paras[h].text)]
-    if not heads or not start < heads[0] < end:
+    titled = heads.titled
+    found = [h for h in titled or heads.slug if not BREADCRUMB_MARKS.search(paras[h].text)]
+    if not found or not start < found[0] < end:
         return start  # a second copy in the run is the headline of a box or a gallery
-    h = heads[0]
+    h = found[0]
     dated = any(_header_line(p) or p.rule == "timestamp" for p in paras[h + 1 : h + 3])
-    wanted = _slug_words(source_url)
-    if not titled and not dated and _says_slug(paras[0].text, wanted):
+    if not titled and not dated and _says_slug(paras[0].text, heads.slug_words):
         # a subheading that says the address's words, under a page title that says them
         return start
     above = sum(_gain(p) for p in paras[start:h])
@@ -1497,7 +1511,9 @@ def _headline_in_run(paras: list[Para], start: int, end: int, source_url: str) -
     return h + 1 if above < below else start
 
 
-def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, int] | None:
+def _short_post(
+    paras: list[Para], start: int, source_url: str, heads: Headlines
+) -> tuple[int, int] | None:
     """A short post (a picture and a line or two) under its headline and over its
     comments, when the best stretch stands below the comments (a sidebar's blurb):
     the post is the article, however short."""
@@ -1505,18 +1521,18 @@ def _short_post(paras: list[Para], start: int, source_url: str) -> tuple[int, in
     if comments is None or comments >= start or not paras:
         return None
     headline = _norm(_page_title_headline(paras[0].text, source_url))
-    heads = []
+    above = []
     if len(headline.split()) >= 3:  # shorter, a menu word, not a page's title
-        heads = [h for h in range(1, comments) if _norm(paras[h].text) == headline]
-    if not heads:
+        above = [h for h in range(1, comments) if _norm(paras[h].text) == headline]
+    if not above:
         # a pasted page has no page title: the line that says the address is the
         # headline, over a post too short for the headline's stretch to be found
-        heads = [h for h in _slug_copies(paras, source_url) if h < comments]
-        if not heads:
+        above = [h for h in heads.slug if h < comments]
+        if not above:
             return None
-        if sum(max(0.0, _gain(p)) for p in paras[heads[-1] + 1 : comments]) >= MIN_ANCHORED_GAIN:
+        if sum(max(0.0, _gain(p)) for p in paras[above[-1] + 1 : comments]) >= MIN_ANCHORED_GAIN:
             return None
-    lo = heads[-1] + 1
+    lo = above[-1] + 1
     if any(not p.decided and p.words >= SHORT_POST_WORDS for p in paras[lo:comments]):
         return lo, comments
     return None
@@ -1539,22 +1555,22 @@ def _stretch_from(paras: list[Para], s: int, stop: int) -> tuple[float, tuple[in
     return best, span
 
 
-def _main_run(paras: list[Para], source_url: str = "") -> tuple[int, int, int]:
+def _main_run(paras: list[Para], source_url: str, heads: Headlines) -> tuple[int, int, int]:
     """[start, end) of the article: the best stretch, begun at the page's headline
     when the headline stands above it with an article's worth of text of its own
     (the lines between, a paywall's offer or a sidebar, are not the article). The
     third figure is where the header search starts: the best stretch's start when a
     byline stands between the two, so that it is read."""
     start, end = _best_run(paras)
-    start = _headline_in_run(paras, start, end, source_url)
-    if (post := _short_post(paras, start, source_url)) is not None:
+    start = _headline_in_run(paras, start, end, heads)
+    if (post := _short_post(paras, start, source_url, heads)) is not None:
         return (*post, post[0])
-    anchored = _span_below_headline(paras, start, source_url)
+    anchored = _span_below_headline(paras, start, heads)
     short = anchored is None and sum(_gain(p) for p in paras[start:end]) <= BLURB_GAIN
     if short:
         # A short text under its headline is the article when what outweighs it
         # is a blurb or a comment, not another article's worth of text.
-        anchored = _span_below_headline(paras, start, source_url, SHORT_ANCHORED_GAIN)
+        anchored = _span_below_headline(paras, start, heads, SHORT_ANCHORED_GAIN)
     if anchored is None:
         return start, end, start
     between = paras[anchored[1] : start]
@@ -2252,7 +2268,8 @@ def extract_text(
     _mark_headline_lists(paras)
     _mark_boxes_in_text(paras)
     _mark_promotion_boxes(paras)
-    start, end, header_from = _main_run(paras, source_url)
+    heads = _headlines(paras, source_url)
+    start, end, header_from = _main_run(paras, source_url, heads)
     start, end = _cut_teaser_cards(paras, start, end)
     end = _cut_summary_cards(paras, start, end)
     if end == 0:
@@ -2292,7 +2309,7 @@ def extract_text(
     result.title = MEDIA_CONTROL_TAIL.sub("", result.title or "") or result.title
     result.title = TRAIL_BEFORE_TITLE.sub("", result.title) or result.title
     # a line above the body that says the address's words, when the title found does not
-    if (i := _title_from_address(paras, result.title, source_url)) is not None and i <= start:
+    if (i := _title_from_address(paras, result.title, heads)) is not None and i <= start:
         for p in paras:
             if p.role == "title":
                 p.role, p.rule = "", ""  # no longer the title: read as any other line
