@@ -1409,3 +1409,28 @@ def test_the_headline_said_again_in_a_list_of_threads_at_the_foot_is_still_the_t
         source_url="https://harbourfans.example/2012/8/9/321/harbour-regatta-aug-9th-open-thread",
     )
     assert result.title == head
+
+
+def test_a_pictures_credit_said_twice_under_the_standfirst_leaves_the_headline_the_title():
+    """A pasted page: the headline, its standfirst, then the picture's credit twice (its
+    alt text and its caption) over the byline. The credit said twice takes one place
+    in the header, so the headline, three lines up, is still the title."""
+    headline = "The coast needs more ferries. One island wants to help"
+    standfirst = "Can a small island build a ferry service from scratch?"
+    lines = [
+        "Skip to content",
+        "Features",
+        "News",
+        "About",
+        "Features",
+        headline,
+        standfirst,
+        "Harbourline",
+        "Harbourline",
+        "By Jane Tidewell",
+        "21 October 2025 • Portree",
+        *BODY_TEXT.strip().split("\n\n"),
+    ]
+    result = extract_text("\n\n".join(lines))
+    assert result.title == headline
+    assert result.subtitle == standfirst

@@ -2012,8 +2012,9 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                 if all(b >= a for b in block):
                     break
             above = []
+            places = 0
             j = top - 1
-            while j >= lo and len(above) < 3:
+            while j >= lo and places < 3:
                 p = paras[j]
                 # A menu word printed again and again ("News") stands in the header as
                 # any short line does: it takes a place, it is never the headline.
@@ -2022,6 +2023,8 @@ def _find_header(paras: list[Para], start: int, site_names: frozenset[str] = fro
                         break
                     j -= 1
                     continue
+                # a line said twice in a row (a picture's credit under its alt text) takes one place
+                places += not above or p.text != paras[above[-1]].text
                 above.append(j)
                 j -= 1
             above.reverse()
