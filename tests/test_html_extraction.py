@@ -785,3 +785,20 @@ def test_control_characters_do_not_stop_the_page_text_from_being_read(monkeypatc
     monkeypatch.setattr(trafilatura, "bare_extraction", lambda *args, **kwargs: None)
     extracted = extract_html(html)
     assert [segment_text(s) for s in extracted.segments if s.kept] == post
+
+
+def test_a_comments_heading_that_names_the_article_ends_it_however_much_follows():
+    """"4 Responses to “<headline>”" opens the article's comments even when a box of
+    offers below it is longer than the article: it and everything under it go. The
+    same count without the headline in the first half of the text cuts nothing."""
+    paragraphs = [f"{PARAGRAPH * 2}Paragraph {k} of the report." for k in range(2)]
+    offers = [f"Offer {k}: earn a bonus on the card of the month, with {PARAGRAPH}" for k in range(6)]
+    heading = "4 Responses to “Library vote splits council”"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    body += f"<h3>{heading}</h3><p>Leave a Reply</p>" + "".join(f"<p>{o}</p>" for o in offers)
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert kept == paragraphs
+
+    unnamed = body.replace(heading, "4 Responses")
+    kept = [segment_text(s) for s in extract_html(page(unnamed)).segments if s.kept]
+    assert kept[-1].startswith("Offer 5:")

@@ -68,7 +68,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     )
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
-    segments = clean_body(segments, byline=meta.byline, url=meta.url or url)
+    segments = clean_body(segments, byline=meta.byline, url=meta.url or url, title=meta.title)
     if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _take_standfirst_as_body(
         segments, meta
     ):

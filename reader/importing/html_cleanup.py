@@ -121,7 +121,9 @@ def _drop(segment: Segment, rule: str) -> None:
     segment.role, segment.rule = CHROME, rule
 
 
-def clean_body(segments: list[Segment], *, byline: str = "", url: str = "") -> list[Segment]:
+def clean_body(
+    segments: list[Segment], *, byline: str = "", url: str = "", title: str = ""
+) -> list[Segment]:
     """Apply the rules in place to the kept segments; returns the same list."""
     body = [s for s in segments if s.role == BODY]
     texts = {id(s): text_of(s.html) for s in body}
@@ -148,7 +150,7 @@ def clean_body(segments: list[Segment], *, byline: str = "", url: str = "") -> l
         elif len(text) <= 80 and DATE_LINE.match(text):
             segment.role, segment.rule = "date", "date-line"
     _cut_gallery(segments, texts)
-    _cut_comments(segments, texts)
+    _cut_comments(segments, texts, title=title)
     _cut_related_tail(segments, texts)
     _drop_trailing_links(segments, texts)
     return segments
@@ -223,16 +225,20 @@ GALLERY_ARTICLE_WORDS = 50
 RELATED_ON = re.compile(r"^\s*related (?:on|from|at) [\w .'’&-]{2,40}:?\s*$", re.IGNORECASE)
 
 
-def _cut_comments(segments: list[Segment], texts: dict[int, str]) -> None:
+def _cut_comments(segments: list[Segment], texts: dict[int, str], *, title: str = "") -> None:
     """A line that opens the comments (or their form) in the last part of the
-    article ends it: the comments and the form's labels below it go too."""
+    article ends it: the comments and the form's labels below it go too. A line
+    that names the article ("4 Responses to “<headline>”") opens its comments
+    wherever it stands below the first paragraph."""
     kept = [s for s in segments if s.role == BODY]
     total = sum(len(texts.get(id(s), "")) for s in kept)
+    title_key = _key(title)
     seen = 0
     for index, segment in enumerate(kept):
         text = texts.get(id(segment), "")
+        names_title = bool(title_key) and index > 0 and f" {title_key} " in f" {_key(text)} "
         if (
-            seen >= total / 2
+            (seen >= total / 2 or names_title)
             and len(text) < SHORT
             and COMMENT_WORD.search(text)
             and line_rule(text, len(WORD.findall(text))) in COMMENTS_OPENERS
