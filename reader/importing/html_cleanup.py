@@ -169,6 +169,8 @@ TEXT_RULES_FOR_HTML = frozenset(
         "media-controls",
         "author-contact",
         "copyright-footer",
+        "tag-list",
+        "entry-meta",
     }
 )
 
