@@ -805,3 +805,25 @@ def test_a_comments_heading_that_names_the_article_ends_it_however_much_follows(
     unnamed = body.replace(heading, "4 Responses")
     kept = [segment_text(s) for s in extract_html(page(unnamed)).segments if s.kept]
     assert kept[-1].startswith("Offer 5:")
+
+
+def test_a_caption_over_a_comment_form_is_the_post_and_the_form_goes():
+    """A photo post: a caption of a few words over "No comments yet." and the comment
+    form's labels. The form goes, and the caption is imported as the post, though it
+    is shorter than an article needs; "No comments yet." with the article going on
+    below it cuts nothing."""
+    caption = "Lanterns over the quay at midnight, photographed by Maren Holt"
+    form = [
+        "No comments yet.",
+        "RSS feed for comments on this post. TrackBack URI",
+        "Name (required)",
+        "Mail (will not be published) (required)",
+        "Website",
+    ]
+    extracted = extract_html(page(f"<p>{caption}</p>" + "".join(f"<p>{f}</p>" for f in form)))
+    assert extracted.extractor == "trafilatura"
+    assert [segment_text(s) for s in extracted.segments if s.kept] == [caption]
+
+    body = f"<p>{caption}</p><p>No comments yet.</p><p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 3}</p>"
+    kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
+    assert kept[-1] == (PARAGRAPH * 3).strip()

@@ -69,8 +69,10 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     meta.fill_from_tree(tree, segments)
     segments = mark_metadata_segments(segments, meta)
     segments = clean_body(segments, byline=meta.byline, url=meta.url or url, title=meta.title)
-    if _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS and not _take_standfirst_as_body(
-        segments, meta
+    if (
+        _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS
+        and not _post_over_comments(segments)
+        and not _take_standfirst_as_body(segments, meta)
     ):
         if (from_text := _from_page_text(html, meta, url)) is not None:
             return from_text
@@ -211,6 +213,21 @@ def _remove(el: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
+
+
+def _post_over_comments(segments: list[Segment]) -> bool:
+    """A post of a line or two over its comments (a photo's caption): a page with a
+    comment form under its text is one post, not a listing, however short."""
+    kept = [s for s in segments if s.kept]
+    return (
+        any(s.rule == "comments" for s in segments)
+        and sum(len(WORD.findall(segment_text(s))) for s in kept) >= MIN_POST_WORDS
+        and all(link_share(s.html) < 0.5 for s in kept)
+    )
+
+
+# A caption's few words: less is a title or a label.
+MIN_POST_WORDS = 4
 
 
 def _take_standfirst_as_body(segments: list[Segment], meta: PageMeta) -> bool:

@@ -239,8 +239,9 @@ def _cut_comments(segments: list[Segment], texts: dict[int, str], *, title: str 
     for index, segment in enumerate(kept):
         text = texts.get(id(segment), "")
         names_title = bool(title_key) and index > 0 and f" {title_key} " in f" {_key(text)} "
+        form_below = index > 0 and _comment_form(kept[index + 1 :], texts)
         if (
-            (seen >= total / 2 or names_title)
+            (seen >= total / 2 or names_title or form_below)
             and len(text) < SHORT
             and COMMENT_WORD.search(text)
             and line_rule(text, len(WORD.findall(text))) in COMMENTS_OPENERS
@@ -249,6 +250,20 @@ def _cut_comments(segments: list[Segment], texts: dict[int, str], *, title: str 
                 _drop(later, "comments")
             return
         seen += len(text)
+
+
+def _comment_form(segments: list[Segment], texts: dict[int, str]) -> bool:
+    """Only a comment form's lines: its prompts and labels ("Name (required)"), or
+    a word or two ("Website", "Submit")."""
+    for segment in segments:
+        text = texts.get(id(segment), "")
+        words = len(WORD.findall(text))
+        if words > FORM_LABEL_WORDS and line_rule(text, words) not in COMMENTS_OPENERS:
+            return False
+    return True
+
+
+FORM_LABEL_WORDS = 2
 
 
 def _cut_related_tail(segments: list[Segment], texts: dict[int, str]) -> None:
