@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 import html_text
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from reader.importing.html_chrome import chrome_segments
 from reader.importing.html_chrome import key as chrome_key
@@ -102,7 +103,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     )
 
 
-def _main_content(tree: etree._Element):
+def _main_content(tree: etree._Element) -> Document | None:
     """trafilatura's reading of the page's main content: its own extractor first
     (fast mode), its fallback extractors only when that finds nothing or only bare
     text. The fallbacks (readability, justext) take a longer block over the one

@@ -238,18 +238,25 @@ def _cut_comments(segments: list[Segment], texts: dict[int, str], *, title: str 
     seen = 0
     for index, segment in enumerate(kept):
         text = texts.get(id(segment), "")
-        names_title = bool(title_key) and index > 0 and f" {title_key} " in f" {_key(text)} "
-        form_below = index > 0 and _comment_form(kept[index + 1 :], texts)
-        if (
-            (seen >= total / 2 or names_title or form_below)
-            and len(text) < SHORT
+        opener = (
+            len(text) < SHORT
             and COMMENT_WORD.search(text)
             and line_rule(text, len(WORD.findall(text))) in COMMENTS_OPENERS
+        )
+        if opener and (
+            seen >= total / 2 or (index > 0 and _opens_anywhere(text, kept[index + 1 :], texts, title_key))
         ):
             for later in kept[index:]:
                 _drop(later, "comments")
             return
         seen += len(text)
+
+
+def _opens_anywhere(text: str, later: list[Segment], texts: dict[int, str], title_key: str) -> bool:
+    """An opener that names the article, or that only the comment form follows."""
+    if title_key and f" {title_key} " in f" {_key(text)} ":
+        return True
+    return _comment_form(later, texts)
 
 
 def _comment_form(segments: list[Segment], texts: dict[int, str]) -> bool:
