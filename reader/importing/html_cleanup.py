@@ -170,7 +170,6 @@ TEXT_RULES_FOR_HTML = frozenset(
         "author-contact",
         "copyright-footer",
         "tag-list",
-        "entry-meta",
     }
 )
 
