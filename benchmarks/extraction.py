@@ -265,14 +265,13 @@ def reading_rows(pages: dict[str, str], truth: dict[str, dict], bench: sets.Benc
     _, extractor = pipeline_extractor()
 
     def figure() -> float:
-        preds = {}
+        run = Run("reading choice off")
         for name, page in pages.items():
             try:
-                found = extractor(page, truth[name].get("url", ""))
+                run.found[name] = extractor(page, truth[name].get("url", ""))
             except ImportFailed:
-                found = Found()
-            preds[name] = sets.scored(bench, found.title, found.subtitle, found.body)
-        return sets.score(truth, preds)["f1"]
+                run.found[name] = Found()
+        return sets.score(truth, scored_texts(run, bench))["f1"]
 
     def fallbacks_always(tree):
         return trafilatura.bare_extraction(tree, **{**html_module.TRAFILATURA_OPTIONS, "fast": False})

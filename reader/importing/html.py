@@ -18,6 +18,7 @@ from reader.importing.html_chrome import key as chrome_key
 from reader.importing.html_cleanup import clean_body, link_share, text_of
 from reader.importing.html_meta import PageMeta, read_page_meta
 from reader.importing.html_parse import load_html
+from reader.importing.sanitize import storable
 from reader.importing.text import extract_text
 from reader.importing.types import BODY, CAPTION, CHROME, Extracted, ImportFailed, Segment
 
@@ -81,8 +82,10 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
             "No article text was found on this page: it looks like navigation, a "
             "listing or an empty page. Paste the article text instead."
         )
-    if (document is None or _bare(document.body)) and (
-        from_text := _from_page_text(html, meta, url, shorter_than=_kept_words(segments, meta))
+    if _bare(document) and (
+        from_text := _from_page_text(
+            html, meta, url, shorter_than=_kept_words(segments, meta.subtitle)
+        )
     ) is not None:
         return from_text
     segments = chrome_segments(
@@ -115,16 +118,17 @@ def _main_content(tree: etree._Element) -> Document | None:
     (No url for trafilatura: it would resolve every link of the page; only the
     kept ones are resolved, by body_segments.)"""
     document = trafilatura.bare_extraction(tree, **TRAFILATURA_OPTIONS)
-    if document is not None and not _bare(document.body):
+    if not _bare(document):
         return document
     full = trafilatura.bare_extraction(tree, **{**TRAFILATURA_OPTIONS, "fast": False})
-    if full is not None and not _bare(full.body):
+    if not _bare(full):
         return full
     return document if document is not None else full
 
 
-def _bare(body: etree._Element | None) -> bool:
-    """A body of paragraphs of plain text only, or none at all."""
+def _bare(document: Document | None) -> bool:
+    """No reading, or one of paragraphs of plain text only."""
+    body = document.body if document is not None else None
     return body is None or all(el.tag == "p" and not len(el) for el in body)
 
 
@@ -137,7 +141,8 @@ def _from_page_text(
     page's own metadata where it has any. None when those rules find nothing, or
     (with ``shorter_than``) when what they keep is not shorter by far than the
     words trafilatura's reading kept."""
-    text = html_text.extract_text(NOT_XML.sub("", html), guess_layout=True)
+    # html-text's cleaning sets element text in lxml, which refuses control characters
+    text = html_text.extract_text(storable(html), guess_layout=True)
     try:
         extracted = extract_text(text, source_url=meta.url or url)
     except ImportFailed:
@@ -159,16 +164,15 @@ def _from_page_text(
     return extracted
 
 
-# Characters lxml refuses to set as an element's text (html-text's cleaning does so).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A bare reading (trafilatura's dump of the page's text) this many times longer
 # than what the text rules keep of the same page holds its menus and sidebars.
 BARE_DUMP_RATIO = 2.5
 
 
-def _kept_words(segments: list[Segment], meta: PageMeta) -> int:
+def _kept_words(segments: list[Segment], subtitle: str = "") -> int:
+    """Words of the kept segments' text (and of the standfirst, if given)."""
     kept = " ".join(segment_text(s) for s in segments if s.kept)
-    return len(WORD.findall(f"{meta.subtitle} {kept}"))
+    return len(WORD.findall(f"{subtitle} {kept}"))
 
 
 # Searched from the attributes up, like html_meta's XPaths: a third less time
@@ -219,11 +223,10 @@ def _remove(el: etree._Element) -> None:
 def _post_over_comments(segments: list[Segment]) -> bool:
     """A post of a line or two over its comments (a photo's caption): a page with a
     comment form under its text is one post, not a listing, however short."""
-    kept = [s for s in segments if s.kept]
     return (
         any(s.rule == "comments" for s in segments)
-        and sum(len(WORD.findall(segment_text(s))) for s in kept) >= MIN_POST_WORDS
-        and all(link_share(s.html) < 0.5 for s in kept)
+        and _kept_words(segments) >= MIN_POST_WORDS
+        and all(link_share(s.html) < 0.5 for s in segments if s.kept)
     )
 
 
@@ -252,7 +255,7 @@ def _unlinked_words(tree: etree._Element, segments: list[Segment]) -> int:
     taken out of the kept text wherever they stand in it; single words are
     not, or a short article would lose its "the" and "and" to the menus."""
     kept = [s for s in segments if s.kept]
-    total = sum(len(WORD.findall(segment_text(s))) for s in kept)
+    total = _kept_words(segments)
     if total >= LINK_CHECK_WORDS:
         return total
     links = {_key(a.text_content()) for a in tree.iter("a")}

@@ -31,6 +31,12 @@ _WHITESPACE = re.compile(r"\s+")
 # surrogates, and the two XML non-characters.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
+
+def storable(text: str) -> str:
+    """text without the characters that cannot be stored or serialised (lxml
+    refuses them as an element's text too)."""
+    return _UNSTORABLE.sub("", text)
+
 # Their content is code or styling, never article text: dropped whole, before
 # bleach (which keeps the text of the tags it strips).
 _CODE_ELEMENTS = re.compile(
@@ -51,7 +57,7 @@ _text_cleaner = bleach.sanitizer.Cleaner(tags=set(), strip=True)
 
 
 def _strip_unsafe_content(html: str) -> str:
-    return _CODE_ELEMENTS.sub("", _UNSTORABLE.sub("", html))
+    return _CODE_ELEMENTS.sub("", storable(html))
 
 
 def clean_inline(html: str) -> str:
@@ -291,7 +297,7 @@ def build_body(blocks: Iterable[tuple[str, str]]) -> Body:
 
 def plain_text(value: str) -> str:
     """A single-line metadata value (title, byline…): text only, spaces collapsed."""
-    value = _CODE_ELEMENTS.sub(" ", _UNSTORABLE.sub("", value or ""))
+    value = _CODE_ELEMENTS.sub(" ", storable(value or ""))
     collapsed = _WHITESPACE.sub(" ", value).strip()
     if _is_bare_text(collapsed):
         return collapsed

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -1430,7 +1430,7 @@ def _slug_words(source_url: str) -> list[str]:
     return [w for w in re.split(r"[-_+]+", slug) if w.isalpha()]
 
 
-def _says_slug(text: str, wanted: list[str]) -> bool:
+def _says_slug(text: str, wanted: Sequence[str]) -> bool:
     words = set(_norm(text).split())
     return sum(1 for w in wanted if w in words) >= SLUG_SHARE * len(wanted)
 
@@ -1448,6 +1448,10 @@ def _title_from_address(paras: list[Para], title: str, heads: Headlines) -> int 
 
 
 BREADCRUMB_MARKS = re.compile(r" / | > | » |^\s*you are here\b", re.IGNORECASE)
+SLUG_MIN_WORDS = 3
+SLUG_SLACK = 6
+SLUG_SHARE = 0.8
+SLUG_COPIES = 2
 
 
 @dataclass(frozen=True)
@@ -1455,19 +1459,17 @@ class Headlines:
     """Where the page says its headline again, found once per import: the lines
     that say the page title, and the lines that say the address's words."""
 
-    titled: list[int]
-    slug: list[int]
-    slug_words: list[str]
+    titled: tuple[int, ...]
+    slug: tuple[int, ...]
+    slug_words: tuple[str, ...]
 
 
 def _headlines(paras: list[Para], source_url: str) -> Headlines:
     return Headlines(
-        _headline_copies(paras), _slug_copies(paras, source_url), _slug_words(source_url)
+        tuple(_headline_copies(paras)),
+        tuple(_slug_copies(paras, source_url)),
+        tuple(_slug_words(source_url)),
     )
-SLUG_MIN_WORDS = 3
-SLUG_SLACK = 6
-SLUG_SHARE = 0.8
-SLUG_COPIES = 2
 
 
 def _span_below_headline(
