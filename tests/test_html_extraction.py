@@ -825,3 +825,17 @@ def test_a_caption_over_a_comment_form_is_the_post_and_the_form_goes():
     body = f"<p>{caption}</p><p>No comments yet.</p><p>{PARAGRAPH * 2}</p><p>{PARAGRAPH * 3}</p>"
     kept = [segment_text(s) for s in extract_html(page(body)).segments if s.kept]
     assert kept[-1] == (PARAGRAPH * 3).strip()
+
+
+def test_a_list_of_links_over_a_comment_form_is_still_refused():
+    """The comment form makes a short post importable, not a page of links: a
+    listing under its heading with a comment form below is still no article,
+    whether or not the links survive extraction."""
+    links = "".join(
+        f'<p><a href="/story/{k}">Harbour story number {k} of the week</a></p>' for k in range(6)
+    )
+    form = "".join(f"<p>{f}</p>" for f in ("No comments yet.", "Name (required)", "Website"))
+    # with no address the relative links do not survive extraction: the page's own links count
+    for url in ("", "https://town.example/stories/"):
+        with pytest.raises(ImportFailed):
+            extract_html(page(links + form), url=url)

@@ -73,7 +73,7 @@ def extract_html(html: str, *, url: str = "") -> Extracted:
     segments = clean_body(segments, byline=meta.byline, url=meta.url or url, title=meta.title)
     if (
         _unlinked_words(tree, segments) < MIN_ARTICLE_WORDS
-        and not _post_over_comments(segments)
+        and not _post_over_comments(tree, segments)
         and not _take_standfirst_as_body(segments, meta)
     ):
         if (from_text := _from_page_text(html, meta, url)) is not None:
@@ -220,18 +220,20 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _post_over_comments(segments: list[Segment]) -> bool:
+def _post_over_comments(tree: etree._Element, segments: list[Segment]) -> bool:
     """A post of a line or two over its comments (a photo's caption): a page with a
-    comment form under its text is one post, not a listing, however short."""
+    comment form under its text is one post, not a listing, however short. Its
+    words are counted outside the page's links and headings, as a listing's are
+    all link text under a heading (whether or not the links survived extraction)."""
+    text = [s for s in segments if not s.kind.startswith("h")]
     return (
         any(s.rule == "comments" for s in segments)
-        and _kept_words(segments) >= MIN_POST_WORDS
-        and all(link_share(s.html) < 0.5 for s in segments if s.kept)
+        and _unlinked_words(tree, text) >= MIN_POST_WORDS
     )
 
 
-# A caption's few words: less is a title or a label.
-MIN_POST_WORDS = 4
+# A caption's own words outside its links ("Created by <artist>"): fewer is a label.
+MIN_POST_WORDS = 2
 
 
 def _take_standfirst_as_body(segments: list[Segment], meta: PageMeta) -> bool:
